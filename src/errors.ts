@@ -1,0 +1,46 @@
+import createError from '@fastify/error';
+
+// Every toolkit error code lives in this one table; the README's error-code table is kept equal to it by a test.
+// Messages are util.format templates: each %s is filled from the constructor's arguments.
+
+/** The toolkit error codes: message template and what a user should know. */
+export const errorTable = {
+  IWKIT_ERR_SPEC_READ: ['cannot read spec %s: %s', 'The spec file is missing or unreadable.'],
+  IWKIT_ERR_SPEC_PARSE: ['%s: %s', 'The spec is not valid YAML or JSON; the message names file, line and column.'],
+  IWKIT_ERR_SPEC_VERSION: ['%s: unsupported document version %s (iwkit reads OpenAPI 3.0.x and 3.1.x)', 'Swagger 2.0 or another unsupported version.'],
+  IWKIT_ERR_SPEC_INVALID: ['%s: %s', 'The document breaks the OpenAPI schema; the message names the JSON pointer.'],
+  IWKIT_ERR_SPEC_REF: ['%s: %s', 'A `$ref` does not resolve (missing file or pointer).'],
+  IWKIT_ERR_SCHEMA_UNSUPPORTED: ['%s: %s', 'A schema keyword iwkit cannot honour; the message names the JSON pointer.'],
+  IWKIT_ERR_FIXTURE_READ: ['cannot load fixture %s: %s', 'A fixture file is unreadable, not JSON, or a module without a builder.'],
+  IWKIT_ERR_FIXTURE_INVALID: ['fixture %s does not give a schema-valid body: %s', 'A fixture breaks its response schema; the message names file and JSON pointer.'],
+  IWKIT_ERR_FIXTURE_OPERATION: ['fixture folder %s names no operation of the spec (known: %s)', 'A folder under fixtures/ does not match any operationId.'],
+  IWKIT_ERR_OPTION_INVALID: ['invalid option %s: %s', 'A command-line or programmatic option has a bad value.'],
+  IWKIT_ERR_SERVER_LISTEN: ['cannot listen on %s: %s', 'The mock could not bind its host and port (e.g. already in use).'],
+  IWKIT_ERR_TARGET_UNREACHABLE: ['target %s is unreachable: %s', 'The contract runner could not reach the base URL at the start.'],
+  IWKIT_ERR_SCENARIO_INVALID: ['%s: %s', 'A scenario rules file is malformed or names an unknown operation, fixture or field.'],
+  IWKIT_ERR_OUTPUT_WRITE: ['cannot write %s: %s', 'A report or generated file could not be written.'],
+} as const;
+
+/** A toolkit error code. */
+export type ErrorCode = keyof typeof errorTable;
+
+/** A coded toolkit error: the CLI prints `code: message` and exits 2. */
+export interface ToolkitError extends Error {
+  code: ErrorCode;
+}
+
+const constructors = new Map<ErrorCode, ReturnType<typeof createError>>();
+for (const [code, [template]] of Object.entries(errorTable) as [ErrorCode, readonly [string, string]][]) {
+  constructors.set(code, createError(code, template));
+}
+
+/** Builds the toolkit error for `code`, filling the message template with `args`. */
+export function toolkitError(code: ErrorCode, ...args: unknown[]): ToolkitError {
+  const Ctor = constructors.get(code)!;
+  return new Ctor(...args) as ToolkitError;
+}
+
+/** True when `value` is one of iwkit's coded toolkit errors. */
+export function isToolkitError(value: unknown): value is ToolkitError {
+  return value instanceof Error && typeof (value as { code?: unknown }).code === 'string' && (value as { code: string }).code in errorTable;
+}
