@@ -42,5 +42,6 @@ export function toolkitError(code: ErrorCode, ...args: unknown[]): ToolkitError 
 
 /** True when `value` is one of iwkit's coded toolkit errors. */
 export function isToolkitError(value: unknown): value is ToolkitError {
-  return value instanceof Error && typeof (value as { code?: unknown }).code === 'string' && (value as { code: string }).code in errorTable;
+  const code = value instanceof Error ? (value as Error & { code?: unknown }).code : undefined;
+  return typeof code === 'string' && code in errorTable;
 }

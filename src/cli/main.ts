@@ -1,0 +1,29 @@
+#!/usr/bin/env node
+import { Command, CommanderError } from 'commander';
+import { readFileSync } from 'node:fs';
+import { registerContractCommand } from './contract-command.js';
+import { registerGenerateCommand } from './generate-command.js';
+import { registerMockCommand } from './mock-command.js';
+
+const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string };
+
+const program = new Command('iwkit')
+  .description('OpenAPI mock server and contract-testing toolkit')
+  .version(pkg.version, '-v, --version')
+  .showHelpAfterError()
+  .exitOverride();
+
+registerMockCommand(program);
+registerContractCommand(program);
+registerGenerateCommand(program);
+
+try {
+  await program.parseAsync(process.argv);
+} catch (error) {
+  // Commander throws on --help/--version (exit 0) and on usage errors, which are option errors: exit 2.
+  if (error instanceof CommanderError) {
+    process.exitCode = error.exitCode === 0 ? 0 : 2;
+  } else {
+    throw error;
+  }
+}
