@@ -1,0 +1,75 @@
+// Own negotiation rather than `negotiator`: the offered side may itself hold ranges (`application/*`,
+// `*/*` are legal response keys in OpenAPI), which request-only negotiators do not match.
+
+interface MediaRange {
+  type: string;
+  subtype: string;
+  q: number;
+  order: number;
+}
+
+function parseAccept(accept: string): MediaRange[] {
+  const ranges: MediaRange[] = [];
+  accept.split(',').forEach((part, order) => {
+    const [mime, ...params] = part.trim().split(';');
+    const [type, subtype] = mime.trim().toLowerCase().split('/');
+    if (!type || !subtype) return;
+    let q = 1;
+    for (const param of params) {
+      const [k, v] = param.trim().split('=');
+      if (k?.trim().toLowerCase() === 'q') q = Number(v);
+    }
+    if (Number.isFinite(q) && q > 0) ranges.push({ type, subtype, q, order });
+  });
+  return ranges;
+}
+
+function matches(a: string, b: string): boolean {
+  return a === '*' || b === '*' || a === b;
+}
+
+function essence(mediaType: string): [string, string] {
+  const [type = '', subtype = ''] = mediaType.split(';')[0].trim().toLowerCase().split('/');
+  return [type, subtype];
+}
+
+/**
+ * Picks the offered media type the Accept header likes best; undefined means 406.
+ * Without an Accept header (or with a malformed one) the first offer wins, JSON first.
+ */
+export function negotiateMediaType(accept: string | undefined, offered: string[]): string | undefined {
+  if (offered.length === 0) return undefined;
+  const ranges = accept ? parseAccept(accept) : [];
+  if (ranges.length === 0) {
+    return offered.find((o) => /json/i.test(o)) ?? offered[0];
+  }
+  let best: { offer: string; q: number; specificity: number; order: number } | undefined;
+  for (const offer of offered) {
+    const [type, subtype] = essence(offer);
+    for (const range of ranges) {
+      if (!matches(range.type, type) || !matches(range.subtype, subtype)) continue;
+      const specificity = (range.type === '*' ? 0 : 1) + (range.subtype === '*' ? 0 : 1);
+      const better =
+        !best ||
+        range.q > best.q ||
+        (range.q === best.q && specificity > best.specificity) ||
+        (range.q === best.q && specificity === best.specificity && range.order < best.order);
+      if (better) best = { offer, q: range.q, specificity, order: range.order };
+    }
+  }
+  return best?.offer;
+}
+
+/** The concrete Content-Type to send for an offered media type (ranges like `application/*` become JSON or text). */
+export function concreteContentType(offered: string): string {
+  const [type, subtype] = essence(offered);
+  if (subtype !== '*') return offered.split(';')[0].trim();
+  if (type === 'application' || type === '*') return 'application/json';
+  return `${type}/plain`;
+}
+
+/** True when a media type carries JSON (`application/json`, `application/problem+json`, `*\/*+json`). */
+export function isJsonMediaType(mediaType: string): boolean {
+  const [, subtype] = essence(mediaType);
+  return subtype === 'json' || subtype.endsWith('+json') || subtype === '*';
+}

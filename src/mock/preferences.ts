@@ -1,0 +1,72 @@
+// The Prism convention: a tester steers the mock per request with `Prefer: code=401, example=missing-2fa`,
+// or with `__code` / `__example` / `__dynamic` / `__seed` query fallbacks where a header cannot be set.
+
+/** What a request asked the mock for. Unset fields mean "let the mock choose". */
+export interface Preferences {
+  code?: string;
+  example?: string;
+  dynamic?: boolean;
+  seed?: number;
+}
+
+/** The query keys the mock reserves for preferences; they are removed before parameter validation. */
+export const preferenceQueryKeys = ['__code', '__example', '__dynamic', '__seed'] as const;
+
+/** An invalid preference value: the mock answers 400 naming it. */
+export interface PreferenceError {
+  in: 'header' | 'query';
+  pointer: string;
+  message: string;
+}
+
+function first(value: unknown): string | undefined {
+  if (Array.isArray(value)) return value.length > 0 ? String(value[0]) : undefined;
+  return value === undefined ? undefined : String(value);
+}
+
+function apply(prefs: Preferences, key: string, raw: string, where: 'header' | 'query', errors: PreferenceError[]): void {
+  const value = raw.trim().replace(/^"(.*)"$/, '$1');
+  const pointer = where === 'header' ? '/prefer' : `/__${key}`;
+  switch (key) {
+    case 'code':
+      if (/^[1-5]\d\d$/.test(value)) prefs.code = value;
+      else errors.push({ in: where, pointer, message: `code must be an HTTP status such as 200, got "${value}"` });
+      break;
+    case 'example':
+      if (value) prefs.example = value;
+      break;
+    case 'dynamic':
+      if (value === 'true' || value === 'false') prefs.dynamic = value === 'true';
+      else errors.push({ in: where, pointer, message: `dynamic must be true or false, got "${value}"` });
+      break;
+    case 'seed':
+      if (/^-?\d{1,15}$/.test(value)) prefs.seed = Number(value);
+      else errors.push({ in: where, pointer, message: `seed must be an integer, got "${value}"` });
+      break;
+    default:
+      // Other Prefer tokens (return=minimal, respond-async, ...) belong to other tools: ignore them.
+      break;
+  }
+}
+
+/** Reads preferences from the `Prefer` header, then the `__x` query fallbacks (the header wins). */
+export function parsePreferences(
+  preferHeader: string | string[] | undefined,
+  query: Record<string, unknown>,
+): { preferences: Preferences; errors: PreferenceError[] } {
+  const preferences: Preferences = {};
+  const errors: PreferenceError[] = [];
+  for (const key of ['code', 'example', 'dynamic', 'seed']) {
+    const raw = first(query[`__${key}`]);
+    if (raw !== undefined) apply(preferences, key, raw, 'query', errors);
+  }
+  const header = Array.isArray(preferHeader) ? preferHeader.join(',') : preferHeader;
+  if (header) {
+    for (const token of header.split(/[,;]/)) {
+      const eq = token.indexOf('=');
+      if (eq < 0) continue;
+      apply(preferences, token.slice(0, eq).trim().toLowerCase(), token.slice(eq + 1), 'header', errors);
+    }
+  }
+  return { preferences, errors };
+}

@@ -1,0 +1,42 @@
+// RFC 9457 problem details: the only shape of error the mock itself ever answers with.
+
+/** Where an offending value sits in the request. */
+export type ProblemLocation = 'body' | 'query' | 'header' | 'path' | 'cookie' | 'request';
+
+/** One offending field: its location and JSON pointer inside that location. */
+export interface ProblemFieldError {
+  in: ProblemLocation;
+  pointer: string;
+  message: string;
+}
+
+/** An `application/problem+json` body. */
+export interface Problem {
+  type: string;
+  title: string;
+  status: number;
+  detail: string;
+  errors: ProblemFieldError[];
+  [extension: string]: unknown;
+}
+
+const titles: Record<number, [slug: string, title: string]> = {
+  400: ['invalid-request', 'Invalid request'],
+  401: ['unauthorized', 'Missing or invalid credentials'],
+  404: ['not-found', 'No such path'],
+  405: ['method-not-allowed', 'Method not allowed'],
+  406: ['not-acceptable', 'No acceptable media type'],
+  413: ['payload-too-large', 'Request body too large'],
+  415: ['unsupported-media-type', 'Unsupported content type'],
+  422: ['invalid-request', 'Invalid request'],
+  500: ['internal-error', 'Internal mock error'],
+};
+
+/** The media type of every problem the mock sends. */
+export const problemContentType = 'application/problem+json; charset=utf-8';
+
+/** Builds a problem for `status` with a human detail and the offending fields. */
+export function problem(status: number, detail: string, errors: ProblemFieldError[] = [], extensions: Record<string, unknown> = {}): Problem {
+  const [slug, title] = titles[status] ?? (status >= 500 ? ['internal-error', 'Internal mock error'] : ['client-error', 'Client error']);
+  return { type: `urn:iwkit:problem:${slug}`, title, status, detail, errors, ...extensions };
+}
