@@ -13,6 +13,7 @@ interface MockOptions {
   seed?: string;
   token?: string[];
   cors: boolean;
+  docs: boolean;
   logLevel: string;
 }
 
@@ -30,6 +31,7 @@ export function registerMockCommand(program: Command): void {
     .option('--seed <n>', 'seed generated data: identical bodies across restarts')
     .option('--token <value>', 'accept only this credential value (repeatable); default: any non-empty value', collect)
     .option('--no-cors', 'do not answer CORS preflights or send CORS headers')
+    .option('--no-docs', 'do not serve /docs, /openapi.json and /openapi.yaml')
     .option('--log-level <level>', `request log level (${levels.join(', ')})`, 'info')
     .action(runAction(async (opts: MockOptions) => {
       const port = parseInteger('port', opts.port, 0, 65535)!;
@@ -42,6 +44,7 @@ export function registerMockCommand(program: Command): void {
         seed,
         tokens,
         cors: opts.cors,
+        docs: opts.docs,
         logger: opts.logLevel === 'silent' ? false : opts.logLevel,
       });
       let address: string;

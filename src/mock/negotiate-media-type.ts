@@ -19,7 +19,7 @@ function parseAccept(accept: string): MediaRange[] {
       const [k, v] = param.trim().split('=');
       if (k?.trim().toLowerCase() === 'q') q = Number(v);
     }
-    if (Number.isFinite(q) && q > 0) ranges.push({ type, subtype, q, order });
+    if (Number.isFinite(q)) ranges.push({ type, subtype, q, order });
   });
   return ranges;
 }
@@ -43,10 +43,14 @@ export function negotiateMediaType(accept: string | undefined, offered: string[]
   if (ranges.length === 0) {
     return offered.find((o) => /json/i.test(o)) ?? offered[0];
   }
+  // q=0 means "not acceptable": such ranges can only refuse, never select.
+  const refused = ranges.filter((r) => r.q <= 0);
   let best: { offer: string; q: number; specificity: number; order: number } | undefined;
   for (const offer of offered) {
     const [type, subtype] = essence(offer);
+    if (refused.some((r) => matches(r.type, type) && matches(r.subtype, subtype) && r.type !== '*')) continue;
     for (const range of ranges) {
+      if (range.q <= 0) continue;
       if (!matches(range.type, type) || !matches(range.subtype, subtype)) continue;
       const specificity = (range.type === '*' ? 0 : 1) + (range.subtype === '*' ? 0 : 1);
       const better =

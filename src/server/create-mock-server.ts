@@ -13,6 +13,7 @@ import { problem } from '../mock/problem.js';
 import { createOperationHandler, rawBodyKey, scenarioKey, type MockRuntime } from './handle-operation.js';
 import { packageRoot } from './package-root.js';
 import { readFixtures } from './read-fixtures.js';
+import { registerDocs } from './register-docs.js';
 import { ResponseCache } from './response-cache.js';
 import { toRoutePath, type RoutePath } from './route-path.js';
 import { routeSchema, routeValidatorCompiler } from './route-validator.js';
@@ -41,6 +42,8 @@ export interface MockServerOptions {
   logger?: boolean | string;
   /** Largest accepted request body in bytes (default 1 MiB). */
   bodyLimit?: number;
+  /** Interactive docs at /docs and the raw spec at /openapi.json and /openapi.yaml (default true). */
+  docs?: boolean;
   /** Anchor for generated timestamps in epoch ms (default: a fixed date when seeded, else now). */
   now?: number;
 }
@@ -103,6 +106,8 @@ export async function createMockServer(options: MockServerOptions = {}): Promise
     const methods = [...new Set(api.operations.map((o) => o.method.toUpperCase())), 'HEAD', 'OPTIONS'];
     await app.register(cors, { origin: true, credentials: true, methods, exposedHeaders, maxAge: 600, strictPreflight: false });
   }
+
+  if (options.docs !== false) await registerDocs(app, api);
 
   app.setErrorHandler((error: FastifyError, request, reply) => {
     const status = error.statusCode ?? 500;

@@ -1,0 +1,20 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { errorTable, isToolkitError, toolkitError } from '../src/errors.js';
+
+describe('toolkit errors', () => {
+  it('keeps the README error-code table equal to src/errors.ts', () => {
+    const readme = readFileSync('README.md', 'utf8');
+    const section = readme.slice(readme.indexOf('## Error codes'));
+    const documented = [...section.matchAll(/^\| `(IWKIT_ERR_[A-Z_]+)` \|/gm)].map((m) => m[1]);
+    expect(documented).toEqual(Object.keys(errorTable));
+  });
+
+  it('builds coded errors whose message fills the template', () => {
+    const error = toolkitError('IWKIT_ERR_SPEC_READ', 'missing.yaml', 'ENOENT');
+    expect(error.code).toBe('IWKIT_ERR_SPEC_READ');
+    expect(error.message).toBe('cannot read spec missing.yaml: ENOENT');
+    expect(isToolkitError(error)).toBe(true);
+    expect(isToolkitError(new Error('plain'))).toBe(false);
+  });
+});
