@@ -4,7 +4,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { randomInt } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import Fastify, { type FastifyError, type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import Fastify, { LogController, type FastifyError, type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { toolkitError } from '../errors.js';
 import type { Api } from '../openapi/api-model.js';
 import { loadApi } from '../openapi/load-api.js';
@@ -86,7 +86,8 @@ export async function createMockServer(options: MockServerOptions = {}): Promise
     options.logger === undefined || options.logger === false ? false : { level: options.logger === true ? 'info' : options.logger };
   const app = Fastify({
     logger,
-    disableRequestLogging: true,
+    // Fastify's own per-request lines would log URLs with query strings (credentials); ours logs in onResponse.
+    logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: options.bodyLimit ?? 1024 * 1024,
     onProtoPoisoning: 'error',
     onConstructorPoisoning: 'error',
