@@ -1,0 +1,59 @@
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { once } from 'node:events';
+import { describe, expect, it } from 'vitest';
+
+// These tests run the built CLI (npm test builds dist/ first), as a user would.
+const cli = 'dist/src/cli/main.js';
+
+function startMock(args: string[]): { child: ChildProcessWithoutNullStreams; output: () => string; address: Promise<string> } {
+  const child = spawn(process.execPath, [cli, 'mock', ...args], { env: { ...process.env, NO_COLOR: '1' } });
+  let out = '';
+  const address = new Promise<string>((resolve, reject) => {
+    child.stdout.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+      const m = /listening on (http:\/\/[\d.:]+)/.exec(out);
+      if (m) resolve(m[1]);
+    });
+    child.stderr.on('data', (chunk: Buffer) => (out += chunk.toString()));
+    child.on('exit', (code) => reject(new Error(`mock exited with ${code}: ${out}`)));
+  });
+  return { child, output: () => out, address };
+}
+
+describe('iwkit mock', () => {
+  it('prints its base URL and routes, answers, logs one line per request without secrets, and exits 0 on SIGTERM', async () => {
+    const mock = startMock(['--port', '0', '--seed', '5']);
+    const base = await mock.address;
+    expect(mock.output()).toMatch(/POST\s+http:\/\/127\.0\.0\.1:\d+\/api\/opendata\/instagram\/login\s+\(instagramLogin\)/);
+
+    const res = await fetch(`${base}/api/opendata/instagram/login?iw-build-id=secret-query-value`, {
+      method: 'POST',
+      headers: { 'x-session-token': 'very-secret-token', 'content-type': 'application/json', prefer: 'example=dg' },
+      body: JSON.stringify({ data: { code: 'c' } }),
+    });
+    expect(res.status).toBe(200);
+    expect((await res.json()).is_dg).toBe(true);
+
+    await new Promise((r) => setTimeout(r, 100));
+    const exit = once(mock.child, 'exit');
+    mock.child.kill('SIGTERM');
+    const [code] = await exit;
+    expect(code).toBe(0);
+    const requestLines = mock.output().split('\n').filter((l) => l.includes('"msg":"request"'));
+    expect(requestLines).toHaveLength(1);
+    expect(JSON.parse(requestLines[0])).toMatchObject({ method: 'POST', path: '/api/opendata/instagram/login', status: 200, scenario: 'fixture:dg' });
+    expect(mock.output()).not.toContain('very-secret-token');
+    expect(mock.output()).not.toContain('secret-query-value');
+  });
+
+  it('exits 2 with a coded error for a bad option or a missing spec', async () => {
+    for (const args of [['--port', 'eighty'], ['--spec', 'no/such/spec.yaml']]) {
+      const child = spawn(process.execPath, [cli, 'mock', ...args]);
+      let err = '';
+      child.stderr.on('data', (c: Buffer) => (err += c.toString()));
+      const [code] = await once(child, 'exit');
+      expect(code, args.join(' ')).toBe(2);
+      expect(err).toMatch(/^IWKIT_ERR_(OPTION_INVALID|SPEC_READ): /);
+    }
+  });
+});
