@@ -1,0 +1,293 @@
+import type { OpenAPIV3, OpenAPIV3_1 } from 'openapi-types';
+import { toolkitError } from '../errors.js';
+import type {
+  HttpMethod,
+  MediaTypeBody,
+  NamedExample,
+  Operation,
+  Parameter,
+  ParameterLocation,
+  RequestBody,
+  ResponseHeader,
+  ResponseSpec,
+  SecurityRequirement,
+  SecurityScheme,
+} from './api-model.js';
+import { joinPointer, resolvePointer } from './json-pointer.js';
+import type { Direction, SchemaConverter } from './schema-to-typebox.js';
+
+// Normalises the bundled document's paths into the flat Operation[] everything downstream reads.
+
+type RawObject = Record<string, unknown>;
+type Document = OpenAPIV3.Document | OpenAPIV3_1.Document;
+
+const METHODS: HttpMethod[] = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'];
+const LOCATIONS = new Set<ParameterLocation>(['path', 'query', 'header', 'cookie']);
+
+interface BuildContext {
+  document: RawObject;
+  converter: SchemaConverter;
+  source: string;
+  warnings: string[];
+}
+
+function isObject(value: unknown): value is RawObject {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function invalid(context: BuildContext, pointer: string, message: string): Error {
+  return toolkitError('IWKIT_ERR_SPEC_INVALID', `${context.source}#${pointer.slice(1)}`, message);
+}
+
+/** Follows `$ref` chains of non-schema objects (parameters, responses, examples...), returning the object and where it lives. */
+function deref(value: unknown, pointer: string, context: BuildContext): { value: RawObject; pointer: string } {
+  let current = value;
+  let at = pointer;
+  const seen = new Set<string>();
+  while (isObject(current) && typeof current.$ref === 'string') {
+    const ref = current.$ref;
+    if (seen.has(ref)) throw toolkitError('IWKIT_ERR_SPEC_REF', `${context.source}#${at.slice(1)}`, `$ref ${ref} refers to itself`);
+    seen.add(ref);
+    const target = resolvePointer(context.document, ref);
+    if (target === undefined) throw toolkitError('IWKIT_ERR_SPEC_REF', `${context.source}#${at.slice(1)}`, `$ref ${ref} does not resolve`);
+    current = target;
+    at = ref;
+  }
+  if (!isObject(current)) throw invalid(context, at, 'expected an object');
+  return { value: current, pointer: at };
+}
+
+function pascal(text: string): string {
+  return text
+    .split(/[^A-Za-z0-9]+/)
+    .filter(Boolean)
+    .map((word) => word[0].toUpperCase() + word.slice(1))
+    .join('');
+}
+
+/** `GET /users/{id}/posts` → `getUsersByIdPosts`: stable across runs and independent of document order. */
+export function deriveOperationId(method: HttpMethod, path: string): string {
+  const segments = path.split('/').filter(Boolean);
+  const words = segments.map((segment) => {
+    const param = /^\{(.+)\}$/.exec(segment);
+    return param ? `By${pascal(param[1])}` : pascal(segment);
+  });
+  return `${method}${words.join('') || 'Root'}`;
+}
+
+function examplesOf(holder: RawObject, pointer: string, context: BuildContext): NamedExample[] {
+  const examples: NamedExample[] = [];
+  if ('example' in holder) examples.push({ name: 'default', value: holder.example });
+  if (isObject(holder.examples)) {
+    for (const [name, raw] of Object.entries(holder.examples)) {
+      const { value: example, pointer: at } = deref(raw, joinPointer(pointer, 'examples', name), context);
+      if (!('value' in example)) {
+        context.warnings.push(`${at}: example "${name}" has no inline value (externalValue is not fetched) and is skipped`);
+        continue;
+      }
+      const named: NamedExample = { name, value: example.value };
+      if (typeof example.summary === 'string') named.summary = example.summary;
+      examples.push(named);
+    }
+  }
+  return examples;
+}
+
+function convert(schema: unknown, pointer: string, direction: Direction, context: BuildContext) {
+  return context.converter.convert(schema ?? {}, pointer, direction);
+}
+
+/** A parameter or header described by `content` instead of `schema` takes its single media type's schema. */
+function schemaHolder(object: RawObject, pointer: string): { schema: unknown; pointer: string; holder: RawObject } {
+  if ('schema' in object) return { schema: object.schema, pointer: joinPointer(pointer, 'schema'), holder: object };
+  if (isObject(object.content)) {
+    const [mediaType, media] = Object.entries(object.content)[0] ?? [];
+    if (mediaType && isObject(media)) {
+      return { schema: media.schema, pointer: joinPointer(pointer, 'content', mediaType, 'schema'), holder: media };
+    }
+  }
+  return { schema: {}, pointer, holder: object };
+}
+
+function buildParameter(raw: unknown, pointer: string, context: BuildContext): Parameter {
+  const { value: object, pointer: at } = deref(raw, pointer, context);
+  const location = object.in as ParameterLocation;
+  if (!LOCATIONS.has(location)) throw invalid(context, joinPointer(at, 'in'), `unknown parameter location ${String(object.in)}`);
+  const style = typeof object.style === 'string' ? object.style : location === 'query' || location === 'cookie' ? 'form' : 'simple';
+  const explode = typeof object.explode === 'boolean' ? object.explode : style === 'form';
+  const { schema, pointer: schemaPointer, holder } = schemaHolder(object, at);
+  const parameter: Parameter = {
+    name: String(object.name),
+    in: location,
+    required: location === 'path' ? true : object.required === true,
+    style,
+    explode,
+    schema: convert(schema, schemaPointer, 'request', context),
+    examples: [...examplesOf(object, at, context), ...(holder === object ? [] : examplesOf(holder, schemaPointer.replace(/\/schema$/, ''), context))],
+  };
+  if (typeof object.description === 'string') parameter.description = object.description;
+  return parameter;
+}
+
+/** Path-level parameters, overridden by operation-level ones with the same location and name. */
+function buildParameters(pathItem: RawObject, operation: RawObject, pathPointer: string, opPointer: string, context: BuildContext): Parameter[] {
+  const merged = new Map<string, Parameter>();
+  const add = (list: unknown, pointer: string) => {
+    if (!Array.isArray(list)) return;
+    list.forEach((raw, index) => {
+      const parameter = buildParameter(raw, joinPointer(pointer, 'parameters', index), context);
+      // Header names are case-insensitive in HTTP.
+      const key = `${parameter.in}:${parameter.in === 'header' ? parameter.name.toLowerCase() : parameter.name}`;
+      merged.set(key, parameter);
+    });
+  };
+  add(pathItem.parameters, pathPointer);
+  add(operation.parameters, opPointer);
+  return [...merged.values()];
+}
+
+function buildContent(content: unknown, pointer: string, direction: Direction, context: BuildContext): MediaTypeBody[] {
+  if (!isObject(content)) return [];
+  return Object.entries(content).map(([contentType, raw]) => {
+    const media = isObject(raw) ? raw : {};
+    const mediaPointer = joinPointer(pointer, contentType);
+    return {
+      contentType,
+      schema: convert(media.schema, joinPointer(mediaPointer, 'schema'), direction, context),
+      examples: examplesOf(media, mediaPointer, context),
+    };
+  });
+}
+
+function buildRequestBody(raw: unknown, pointer: string, context: BuildContext): RequestBody {
+  const { value: body, pointer: at } = deref(raw, pointer, context);
+  const requestBody: RequestBody = {
+    required: body.required === true,
+    content: buildContent(body.content, joinPointer(at, 'content'), 'request', context),
+  };
+  if (typeof body.description === 'string') requestBody.description = body.description;
+  return requestBody;
+}
+
+function buildHeaders(headers: unknown, pointer: string, context: BuildContext): ResponseHeader[] {
+  if (!isObject(headers)) return [];
+  return Object.entries(headers)
+    // The spec says a Content-Type response header is ignored: the media type says it.
+    .filter(([name]) => name.toLowerCase() !== 'content-type')
+    .map(([name, raw]) => {
+      const { value: header, pointer: at } = deref(raw, joinPointer(pointer, name), context);
+      const { schema, pointer: schemaPointer } = schemaHolder(header, at);
+      return { name, required: header.required === true, schema: convert(schema, schemaPointer, 'response', context) };
+    });
+}
+
+/** Numeric statuses ascending, then ranges (`2XX`), then `default`. */
+function statusRank(status: string): number {
+  if (status === 'default') return 10_000;
+  if (/^[1-5]XX$/i.test(status)) return 1_000 + Number(status[0]);
+  return Number(status);
+}
+
+function buildResponses(responses: unknown, pointer: string, context: BuildContext): ResponseSpec[] {
+  if (!isObject(responses)) return [];
+  return Object.entries(responses)
+    .filter(([status]) => !status.startsWith('x-'))
+    .map(([status, raw]) => {
+      const { value: response, pointer: at } = deref(raw, joinPointer(pointer, status), context);
+      return {
+        status: /^[1-5]xx$/.test(status) ? status.toUpperCase() : status,
+        description: String(response.description ?? ''),
+        headers: buildHeaders(response.headers, joinPointer(at, 'headers'), context),
+        content: buildContent(response.content, joinPointer(at, 'content'), 'response', context),
+      };
+    })
+    .sort((a, b) => statusRank(a.status) - statusRank(b.status));
+}
+
+function buildScheme(key: string, pointer: string, context: BuildContext): SecurityScheme {
+  const schemes = resolvePointer(context.document, '#/components/securitySchemes');
+  const raw = isObject(schemes) ? schemes[key] : undefined;
+  if (raw === undefined) throw invalid(context, pointer, `security scheme "${key}" is not defined in #/components/securitySchemes`);
+  const { value: scheme } = deref(raw, joinPointer('#/components/securitySchemes', key), context);
+  switch (scheme.type) {
+    case 'apiKey':
+      return { key, type: 'apiKey', in: scheme.in as 'header' | 'query' | 'cookie', name: String(scheme.name) };
+    case 'http': {
+      const http: SecurityScheme = { key, type: 'http', scheme: String(scheme.scheme).toLowerCase() };
+      if (typeof scheme.bearerFormat === 'string') http.bearerFormat = scheme.bearerFormat;
+      return http;
+    }
+    case 'oauth2':
+    case 'openIdConnect':
+    case 'mutualTLS':
+      return { key, type: scheme.type };
+    default:
+      throw invalid(context, joinPointer('#/components/securitySchemes', key), `unknown security scheme type ${String(scheme.type)}`);
+  }
+}
+
+/** Operation-level security replaces the document's; no requirement at all (or `[]`) allows anonymous access. */
+function buildSecurity(operation: RawObject, opPointer: string, context: BuildContext): SecurityRequirement {
+  const own = Array.isArray(operation.security);
+  const list = own ? operation.security : context.document.security;
+  const pointer = own ? joinPointer(opPointer, 'security') : '#/security';
+  if (!Array.isArray(list) || list.length === 0) return [[]];
+  return list.map((requirement, index) =>
+    isObject(requirement) ? Object.keys(requirement).map((key) => buildScheme(key, joinPointer(pointer, index, key), context)) : [],
+  );
+}
+
+/** Normalises every operation of a bundled, validated document (schemas converted with `converter`). */
+export function buildOperations(
+  document: Record<string, unknown>,
+  converter: SchemaConverter,
+  options: { source?: string; warnings?: string[] } = {},
+): Operation[] {
+  const context: BuildContext = { document, converter, source: options.source ?? '<document>', warnings: options.warnings ?? [] };
+  const paths = isObject((document as unknown as Document).paths) ? (document.paths as RawObject) : {};
+  const operations: Operation[] = [];
+  const explicitIds = new Set<string>();
+  for (const pathItem of Object.values(paths)) {
+    if (!isObject(pathItem)) continue;
+    for (const method of METHODS) {
+      const op = pathItem[method];
+      if (isObject(op) && typeof op.operationId === 'string') explicitIds.add(op.operationId);
+    }
+  }
+  const usedIds = new Set(explicitIds);
+  for (const [path, rawItem] of Object.entries(paths)) {
+    const pathPointer = joinPointer('#/paths', path);
+    const { value: pathItem } = deref(rawItem, pathPointer, context);
+    for (const method of METHODS) {
+      const raw = pathItem[method];
+      if (!isObject(raw)) continue;
+      const opPointer = joinPointer(pathPointer, method);
+      let operationId = typeof raw.operationId === 'string' ? raw.operationId : undefined;
+      const derived = operationId === undefined;
+      if (operationId === undefined) {
+        const base = deriveOperationId(method, path);
+        operationId = base;
+        for (let n = 2; usedIds.has(operationId); n += 1) operationId = `${base}${n}`;
+        usedIds.add(operationId);
+      }
+      const operation: Operation = {
+        operationId,
+        operationIdDerived: derived,
+        method,
+        path,
+        tags: Array.isArray(raw.tags) ? raw.tags.map(String) : [],
+        deprecated: raw.deprecated === true,
+        parameters: buildParameters(pathItem, raw, pathPointer, opPointer, context),
+        responses: buildResponses(raw.responses, joinPointer(opPointer, 'responses'), context),
+        security: buildSecurity(raw, opPointer, context),
+      };
+      const summary = raw.summary ?? pathItem.summary;
+      const description = raw.description ?? pathItem.description;
+      if (typeof summary === 'string') operation.summary = summary;
+      if (typeof description === 'string') operation.description = description;
+      if (raw.requestBody !== undefined) operation.requestBody = buildRequestBody(raw.requestBody, joinPointer(opPointer, 'requestBody'), context);
+      operations.push(operation);
+    }
+  }
+  return operations;
+}

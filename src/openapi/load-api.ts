@@ -1,0 +1,231 @@
+import { bundle, compileErrors, validate } from '@readme/openapi-parser';
+import { readFile } from 'node:fs/promises';
+import { basename, dirname, extname, isAbsolute, resolve } from 'node:path';
+import type { OpenAPIV3, OpenAPIV3_1 } from 'openapi-types';
+import { parseDocument } from 'yaml';
+import { toolkitError } from '../errors.js';
+import type { Api } from './api-model.js';
+import { buildOperations } from './build-operations.js';
+import { registerFormats } from './formats.js';
+import { escapePointerToken, joinPointer, resolvePointer } from './json-pointer.js';
+import { createSchemaConverter } from './schema-to-typebox.js';
+
+type RawDocument = Record<string, unknown>;
+
+const SUPPORTED_VERSION = /^3\.[01]\.\d+(-.+)?$/;
+const REMOTE = /^[a-z][a-z0-9+.-]*:\/\//i;
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** Parses YAML or JSON text; a syntax error names file:line:col. */
+function parseText(text: string, file: string): unknown {
+  const document = parseDocument(text, { prettyErrors: true });
+  const [error] = document.errors;
+  if (error) {
+    const at = error.linePos?.[0];
+    const where = at ? `${file}:${at.line}:${at.col}` : file;
+    throw toolkitError('IWKIT_ERR_SPEC_PARSE', where, error.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, ''));
+  }
+  return document.toJS();
+}
+
+async function readSpec(file: string): Promise<unknown> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw toolkitError('IWKIT_ERR_SPEC_READ', file, code === 'ENOENT' ? 'no such file' : (error as Error).message);
+  }
+  return parseText(text, file);
+}
+
+function checkVersion(raw: unknown, label: string): asserts raw is RawDocument {
+  if (!isObject(raw)) throw toolkitError('IWKIT_ERR_SPEC_INVALID', label, 'the document is not an object');
+  if ('swagger' in raw) throw toolkitError('IWKIT_ERR_SPEC_VERSION', label, `swagger ${String(raw.swagger)}`);
+  if (!('openapi' in raw)) throw toolkitError('IWKIT_ERR_SPEC_INVALID', label, 'not an OpenAPI document: the "openapi" field is missing');
+  if (!SUPPORTED_VERSION.test(String(raw.openapi))) throw toolkitError('IWKIT_ERR_SPEC_VERSION', label, `openapi ${String(raw.openapi)}`);
+}
+
+interface RefSite {
+  holder: Record<string, unknown>;
+  pointer: string;
+  inSchema: boolean;
+}
+
+const DATA_KEYWORDS = new Set(['example', 'examples', 'default', 'const', 'enum']);
+
+/** Every `$ref` holder in `value`, with its pointer and whether it sits where a schema is expected; example and default values are data and are skipped. */
+function collectRefs(value: unknown, pointer: string, inSchema: boolean, out: RefSite[], parentKey = ''): RefSite[] {
+  if (Array.isArray(value)) {
+    value.forEach((item, index) => collectRefs(item, joinPointer(pointer, index), inSchema, out));
+  } else if (isObject(value)) {
+    if (typeof value.$ref === 'string') out.push({ holder: value, pointer, inSchema });
+    for (const [key, child] of Object.entries(value)) {
+      const childPointer = joinPointer(pointer, key);
+      if (parentKey !== 'properties' && key === 'examples' && !inSchema && isObject(child)) {
+        // A map of Example Objects: only their own $refs matter, never their values.
+        for (const [name, example] of Object.entries(child)) {
+          if (isObject(example) && typeof example.$ref === 'string') out.push({ holder: example, pointer: joinPointer(childPointer, name), inSchema: false });
+        }
+        continue;
+      }
+      if (parentKey !== 'properties' && (key === 'example' || (inSchema && DATA_KEYWORDS.has(key)))) continue;
+      collectRefs(child, childPointer, inSchema || key === 'schema' || pointer === '#/components/schemas', out, key);
+    }
+  }
+  return out;
+}
+
+interface ExternalTarget {
+  file: string;
+  fragment: string;
+}
+
+function splitRef(ref: string, baseDir: string): ExternalTarget | undefined {
+  if (ref.startsWith('#') || REMOTE.test(ref)) return undefined;
+  const hash = ref.indexOf('#');
+  const filePart = hash < 0 ? ref : ref.slice(0, hash);
+  const fragment = hash < 0 ? '' : ref.slice(hash + 1);
+  return { file: isAbsolute(filePart) ? filePart : resolve(baseDir, filePart), fragment };
+}
+
+/**
+ * Schemas referenced from other files are hoisted into `components/schemas` under their own name (the last
+ * pointer token, or the file name), so they keep that name as a TypeBox reference and in generated code;
+ * the bundler alone would inline them wherever it met them first. Relative file refs are made absolute
+ * because the bundler resolves an in-memory document against the process's working directory.
+ */
+async function hoistExternalSchemas(raw: RawDocument, baseDir: string, label: string): Promise<void> {
+  const files = new Map<string, unknown>();
+  const names = new Map<string, string>();
+  const components = isObject(raw.components) ? raw.components : (raw.components = {});
+  const schemas = isObject(components.schemas) ? components.schemas : (components.schemas = {});
+  const taken = new Set(Object.keys(schemas));
+
+  async function load(file: string, site: string, ref: string): Promise<unknown> {
+    if (!files.has(file)) {
+      let text: string;
+      try {
+        text = await readFile(file, 'utf8');
+      } catch (error) {
+        const code = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
+        throw toolkitError('IWKIT_ERR_SPEC_REF', site, `$ref ${ref}: cannot read ${file} (${code})`);
+      }
+      files.set(file, parseText(text, file));
+    }
+    return files.get(file);
+  }
+
+  async function hoist(target: ExternalTarget, site: string, ref: string): Promise<string> {
+    const key = `${target.file}#${target.fragment}`;
+    const known = names.get(key);
+    if (known) return known;
+    const content = await load(target.file, site, ref);
+    const found = target.fragment === '' || target.fragment === '/' ? content : resolvePointer(content, `#${target.fragment}`);
+    if (found === undefined) throw toolkitError('IWKIT_ERR_SPEC_REF', site, `$ref ${ref}: ${target.file} has no ${target.fragment}`);
+    const tokens = target.fragment.split('/').filter(Boolean);
+    const base = (tokens.length > 0 ? tokens[tokens.length - 1] : basename(target.file, extname(target.file))).replace(/[^A-Za-z0-9_.-]/g, '_') || 'Schema';
+    let name = base;
+    for (let n = 2; taken.has(name); n += 1) name = `${base}${n}`;
+    taken.add(name);
+    names.set(key, name);
+    schemas[name] = { $ref: key };
+    // Schemas reached from this one are hoisted too, so every external schema gets a name.
+    for (const inner of collectRefs(found, `${target.file}#${target.fragment}`, true, [])) {
+      const innerRef = inner.holder.$ref as string;
+      const innerTarget = innerRef.startsWith('#')
+        ? { file: target.file, fragment: innerRef.slice(1) }
+        : splitRef(innerRef, dirname(target.file));
+      if (innerTarget) await hoist(innerTarget, inner.pointer, innerRef);
+    }
+    return name;
+  }
+
+  for (const site of collectRefs(raw, '#', false, [])) {
+    const ref = site.holder.$ref as string;
+    const target = splitRef(ref, baseDir);
+    if (!target) continue;
+    const where = `${label}#${site.pointer.slice(1)}`;
+    const isComponentItself = site.pointer.startsWith('#/components/schemas/') && site.pointer.split('/').length === 4;
+    if (site.inSchema && !isComponentItself) {
+      site.holder.$ref = `#/components/schemas/${escapePointerToken(await hoist(target, where, ref))}`;
+    } else {
+      await load(target.file, where, ref);
+      site.holder.$ref = `${target.file}#${target.fragment}`;
+    }
+  }
+}
+
+/** Finds where the document uses `ref`, to name that place in an error. */
+function refSite(raw: RawDocument, ref: string): string | undefined {
+  return collectRefs(raw, '#', false, []).find((site) => site.holder.$ref === ref)?.pointer;
+}
+
+function bundleError(error: unknown, raw: RawDocument, label: string): Error {
+  const { code, message } = error as { code?: string; message?: string };
+  const text = message ?? String(error);
+  if (code === 'EMISSINGPOINTER' || code === 'ERESOLVER' || code === 'EUNMATCHEDRESOLVER') {
+    const ref = /"([^"]+)"/.exec(text)?.[1];
+    const site = ref ? refSite(raw, ref) : undefined;
+    return toolkitError('IWKIT_ERR_SPEC_REF', site ? `${label}#${site.slice(1)}` : label, text);
+  }
+  if (code === 'EPARSER') return toolkitError('IWKIT_ERR_SPEC_PARSE', label, text.split('\n')[0]);
+  return toolkitError('IWKIT_ERR_SPEC_INVALID', label, text);
+}
+
+function servers(document: RawDocument): Api['servers'] {
+  const list = Array.isArray(document.servers) ? (document.servers as OpenAPIV3.ServerObject[]) : [];
+  return list.map((server) => {
+    // Server variables take their defaults, so every URL is usable as written.
+    const url = server.url.replace(/\{([^}]+)\}/g, (whole, name: string) => server.variables?.[name]?.default ?? whole);
+    return server.description === undefined ? { url } : { url, description: server.description };
+  });
+}
+
+/** Loads, bundles, validates and normalises an OpenAPI 3.0/3.1 document from a YAML/JSON path or an object. */
+export async function loadApi(source: string | object, options: { cwd?: string } = {}): Promise<Api> {
+  registerFormats();
+  const cwd = options.cwd ?? process.cwd();
+  const file = typeof source === 'string' ? resolve(cwd, source) : undefined;
+  const raw = file ? await readSpec(file) : structuredClone(source);
+  const label = file ?? '<object>';
+  checkVersion(raw, label);
+
+  const pristine = structuredClone(raw);
+  await hoistExternalSchemas(raw, file ? dirname(file) : cwd, label);
+  let document: RawDocument;
+  try {
+    document = (await bundle(raw as unknown as OpenAPIV3_1.Document, { resolve: { external: true, file: true } })) as unknown as RawDocument;
+  } catch (error) {
+    throw bundleError(error, pristine, label);
+  }
+
+  const warnings: string[] = [];
+  let result: Awaited<ReturnType<typeof validate>>;
+  try {
+    result = await validate(structuredClone(document) as unknown as OpenAPIV3_1.Document);
+  } catch (error) {
+    throw bundleError(error, pristine, label);
+  }
+  if (!result.valid) throw toolkitError('IWKIT_ERR_SPEC_INVALID', label, compileErrors(result));
+  for (const warning of result.warnings) warnings.push(warning.message);
+
+  const converter = createSchemaConverter({ document, source: label, warnings });
+  const operations = buildOperations(document, converter, { source: label, warnings });
+  const references = converter.references();
+  const info = isObject(document.info) ? document.info : {};
+  return {
+    ...(file ? { source: file } : {}),
+    openapi: String(document.openapi),
+    title: String(info.title ?? ''),
+    version: String(info.version ?? ''),
+    servers: servers(document),
+    operations,
+    references,
+    document,
+    warnings,
+  };
+}
