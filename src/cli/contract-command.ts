@@ -1,6 +1,134 @@
 import type { Command } from 'commander';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
+import { allChecks } from '../contract/checks/all-checks.js';
+import { createProgressLine, formatConsoleReport, shouldUseColor } from '../contract/reporters/console-reporter.js';
+import { renderJson } from '../contract/reporters/json-reporter.js';
+import { renderJunit } from '../contract/reporters/junit-reporter.js';
+import { contractDefaults, runContract } from '../contract/run-contract.js';
+import { toolkitError } from '../errors.js';
+import { packageRoot } from '../server/package-root.js';
+import { collect, parseInteger } from './parse-options.js';
+import { runAction } from './run-action.js';
 
-/** Placeholder until the contract command lands. */
-export function registerContractCommand(program: Command): void {
-  program.command('contract').description('not yet implemented');
+/** The raw options commander hands to the contract action. */
+export interface ContractCliOptions {
+  baseUrl: string;
+  spec?: string;
+  token?: string;
+  header?: string[];
+  checks?: string;
+  excludeChecks?: string;
+  operation?: string[];
+  cases?: string;
+  seed?: string;
+  timeout?: string;
+  maxResponseTime?: string;
+  rate?: string;
+  maxRequests?: string;
+  concurrency?: string;
+  strict?: boolean;
+  fixtures?: string;
+  junit?: string;
+  json?: string;
+}
+
+/** Where the command writes: the process streams, or test doubles. */
+export interface CommandIo {
+  stdout: NodeJS.WriteStream | { write(text: string): unknown; isTTY?: boolean; columns?: number };
+  stderr: NodeJS.WriteStream | { write(text: string): unknown; isTTY?: boolean; columns?: number };
+  env: NodeJS.ProcessEnv;
+}
+
+const HEADER = /^([!#$%&'*+.^_`|~0-9A-Za-z-]+)\s*:\s*(.*)$/;
+
+function parseHeaders(raw: string[] = []): Record<string, string> {
+  const headers: Record<string, string> = {};
+  for (const line of raw) {
+    const m = HEADER.exec(line);
+    // The value may be a secret: the error names only the expected shape.
+    if (!m) throw toolkitError('IWKIT_ERR_OPTION_INVALID', '--header', `expected "Name: value" (header ${Object.keys(headers).length + 1} is malformed)`);
+    headers[m[1]] = m[2].trim();
+  }
+  return headers;
+}
+
+/** Parses `--rate` as `N`, `N/s` or `N/m` into requests per second. */
+export function parseRate(raw: string | undefined): number | undefined {
+  if (raw === undefined) return undefined;
+  const m = /^\s*(\d+(?:\.\d+)?)\s*(?:\/\s*(s|sec|second|m|min|minute))?\s*$/i.exec(raw);
+  const value = m ? Number(m[1]) / (m[2] && m[2].toLowerCase().startsWith('m') ? 60 : 1) : NaN;
+  if (!(value > 0)) throw toolkitError('IWKIT_ERR_OPTION_INVALID', '--rate', `expected a rate like 5/s or 120/m, got "${raw}"`);
+  return value;
+}
+
+function list(raw: string | undefined): string[] | undefined {
+  return raw === undefined ? undefined : raw.split(',').map((s) => s.trim()).filter(Boolean);
+}
+
+async function writeReport(file: string, text: string): Promise<void> {
+  try {
+    await mkdir(dirname(resolve(file)), { recursive: true });
+    await writeFile(file, text, 'utf8');
+  } catch (error) {
+    throw toolkitError('IWKIT_ERR_OUTPUT_WRITE', file, error instanceof Error ? error.message : String(error));
+  }
+}
+
+/** Runs `iwkit contract` with parsed options; returns the exit code (0 all passed, 1 contract failures). Toolkit errors are thrown. */
+export async function runContractCommand(opts: ContractCliOptions, io: CommandIo): Promise<number> {
+  const token = opts.token ?? (io.env.IWKIT_TOKEN ? io.env.IWKIT_TOKEN : undefined);
+  const spec = opts.spec ? resolve(opts.spec) : join(packageRoot(), 'schema', 'openapi.yaml');
+  const progress = createProgressLine(io.stderr as NodeJS.WriteStream, io.env);
+  const result = await runContract({
+    spec,
+    baseUrl: opts.baseUrl,
+    ...(token ? { token } : {}),
+    headers: parseHeaders(opts.header),
+    ...(opts.checks !== undefined ? { checks: list(opts.checks) } : {}),
+    ...(opts.excludeChecks !== undefined ? { excludeChecks: list(opts.excludeChecks) } : {}),
+    ...(opts.operation ? { operations: opts.operation } : {}),
+    cases: parseInteger('cases', opts.cases, 0, 1000),
+    seed: parseInteger('seed', opts.seed, 0, 2_147_483_647),
+    timeoutMs: parseInteger('timeout', opts.timeout, 1, 3_600_000),
+    maxResponseTimeMs: parseInteger('max-response-time', opts.maxResponseTime, 1, 3_600_000),
+    ratePerSecond: parseRate(opts.rate),
+    maxRequests: parseInteger('max-requests', opts.maxRequests, 1, 1_000_000),
+    concurrency: parseInteger('concurrency', opts.concurrency, 1, 64),
+    strict: Boolean(opts.strict),
+    ...(opts.fixtures ? { fixturesDir: resolve(opts.fixtures) } : {}),
+    onEvent: progress.onEvent,
+  });
+  progress.clear();
+  io.stdout.write(formatConsoleReport(result, { color: shouldUseColor(io.stdout, io.env) }));
+  if (opts.junit) await writeReport(opts.junit, renderJunit(result));
+  if (opts.json) await writeReport(opts.json, renderJson(result));
+  return result.ok ? 0 : 1;
+}
+
+/** Registers `iwkit contract`: check a running server against the spec. */
+export function registerContractCommand(program: Command, io: CommandIo = { stdout: process.stdout, stderr: process.stderr, env: process.env }): void {
+  const d = contractDefaults;
+  program
+    .command('contract')
+    .description('check a running server against the spec; exit 0 all passed, 1 contract failures, 2 toolkit error')
+    .requiredOption('--base-url <url>', 'the server under test, e.g. https://erp.example')
+    .option('--spec <path>', 'OpenAPI 3.0/3.1 document; default: the embedded IW-ERP login contract')
+    .option('--token <value>', 'credential for secured operations (prefer the IWKIT_TOKEN environment variable)')
+    .option('--header <header>', 'extra request header "Name: value" (repeatable)', collect)
+    .option('--checks <names>', `only these checks, comma-separated (${allChecks.map((c) => c.name).join(', ')})`)
+    .option('--exclude-checks <names>', 'skip these checks, comma-separated')
+    .option('--operation <operationId>', 'only this operation (repeatable)', collect)
+    .option('--cases <n>', 'generated valid requests per operation', String(d.cases))
+    .option('--seed <n>', 'seed for generated requests (default: random, printed in the report)')
+    .option('--timeout <ms>', 'deadline per request', String(d.timeoutMs))
+    .option('--max-response-time <ms>', 'fail responses slower than this (max-response-time check)')
+    .option('--rate <n/s>', 'at most this many requests per second (or per minute: 60/m)', `${d.ratePerSecond}/s`)
+    .option('--max-requests <n>', 'send at most this many requests in the whole run', String(d.maxRequests))
+    .option('--concurrency <n>', 'requests in flight at once', String(d.concurrency))
+    .option('--strict', 'every documented response property required, undocumented properties are failures')
+    .option('--fixtures <dir>', 'also send the requests in <dir>/<operationId>/requests/*.json ({ path?, query?, headers?, cookies?, body? })')
+    .option('--junit <file>', 'write a JUnit XML report')
+    .option('--json <file>', 'write a JSON report of every case, result and timing')
+    .action(runAction(async (opts: ContractCliOptions) => runContractCommand(opts, io)));
 }

@@ -55,7 +55,7 @@ const isLoadedApi = (spec: MockServerOptions['spec']): spec is Api =>
   typeof spec === 'object' && spec !== null && Array.isArray((spec as Api).operations) && Array.isArray((spec as Api).references);
 
 /** Headers a browser may read from a mock answer (CORS hides all others). */
-const exposedHeaders = ['iwkit-scenario', 'allow', 'www-authenticate', 'retry-after', 'location', 'etag', 'link'];
+const exposedHeaders = ['iwkit-scenario', 'iwkit-problem', 'allow', 'www-authenticate', 'retry-after', 'location', 'etag', 'link'];
 
 /** Creates the mock server for a spec: a Fastify instance, not listening (use `inject`, or `listen` yourself). */
 export async function createMockServer(options: MockServerOptions = {}): Promise<FastifyInstance> {
@@ -158,6 +158,8 @@ export async function createMockServer(options: MockServerOptions = {}): Promise
       url: route.url,
       schema,
       attachValidation: true,
+      // Lets the mock's own errors on this route follow the operation's declared error responses.
+      config: { iwkit: { op, now: runtime.now } },
       validatorCompiler: routeValidatorCompiler(op, route),
       handler: createOperationHandler(op, route, runtime, complete),
     });

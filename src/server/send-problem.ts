@@ -1,11 +1,43 @@
 import type { FastifyReply } from 'fastify';
+import { findResponse, type CompiledOperation } from '../mock/compile-operation.js';
+import { mergeOver } from '../mock/fixture.js';
+import { concreteContentType } from '../mock/negotiate-media-type.js';
 import { problemContentType, type Problem } from '../mock/problem.js';
+import { hashSeed } from '../mock/request-seed.js';
 
-/** Sends an RFC 9457 problem with its status, labelled as the mock's own error. */
+/** Route config that lets a problem honour the operation's own declared error responses. */
+export interface ProblemRouteConfig {
+  iwkit?: { op: CompiledOperation; now: number };
+}
+
+declare module 'fastify' {
+  interface FastifyContextConfig extends ProblemRouteConfig {}
+}
+
+// Header values must be visible ASCII; problem details may echo client input.
+function headerSafe(text: string): string {
+  return text.replace(/[^\x20-\x7e]/g, '?').slice(0, 300);
+}
+
+/**
+ * Sends one of the mock's own errors. Where the operation declares a response for that status
+ * (exactly, by range or as `default`), the answer follows the contract: the problem itself when it
+ * fits the declared schema, else the problem merged with a body generated from that schema, else the
+ * generated body alone; the detail always travels in `iwkit-problem` too.
+ */
 export function sendProblem(reply: FastifyReply, body: Problem): FastifyReply {
-  return reply
-    .code(body.status)
-    .header('content-type', problemContentType)
-    .header('iwkit-scenario', `problem:${body.status}`)
-    .send(JSON.stringify(body));
+  reply.code(body.status).header('iwkit-scenario', `problem:${body.status}`);
+  const context = (reply.request.routeOptions?.config as ProblemRouteConfig | undefined)?.iwkit;
+  const declared = context && findResponse(context.op.responses, body.status);
+  const media = declared && (declared.media.find((m) => m.validator) ?? declared.media[0]);
+  if (!context || !media) return reply.header('content-type', problemContentType).send(JSON.stringify(body));
+
+  const contentType = concreteContentType(media.contentType);
+  reply.header('content-type', /json/i.test(contentType) && !/charset/i.test(contentType) ? `${contentType}; charset=utf-8` : contentType);
+  reply.header('iwkit-problem', headerSafe(body.detail));
+  if (/problem\+json/i.test(contentType) || !media.validator) return reply.send(JSON.stringify(body));
+  const generated = media.generate?.({ seed: hashSeed(body.status, body.detail), now: context.now });
+  const candidates = [body, mergeOver(generated, body), mergeOver(body, generated)];
+  const fitting = candidates.find((c) => media.validator!.check(c)) ?? generated;
+  return reply.send(typeof fitting === 'string' && !/json/i.test(contentType) ? fitting : JSON.stringify(fitting));
 }

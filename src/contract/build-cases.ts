@@ -1,0 +1,215 @@
+import type { TSchema } from '@sinclair/typebox';
+import { createGenerator } from '../fake/create-generator.js';
+import type { Api, MediaTypeBody, Operation, Parameter } from '../openapi/api-model.js';
+import { bodyMutations } from './body-mutations.js';
+import type { CaseBody, CaseRequest, ContractCase, Mutation } from './contract-types.js';
+import { readRequestFixtures } from './read-request-fixtures.js';
+import { isJsonMediaType } from './response-spec-match.js';
+import type { SchemaValidation } from './schema-validation.js';
+import { needsCredential } from './security-credentials.js';
+
+/** Options for building cases. */
+export interface CaseOptions {
+  /** Generated valid requests per operation. */
+  cases: number;
+  seed: number;
+  /** The reference time for generated timestamps. */
+  now: number;
+  /** A fixtures folder: `<operationId>/requests/*.json` are sent as positive cases. */
+  fixturesDir?: string;
+  /** Which kinds to build (all by default). */
+  kinds?: ContractCase['kind'][];
+}
+
+type Generate = (ctx: { seed: number; now: number }) => unknown;
+
+// A small string hash so each operation gets its own seed stream from one --seed.
+function hashSeed(text: string, seed: number): number {
+  let h = (seed ^ 0x9e3779b9) >>> 0;
+  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193) >>> 0;
+  return h % 2_147_483_647;
+}
+
+function emptyRequest(): CaseRequest {
+  return { path: {}, query: {}, headers: {}, cookies: {} };
+}
+
+function paramBucket(request: CaseRequest, location: Parameter['in']): Record<string, unknown> {
+  return location === 'path' ? request.path : location === 'query' ? request.query : location === 'header' ? request.headers : request.cookies;
+}
+
+/** The media type a case sends: JSON when the operation accepts it, else the first declared. */
+function requestMedia(op: Operation): MediaTypeBody | undefined {
+  const content = op.requestBody?.content ?? [];
+  return content.find((c) => isJsonMediaType(c.contentType)) ?? content[0];
+}
+
+function concreteType(contentType: string): string {
+  return contentType.includes('*') ? 'application/json' : contentType;
+}
+
+/** Builds every case for every operation: examples, fixtures, generated valid requests, negatives and security cases. */
+export async function buildCases(api: Api, options: CaseOptions, schemas: SchemaValidation): Promise<{ cases: ContractCase[][]; warnings: string[] }> {
+  const generators = new Map<TSchema, Map<string, Generate>>();
+  const warnings: string[] = [];
+  // The name (a parameter's) feeds the generator's name hints, so `iw-build-id` looks like a build id.
+  const generate = (schema: TSchema, seed: number, name = ''): unknown => {
+    let byName = generators.get(schema);
+    if (!byName) generators.set(schema, (byName = new Map()));
+    let g = byName.get(name);
+    if (g === undefined) {
+      g = createGenerator(schema, api.references, name ? { name } : {}) as Generate;
+      byName.set(name, g);
+    }
+    return g({ seed, now: options.now });
+  };
+  const wanted = new Set(options.kinds ?? ['example', 'fixture', 'generated', 'negative', 'security']);
+  const all: ContractCase[][] = [];
+
+  for (const op of api.operations) {
+    const opSeed = hashSeed(op.operationId, options.seed);
+    const media = requestMedia(op);
+    const list: ContractCase[] = [];
+    let counter = 0;
+    const add = (c: Omit<ContractCase, 'id' | 'operation'>): void => {
+      list.push({ id: `${op.operationId}/${c.kind}/${counter++}`, operation: op, ...c });
+    };
+
+    const params = (seed: number, includeOptional: boolean, useExamples: boolean): CaseRequest => {
+      const request = emptyRequest();
+      op.parameters.forEach((p, index) => {
+        const example = useExamples ? p.examples[0] : undefined;
+        if (example) paramBucket(request, p.in)[p.name] = example.value;
+        else if (p.required || includeOptional) paramBucket(request, p.in)[p.name] = generate(p.schema, seed + index + 1, p.name);
+      });
+      return request;
+    };
+    const withBody = (request: CaseRequest, value: unknown): CaseRequest =>
+      media ? { ...request, body: { contentType: concreteType(media.contentType), value } } : request;
+
+    // The base of negative and security cases: the first valid example, else the first generated request.
+    let base: CaseRequest | undefined;
+
+    if (media) {
+      for (const example of media.examples) {
+        if (!schemas.isValid(media.schema, example.value)) {
+          warnings.push(`${op.operationId}: request example "${example.name}" does not match its schema; not sent`);
+          continue;
+        }
+        const request = withBody(params(opSeed, false, true), example.value);
+        base ??= request;
+        if (wanted.has('example')) add({ kind: 'example', name: `example "${example.name}"`, expectation: 'accept', auth: 'valid', request });
+      }
+    } else if (op.parameters.some((p) => p.examples.length > 0) && wanted.has('example')) {
+      const request = params(opSeed, false, true);
+      base ??= request;
+      add({ kind: 'example', name: 'parameter examples', expectation: 'accept', auth: 'valid', request });
+    }
+
+    if (options.fixturesDir && wanted.has('fixture')) {
+      for (const fixture of await readRequestFixtures(options.fixturesDir, op.operationId)) {
+        const request: CaseRequest = { ...params(opSeed, false, true), ...pickLocations(fixture.request) };
+        if (fixture.request.body !== undefined && media) request.body = { contentType: concreteType(media.contentType), value: fixture.request.body };
+        add({ kind: 'fixture', name: `fixture "${fixture.name}"`, expectation: 'accept', auth: 'valid', request });
+      }
+    }
+
+    const generated: CaseRequest[] = [];
+    for (let i = 0; i < Math.max(options.cases, base ? 0 : 1); i++) {
+      const seed = opSeed + i * 7919;
+      let request = params(seed, i % 2 === 1, false);
+      if (media) {
+        const value = generate(media.schema, seed);
+        if (!schemas.isValid(media.schema, value)) {
+          warnings.push(`${op.operationId}: generated body #${i + 1} does not match its schema; not sent`);
+          continue;
+        }
+        request = withBody(request, value);
+      }
+      generated.push(request);
+      if (i < options.cases && wanted.has('generated')) add({ kind: 'generated', name: `generated #${i + 1}`, expectation: 'accept', auth: 'valid', request, seed });
+    }
+    base ??= generated[0] ?? withBody(params(opSeed, false, false), undefined);
+
+    if (needsCredential(op) && wanted.has('security')) {
+      add({ kind: 'security', name: 'no credential', expectation: 'reject', auth: 'none', request: base });
+      add({ kind: 'security', name: 'invalid credential', expectation: 'reject', auth: 'invalid', request: base });
+    }
+
+    if (wanted.has('negative')) {
+      for (const negative of negativeRequests(op, media, base, api.references, schemas)) {
+        add({ kind: 'negative', name: `${negative.mutation.kind} at ${negative.mutation.location} ${negative.mutation.pointer || '(root)'}`, expectation: 'reject', auth: 'valid', request: negative.request, mutation: negative.mutation });
+      }
+    }
+    all.push(list);
+  }
+  return { cases: all, warnings };
+}
+
+function pickLocations(request: Partial<Omit<CaseRequest, 'body'>>): Partial<CaseRequest> {
+  const out: Partial<CaseRequest> = {};
+  for (const key of ['path', 'query', 'headers', 'cookies'] as const) {
+    const v = request[key];
+    if (v !== null && typeof v === 'object') out[key] = v;
+  }
+  return out;
+}
+
+function negativeRequests(
+  op: Operation,
+  media: MediaTypeBody | undefined,
+  base: CaseRequest,
+  references: TSchema[],
+  schemas: SchemaValidation,
+): { request: CaseRequest; mutation: Mutation }[] {
+  const out: { request: CaseRequest; mutation: Mutation }[] = [];
+  const baseBody = base.body && 'value' in base.body ? base.body.value : undefined;
+  if (media && base.body) {
+    const contentType = base.body.contentType;
+    for (const m of bodyMutations(media.schema, baseBody, references, (v) => schemas.isValid(media.schema, v))) {
+      out.push({ request: { ...base, body: { contentType, value: m.body } }, mutation: { kind: m.kind, location: 'body', pointer: m.pointer } });
+    }
+    if (isJsonMediaType(contentType)) {
+      const declared = (op.requestBody?.content ?? []).map((c) => c.contentType.toLowerCase());
+      if (!declared.some((d) => d === 'text/plain' || d === '*/*' || d === 'text/*')) {
+        const wrongType: CaseBody = { contentType: 'text/plain', raw: JSON.stringify(baseBody) ?? '' };
+        out.push({ request: { ...base, body: wrongType }, mutation: { kind: 'wrong-content-type', location: 'body', pointer: '' } });
+      }
+      const text = JSON.stringify(baseBody) ?? '{}';
+      out.push({ request: { ...base, body: { contentType, raw: text.slice(0, Math.max(1, Math.floor(text.length / 2))) + '{"' } }, mutation: { kind: 'malformed-json', location: 'body', pointer: '' } });
+    }
+    if (op.requestBody?.required) {
+      const { body: _omit, ...rest } = base;
+      out.push({ request: rest, mutation: { kind: 'missing-body', location: 'body', pointer: '' } });
+    }
+  }
+  for (const p of op.parameters) {
+    const bucket = (r: CaseRequest) => paramBucket(r, p.in);
+    const clone = (): CaseRequest => ({ ...base, path: { ...base.path }, query: { ...base.query }, headers: { ...base.headers }, cookies: { ...base.cookies } });
+    if (p.required && p.in !== 'path') {
+      const r = clone();
+      delete bucket(r)[p.name];
+      out.push({ request: r, mutation: { kind: 'missing-parameter', location: p.in, pointer: p.name } });
+    }
+    const broken = brokenParameterValue(p.schema);
+    if (broken) {
+      const r = clone();
+      bucket(r)[p.name] = broken.value;
+      out.push({ request: r, mutation: { kind: broken.kind, location: p.in, pointer: p.name } });
+    }
+  }
+  return out;
+}
+
+// Parameters travel as text, so only values no server could read as the declared type count as wrong.
+function brokenParameterValue(schema: TSchema): { kind: Mutation['kind']; value: string } | undefined {
+  const types = Array.isArray(schema.type) ? (schema.type as string[]) : typeof schema.type === 'string' ? [schema.type] : [];
+  if (types.includes('string') || types.length === 0) {
+    if (Array.isArray(schema.enum) && !schema.enum.includes('iwkit-not-in-enum')) return { kind: 'not-in-enum', value: 'iwkit-not-in-enum' };
+    if (typeof schema.format === 'string' && !['password', 'binary'].includes(schema.format)) return { kind: 'bad-format', value: `iwkit-not-a-${schema.format}` };
+    return undefined;
+  }
+  if (types.some((t) => t === 'integer' || t === 'number')) return { kind: 'wrong-type', value: 'iwkit-not-a-number' };
+  if (types.includes('boolean')) return { kind: 'wrong-type', value: 'iwkit-not-a-boolean' };
+  return undefined;
+}

@@ -1,0 +1,44 @@
+import type { Operation } from '../../openapi/api-model.js';
+import type { CheckResult, ContractCase, ParsedResponse, Severity, TransportFailure } from '../contract-types.js';
+import type { SchemaValidation } from '../schema-validation.js';
+
+/** What a check sees of one case after it ran. */
+export interface CheckContext {
+  case: ContractCase;
+  operation: Operation;
+  response?: ParsedResponse;
+  transportError?: TransportFailure;
+  elapsedMs: number;
+  /** True when the case carried a configured credential (or the operation needs none). */
+  hasCredential: boolean;
+  maxResponseTimeMs?: number;
+  timeoutMs: number;
+  schemas: SchemaValidation;
+}
+
+/** A check's verdict on one case; `undefined` when the check does not apply to it. */
+export type CheckVerdict = Omit<CheckResult, 'check' | 'severity'> | undefined;
+
+/** A named contract check: a small pure function over one case's response. */
+export interface Check {
+  name: string;
+  /** One sentence for `--help` and the README. */
+  description: string;
+  severity: Severity;
+  run(context: CheckContext): CheckVerdict;
+}
+
+/** A passing verdict, optionally with a note. */
+export function passed(note?: string): CheckVerdict {
+  return note ? { status: 'passed', note, problems: [] } : { status: 'passed', problems: [] };
+}
+
+/** A skipped verdict with its reason. */
+export function skipped(note: string): CheckVerdict {
+  return { status: 'skipped', note, problems: [] };
+}
+
+/** A failing verdict with its problems. */
+export function failed(problems: CheckResult['problems'], note?: string): CheckVerdict {
+  return note ? { status: 'failed', problems, note } : { status: 'failed', problems };
+}

@@ -1,0 +1,46 @@
+import type { TSchema } from '@sinclair/typebox';
+import { excerpt } from '../excerpt.js';
+import { isSecretHeader, REDACTED } from '../redact.js';
+import { findResponseSpec } from '../response-spec-match.js';
+import type { Problem } from '../contract-types.js';
+import type { Check } from './check-types.js';
+import { failed, passed } from './check-types.js';
+
+// Header values arrive as text; the schema may say integer or boolean, so the text is read as the schema's type first.
+function headerValue(schema: TSchema, text: string): unknown {
+  const type = Array.isArray(schema.type) ? schema.type[0] : schema.type;
+  if ((type === 'integer' || type === 'number') && text.trim() !== '' && !Number.isNaN(Number(text))) return Number(text);
+  if (type === 'boolean' && (text === 'true' || text === 'false')) return text === 'true';
+  if (type === 'array') return text.split(',').map((s) => s.trim());
+  return text;
+}
+
+/** Documented response headers are present when required and match their schemas. */
+export const responseHeadersConformance: Check = {
+  name: 'response-headers-conformance',
+  description: 'Required documented response headers are present and every documented header matches its schema.',
+  severity: 'error',
+  run({ response, operation, schemas }) {
+    if (!response) return undefined;
+    const spec = findResponseSpec(operation, response.status);
+    if (!spec || spec.headers.length === 0) return undefined;
+    const problems: Problem[] = [];
+    for (const header of spec.headers) {
+      const raw = response.headers[header.name.toLowerCase()];
+      const text = Array.isArray(raw) ? raw.join(', ') : raw;
+      if (text === undefined) {
+        if (header.required) problems.push({ pointer: header.name, message: `required header ${header.name} is missing`, expected: 'present', actual: 'missing' });
+        continue;
+      }
+      if (!schemas.isValid(header.schema, headerValue(header.schema, text))) {
+        problems.push({
+          pointer: header.name,
+          message: `header ${header.name} does not match its schema`,
+          expected: String(header.schema.type ?? 'documented schema'),
+          actual: isSecretHeader(header.name) ? REDACTED : excerpt(text, 80),
+        });
+      }
+    }
+    return problems.length === 0 ? passed() : failed(problems);
+  },
+};

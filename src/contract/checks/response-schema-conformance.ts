@@ -1,0 +1,37 @@
+import { textExcerpt } from '../excerpt.js';
+import { redactBodyText } from '../redact.js';
+import { findMediaTypeBody, findResponseSpec, isJsonMediaType } from '../response-spec-match.js';
+import type { Check } from './check-types.js';
+import { failed, passed, skipped } from './check-types.js';
+
+/** The body matches the schema documented for its status and media type, error responses included. */
+export const responseSchemaConformance: Check = {
+  name: 'response-schema-conformance',
+  description: 'The body is complete, parses, and matches the schema documented for its status and media type (documented error responses included; --strict: all properties required, none undocumented).',
+  severity: 'error',
+  run({ response, operation, schemas }) {
+    if (!response) return undefined;
+    const spec = findResponseSpec(operation, response.status);
+    if (!spec || spec.content.length === 0) return undefined;
+    if (response.bodyProblem === 'too-large') {
+      return failed([{ message: `the body exceeds the read cap (${response.bodyBytes} bytes read) and was not validated`, expected: 'a body below the read cap', actual: `more than ${response.bodyBytes} bytes` }]);
+    }
+    if (response.bodyProblem === 'aborted') {
+      return failed([{ message: `the body was cut off after ${response.bodyBytes} bytes`, expected: 'a complete body', actual: textExcerpt(redactBodyText(response.text, []), 80) }]);
+    }
+    const body = response.mediaType ? findMediaTypeBody(spec.content, response.mediaType) : undefined;
+    if (!body) return skipped('the Content-Type is not documented for this status (see content-type-conformance)');
+    if (!isJsonMediaType(response.mediaType)) {
+      return typeof body.schema.type === 'string' && body.schema.type === 'string' ? passed() : skipped(`${response.mediaType} bodies are not validated`);
+    }
+    if (response.bodyBytes === 0) {
+      return failed([{ message: 'the body is empty', expected: 'a JSON body', actual: 'empty body' }]);
+    }
+    if (!response.json || !response.json.ok) {
+      const error = response.json && !response.json.ok ? response.json.error : 'unparseable';
+      return failed([{ message: `the body is not valid JSON (${error})`, expected: 'valid JSON', actual: textExcerpt(redactBodyText(response.text, []), 80) }]);
+    }
+    const problems = schemas.validate(body.schema, response.json.value);
+    return problems.length === 0 ? passed() : failed(problems);
+  },
+};

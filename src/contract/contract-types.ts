@@ -1,0 +1,162 @@
+import type { Operation } from '../openapi/api-model.js';
+
+// Plain data shared by cases, the runner, checks and reporters. Failures are data, never exceptions.
+
+/** Where a case comes from. */
+export type CaseKind = 'example' | 'fixture' | 'generated' | 'negative' | 'security';
+
+/** Which credential a case sends. */
+export type CaseAuth = 'valid' | 'none' | 'invalid';
+
+/** How a negative case breaks the request. */
+export type MutationKind =
+  | 'wrong-type'
+  | 'missing-required'
+  | 'null-not-allowed'
+  | 'bad-format'
+  | 'not-in-enum'
+  | 'wrong-content-type'
+  | 'malformed-json'
+  | 'missing-body'
+  | 'missing-parameter';
+
+/** The one place a negative case breaks. */
+export interface Mutation {
+  kind: MutationKind;
+  location: 'body' | 'query' | 'header' | 'path' | 'cookie';
+  /** JSON pointer inside the body, or the parameter name. */
+  pointer: string;
+}
+
+/** A request body as the case describes it: a value to serialise, or raw text sent verbatim. */
+export type CaseBody = { contentType: string; value: unknown } | { contentType: string; raw: string };
+
+/** The request of a case before serialisation. */
+export interface CaseRequest {
+  path: Record<string, unknown>;
+  query: Record<string, unknown>;
+  headers: Record<string, unknown>;
+  cookies: Record<string, unknown>;
+  body?: CaseBody;
+}
+
+/** One request the runner sends for an operation, with what the contract expects of the answer. */
+export interface ContractCase {
+  /** Unique within a run, e.g. `instagramLogin/negative/3`. */
+  id: string;
+  operation: Operation;
+  kind: CaseKind;
+  /** Human-readable, e.g. `example "default"`, `generated #2`, `wrong-type at body /data/code`. */
+  name: string;
+  /** Positive cases must be accepted, negative and security cases rejected. */
+  expectation: 'accept' | 'reject';
+  auth: CaseAuth;
+  request: CaseRequest;
+  mutation?: Mutation;
+  /** The seed that generated this case, when generated. */
+  seed?: number;
+}
+
+/** An HTTP request ready for a transport. */
+export interface HttpRequest {
+  method: string;
+  url: string;
+  headers: Record<string, string>;
+  body?: Buffer;
+}
+
+/** What a transport returns: headers lower-cased, body capped. */
+export interface HttpResponse {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  body: Buffer;
+  /** Set when the body could not be read completely. */
+  bodyProblem?: 'too-large' | 'aborted';
+}
+
+/** Why no response arrived. */
+export type TransportErrorKind = 'timeout' | 'refused' | 'reset' | 'dns' | 'other';
+
+/** A transport failure recorded as data. */
+export interface TransportFailure {
+  kind: TransportErrorKind;
+  message: string;
+}
+
+/** A response prepared once for every check. */
+export interface ParsedResponse {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  /** The media type without parameters, lower-case; undefined when absent. */
+  mediaType?: string;
+  text: string;
+  bodyBytes: number;
+  bodyProblem?: 'too-large' | 'aborted';
+  /** The JSON value when the body parsed as JSON. */
+  json?: { ok: true; value: unknown } | { ok: false; error: string };
+}
+
+/** How serious a failure of a check is: errors fail the run, warnings are reported only. */
+export type Severity = 'error' | 'warning';
+
+/** One precise problem a check found. */
+export interface Problem {
+  message: string;
+  /** JSON pointer into the response body (or a header name for header checks). */
+  pointer?: string;
+  expected?: string;
+  actual?: string;
+}
+
+/** The result of one check on one case. */
+export interface CheckResult {
+  check: string;
+  severity: Severity;
+  status: 'passed' | 'failed' | 'skipped';
+  /** Why it was skipped, or a remark on a pass (e.g. undocumented 4xx counted as rejection). */
+  note?: string;
+  problems: Problem[];
+}
+
+/** A request as reports show it: secrets redacted, the valid credential shown as `$IWKIT_TOKEN`. */
+export interface DisplayRequest {
+  method: string;
+  url: string;
+  headers: Record<string, string>;
+  bodyExcerpt?: string;
+}
+
+/** A response as reports show it: secret headers and properties redacted, body cut short. */
+export interface ResponseSummary {
+  status: number;
+  headers: Record<string, string>;
+  mediaType?: string;
+  bodyBytes: number;
+  bodyProblem?: 'too-large' | 'aborted';
+  bodyExcerpt: string;
+}
+
+/** Everything recorded about one case after it ran (or was not sent); holds no secret by construction. */
+export interface CaseOutcome {
+  id: string;
+  operationId: string;
+  method: string;
+  path: string;
+  kind: CaseKind;
+  name: string;
+  expectation: 'accept' | 'reject';
+  auth: CaseAuth;
+  mutation?: Mutation;
+  seed?: number;
+  request: DisplayRequest;
+  /** A copy-paste command that sends the same request. */
+  curl: string;
+  sent: boolean;
+  /** Why it was not sent (request budget, target stopped answering). */
+  notSentReason?: string;
+  response?: ResponseSummary;
+  transportError?: TransportFailure;
+  elapsedMs: number;
+  startedAt?: string;
+  results: CheckResult[];
+}

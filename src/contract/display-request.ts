@@ -1,0 +1,80 @@
+import type { BuiltRequest } from './build-http-request.js';
+import type { DisplayRequest } from './contract-types.js';
+import { textExcerpt } from './excerpt.js';
+import { isSecretHeader, isSecretKey, REDACTED, scrubSecrets } from './redact.js';
+import { INVALID_CREDENTIAL } from './security-credentials.js';
+
+// Reports show the configured credential as $IWKIT_TOKEN, so a curl line reproduces the request
+// once the variable is exported, and the value itself never appears.
+
+const MARK = '\u0000IWKIT_TOKEN\u0000';
+
+function single(text: string): string {
+  return `'${text.replace(/'/g, `'\\''`)}'`;
+}
+
+function quote(text: string): string {
+  if (!text.includes(MARK)) return single(text);
+  return `"${text
+    .split(MARK)
+    .map((piece) => piece.replace(/[\\"$`]/g, (c) => `\\${c}`))
+    .join('$IWKIT_TOKEN')}"`;
+}
+
+function markToken(value: string, token: string | undefined): string {
+  if (token && value.includes(token)) return value.split(token).join(MARK);
+  // A basic credential is sent base64-encoded; show it as the variable too.
+  if (/^basic /i.test(value)) return `Basic ${MARK}`;
+  return MARK;
+}
+
+/** Rewrites a built request for reports; `secrets` are extra values (e.g. from --header) to hide anywhere. */
+export function redactRequest(built: BuiltRequest, token: string | undefined, secrets: readonly string[]): { display: DisplayRequest; marked: DisplayRequest } {
+  const { request, credential } = built;
+  const url = new URL(request.url);
+  const credentialQuery = new Set(credential.query);
+  for (const [name, value] of [...url.searchParams.entries()]) {
+    if (credentialQuery.has(name)) url.searchParams.set(name, MARK);
+    else if (isSecretKey(name) && value !== INVALID_CREDENTIAL) url.searchParams.set(name, REDACTED);
+  }
+  const credentialHeaders = new Set(credential.headers.map((h) => h.toLowerCase()));
+  const credentialCookies = new Set(credential.cookies);
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(request.headers)) {
+    const lower = name.toLowerCase();
+    if (credentialHeaders.has(lower)) headers[name] = markToken(value, token);
+    else if (lower === 'cookie') {
+      headers[name] = value
+        .split(/;\s*/)
+        .map((pair) => {
+          const [cookie] = pair.split('=', 1);
+          if (credentialCookies.has(cookie)) return `${cookie}=${MARK}`;
+          return isSecretKey(cookie) && !pair.endsWith(encodeURIComponent(INVALID_CREDENTIAL)) ? `${cookie}=${REDACTED}` : pair;
+        })
+        .join('; ');
+    } else if (isSecretHeader(name) && !value.includes(INVALID_CREDENTIAL)) headers[name] = REDACTED;
+    else headers[name] = value;
+  }
+  const all = token ? [token, ...secrets] : [...secrets];
+  const scrub = (text: string): string => scrubSecrets(text, all);
+  // URLSearchParams percent-encodes the marker; restore it.
+  const markedUrl = scrub(url.toString().split(encodeURIComponent(MARK)).join(MARK));
+  const bodyText = request.body ? scrub(request.body.toString('utf8')) : undefined;
+  const marked: DisplayRequest = { method: request.method, url: markedUrl, headers: Object.fromEntries(Object.entries(headers).map(([k, v]) => [k, scrub(v)])), ...(bodyText !== undefined ? { bodyExcerpt: bodyText } : {}) };
+  const unmark = (text: string): string => text.split(MARK).join('$IWKIT_TOKEN');
+  const display: DisplayRequest = {
+    method: marked.method,
+    url: unmark(marked.url),
+    headers: Object.fromEntries(Object.entries(marked.headers).map(([k, v]) => [k, unmark(v)])),
+    ...(bodyText !== undefined ? { bodyExcerpt: textExcerpt(bodyText, 500) } : {}),
+  };
+  return { display, marked };
+}
+
+/** A one-line curl command for a marked request; the credential stays `$IWKIT_TOKEN`. */
+export function curlCommand(marked: DisplayRequest): string {
+  const parts = ['curl', '--request', marked.method, quote(marked.url)];
+  for (const [name, value] of Object.entries(marked.headers)) parts.push('--header', quote(`${name}: ${value}`));
+  if (marked.bodyExcerpt !== undefined) parts.push('--data-raw', quote(marked.bodyExcerpt));
+  return parts.join(' ');
+}

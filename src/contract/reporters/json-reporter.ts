@@ -1,0 +1,15 @@
+import type { ContractResult } from '../contract-result.js';
+import { groupFailures } from '../group-failures.js';
+
+/** Renders the JSON report: options, every case sent (redacted), every check result, timings and the grouped failures. */
+export function renderJson(result: ContractResult): string {
+  const groups = groupFailures(result).map((g) => ({
+    check: g.check,
+    severity: g.severity,
+    operationId: g.operationId,
+    problems: g.result.problems,
+    cases: g.outcomes.map((o) => o.id),
+    curl: g.outcomes[0].curl,
+  }));
+  return `${JSON.stringify({ tool: 'iwkit contract', ...result, failureGroups: groups }, null, 2)}\n`;
+}

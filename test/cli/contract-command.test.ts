@@ -1,0 +1,120 @@
+import { Command } from 'commander';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { registerContractCommand } from '../../src/cli/contract-command.js';
+import { SERVER_TOKEN, startLoginServer } from '../contract/login-test-server.js';
+
+interface Run {
+  code: number | undefined;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs `iwkit contract …` in-process; toolkit errors go to process.stderr through runAction, so that is captured too. */
+async function cli(args: string[], env: NodeJS.ProcessEnv = {}, tty = false): Promise<Run> {
+  let stdout = '';
+  let stderr = '';
+  const program = new Command('iwkit').exitOverride();
+  registerContractCommand(program, {
+    stdout: { write: (t: string) => (stdout += t) },
+    stderr: { write: (t: string) => (stderr += t), isTTY: tty, columns: 120 },
+    env,
+  });
+  const original = process.stderr.write.bind(process.stderr);
+  process.stderr.write = ((chunk: string | Uint8Array) => {
+    stderr += String(chunk);
+    return true;
+  }) as typeof process.stderr.write;
+  process.exitCode = undefined;
+  try {
+    await program.parseAsync(['node', 'iwkit', 'contract', ...args]);
+  } finally {
+    process.stderr.write = original;
+  }
+  const code = process.exitCode as number | undefined;
+  process.exitCode = undefined;
+  return { code, stdout, stderr };
+}
+
+const fast = ['--cases', '1', '--seed', '9', '--rate', '500/s', '--concurrency', '4', '--timeout', '2000'];
+
+describe('iwkit contract', () => {
+  const servers: { close: () => Promise<void> }[] = [];
+  let dir: string;
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'iwkit-contract-'));
+  });
+  afterEach(async () => {
+    while (servers.length) await servers.pop()!.close();
+  });
+  afterAll(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('exits 0 when every check passes, taking the token from IWKIT_TOKEN and writing both reports', async () => {
+    const server = await startLoginServer('none');
+    servers.push(server);
+    const junit = join(dir, 'reports', 'junit.xml');
+    const json = join(dir, 'reports', 'contract.json');
+    const run = await cli(['--base-url', server.baseUrl, ...fast, '--junit', junit, '--json', json], { IWKIT_TOKEN: SERVER_TOKEN });
+    expect(run.code ?? 0).toBe(0);
+    expect(run.stdout).toMatch(/^PASSED · \d+ checks: \d+ passed, 0 failed/m);
+    expect(run.stdout).toMatch(/\d+ requests sent \(limit 100\)/);
+    expect(await readFile(junit, 'utf8')).toMatch(/^<\?xml/);
+    expect(JSON.parse(await readFile(json, 'utf8'))).toMatchObject({ ok: true, seed: 9 });
+  });
+
+  it('exits 1 on a contract failure and keeps the --token value out of every output', async () => {
+    const server = await startLoginServer('server-error');
+    servers.push(server);
+    const json = join(dir, 'failing.json');
+    const junit = join(dir, 'failing.xml');
+    const run = await cli(['--base-url', server.baseUrl, '--token', SERVER_TOKEN, ...fast, '--json', json, '--junit', junit]);
+    expect(run.code).toBe(1);
+    expect(run.stdout).toContain('not-a-server-error');
+    expect(run.stdout).toContain('$IWKIT_TOKEN');
+    for (const text of [run.stdout, run.stderr, await readFile(json, 'utf8'), await readFile(junit, 'utf8')]) expect(text).not.toContain(SERVER_TOKEN);
+  });
+
+  it('exits 2 with IWKIT_ERR_TARGET_UNREACHABLE when the target is down at the start', async () => {
+    const server = await startLoginServer('none');
+    await server.close();
+    const run = await cli(['--base-url', server.baseUrl, ...fast]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/^IWKIT_ERR_TARGET_UNREACHABLE: target http:\/\/127\.0\.0\.1:\d+ is unreachable/m);
+  });
+
+  it('exits 2 with IWKIT_ERR_OPTION_INVALID for a bad --rate or an unknown check', async () => {
+    const rate = await cli(['--base-url', 'http://127.0.0.1:9', '--rate', 'fast']);
+    expect(rate.code).toBe(2);
+    expect(rate.stderr).toContain('IWKIT_ERR_OPTION_INVALID: invalid option --rate');
+    const checks = await cli(['--base-url', 'http://127.0.0.1:9', '--checks', 'not-a-server-error,bogus']);
+    expect(checks.code).toBe(2);
+    expect(checks.stderr).toContain('unknown check "bogus"');
+  });
+
+  it('exits 2 for a spec that does not exist', async () => {
+    const run = await cli(['--base-url', 'http://127.0.0.1:9', '--spec', join(dir, 'missing.yaml')]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/^IWKIT_ERR_SPEC_READ/m);
+  });
+
+  it('runs only the selected checks', async () => {
+    const server = await startLoginServer('server-error');
+    servers.push(server);
+    const run = await cli(['--base-url', server.baseUrl, ...fast, '--exclude-checks', 'not-a-server-error,status-code-conformance,positive-data-acceptance'], { IWKIT_TOKEN: SERVER_TOKEN });
+    expect(run.code ?? 0).toBe(0);
+    expect(run.stdout).not.toContain('not-a-server-error');
+  });
+
+  it('draws a progress line on a TTY and stays quiet when CI is set', async () => {
+    const server = await startLoginServer('none');
+    servers.push(server);
+    const tty = await cli(['--base-url', server.baseUrl, ...fast], { IWKIT_TOKEN: SERVER_TOKEN }, true);
+    expect(tty.stderr).toMatch(/\[\d+\/\d+\] instagramLogin · /);
+    const ci = await cli(['--base-url', server.baseUrl, ...fast], { IWKIT_TOKEN: SERVER_TOKEN, CI: 'true' }, true);
+    expect(ci.stderr).toBe('');
+  });
+});

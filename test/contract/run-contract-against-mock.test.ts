@@ -1,0 +1,66 @@
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createInjectTransport } from '../../src/contract/inject-transport.js';
+import { runContract } from '../../src/contract/run-contract.js';
+import type { ContractResult } from '../../src/contract/contract-result.js';
+import { createMockServer } from '../../src/server/create-mock-server.js';
+
+const TOKEN = 'mock-token-0123456789abcdef';
+
+function failuresOf(result: ContractResult): string[] {
+  return result.outcomes.flatMap((o) => o.results.filter((r) => r.status === 'failed').map((r) => `${r.check} · ${o.operationId} · ${o.name}: ${JSON.stringify(r.problems)}`));
+}
+
+describe('the runner against the project\'s own mock', () => {
+  let app: Awaited<ReturnType<typeof createMockServer>>;
+  let baseUrl: string;
+
+  beforeAll(async () => {
+    app = await createMockServer({ seed: 7, tokens: [TOKEN] });
+    await app.listen({ host: '127.0.0.1', port: 0 });
+    baseUrl = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
+  });
+  afterAll(async () => {
+    await app.close();
+  });
+
+  it('finds zero failures over real HTTP on loopback', async () => {
+    const result = await runContract({ spec: 'schema/openapi.yaml', baseUrl, token: TOKEN, seed: 11, cases: 3, ratePerSecond: 1000, concurrency: 4, timeoutMs: 3000 });
+    expect(failuresOf(result)).toEqual([]);
+    expect(result.ok).toBe(true);
+    expect(result.requestsSent).toBeGreaterThan(10);
+    // Every kind of case was sent: examples, generated, negative and security.
+    expect(new Set(result.outcomes.map((o) => o.kind))).toEqual(new Set(['example', 'generated', 'negative', 'security']));
+    expect(result.totals.passed).toBeGreaterThan(0);
+  });
+
+  it('finds zero failures through an inject transport', async () => {
+    const result = await runContract({
+      spec: app.iwkitApi,
+      baseUrl: 'http://mock.invalid',
+      transport: createInjectTransport(app),
+      token: TOKEN,
+      seed: 12,
+      cases: 3,
+      ratePerSecond: 1000,
+      concurrency: 4,
+      timeoutMs: 3000,
+    });
+    expect(failuresOf(result)).toEqual([]);
+    expect(result.ok).toBe(true);
+    expect(result.totals.failed).toBe(0);
+  });
+
+  it('finds zero failures on the multi-operation test specs', async () => {
+    for (const spec of ['test/specs/petstore-3.0.yaml', 'test/specs/kitchen-sink-3.1.yaml', 'test/specs/library-3.1/openapi.yaml']) {
+      const mock = await createMockServer({ spec, seed: 3, tokens: [TOKEN] });
+      try {
+        const result = await runContract({ spec: mock.iwkitApi, baseUrl: 'http://mock.invalid', transport: createInjectTransport(mock), token: TOKEN, seed: 5, cases: 2, ratePerSecond: 10_000, concurrency: 4, maxRequests: 400 });
+        expect(failuresOf(result), spec).toEqual([]);
+        expect(result.operations.length, spec).toBeGreaterThan(1);
+      } finally {
+        await mock.close();
+      }
+    }
+  });
+});
