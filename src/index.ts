@@ -1,5 +1,37 @@
 // The public API of iwkit: explicit named exports only.
 export { errorTable, isToolkitError, toolkitError } from './errors.js';
 export type { ErrorCode, ToolkitError } from './errors.js';
+
+// The contract: load once, then everything reads the normalised model.
 export type * from './openapi/api-model.js';
+export { loadApi } from './openapi/load-api.js';
+export { compileValidator } from './openapi/compile-validator.js';
+export type { ValidationIssue, Validator } from './openapi/compile-validator.js';
+export { createSchemaConverter, schemaToTypeBox } from './openapi/schema-to-typebox.js';
+export type { Direction, SchemaConverter } from './openapi/schema-to-typebox.js';
+export { renderTypeBoxModule } from './openapi/render-typebox-module.js';
 export { registerFormats } from './openapi/formats.js';
+
+// Fake data.
+export { createGenerator } from './fake/create-generator.js';
+export type { GenerateContext, GeneratorOptions, ValueGenerator } from './fake/create-generator.js';
+
+// The mock server.
+export { createMockServer } from './server/create-mock-server.js';
+export type { MockServerOptions } from './server/create-mock-server.js';
+export type { Fixture, FixtureBuilder, FixtureRequest } from './mock/fixture.js';
+export type { Problem as MockProblem, ProblemFieldError } from './mock/problem.js';
+
+// The contract runner.
+export { contractDefaults, runContract } from './contract/run-contract.js';
+export type { ContractEvent, ContractOptions } from './contract/run-contract.js';
+export type { ContractResult, OperationSummary, Totals } from './contract/contract-result.js';
+export type { Transport, TransportLimits } from './contract/transport.js';
+export { createHttpTransport } from './contract/http-transport.js';
+export { createInjectTransport } from './contract/inject-transport.js';
+export { allChecks, selectChecks } from './contract/checks/all-checks.js';
+export { matchResponse } from './contract/match-response.js';
+export type { MatchOptions, PlainResponse, ResponseMatch } from './contract/match-response.js';
+export { formatConsoleReport } from './contract/reporters/console-reporter.js';
+export { renderJunit } from './contract/reporters/junit-reporter.js';
+export { renderJson } from './contract/reporters/json-reporter.js';
