@@ -1,0 +1,305 @@
+import { isToolkitError } from '../errors.js';
+import { compileArray } from './compile-array.js';
+import {
+  RetryGeneration,
+  cloneJson,
+  constraintSiblings,
+  isSchemaObject,
+  noteApproximations,
+  unsupported,
+  type CompileContext,
+  type SchemaObject,
+} from './compile-context.js';
+import { compileNumber } from './compile-number.js';
+import { compileObject } from './compile-object.js';
+import { compileString } from './compile-string.js';
+import type { GenerateState, NodeGenerator } from './generate-state.js';
+import { mergeAllOf, originalOption } from './merge-all-of.js';
+import { stringHintForName, trueProbabilityForName } from './name-hints.js';
+import { resolveXFaker } from './x-faker.js';
+
+// The dispatcher: one compile step per schema kind, each returning a closure. The schema is walked
+// once here; a call only runs closures.
+
+function inferType(schema: SchemaObject): string | undefined {
+  const has = (...keys: string[]) => keys.some((k) => schema[k] !== undefined);
+  if (has('properties', 'additionalProperties', 'patternProperties', 'required', 'minProperties', 'maxProperties')) return 'object';
+  if (has('items', 'prefixItems', 'minItems', 'maxItems', 'uniqueItems', 'contains')) return 'array';
+  if (has('minLength', 'maxLength', 'pattern', 'format')) return 'string';
+  if (has('minimum', 'maximum', 'exclusiveMinimum', 'exclusiveMaximum', 'multipleOf')) return 'number';
+  return undefined;
+}
+
+function isNullSchema(schema: unknown): boolean {
+  if (!isSchemaObject(schema)) return false;
+  return schema.type === 'null' || (Object.hasOwn(schema, 'const') && schema.const === null) ||
+    (Array.isArray(schema.enum) && schema.enum.length === 1 && schema.enum[0] === null);
+}
+
+function containsRef(schema: unknown, depth = 0): boolean {
+  if (depth > 64 || typeof schema !== 'object' || schema === null) return false;
+  if (Array.isArray(schema)) return schema.some((s) => containsRef(s, depth + 1));
+  if (typeof (schema as SchemaObject).$ref === 'string') return true;
+  return Object.values(schema).some((v) => containsRef(v, depth + 1));
+}
+
+/** A minimal matcher for plain JSON Schema `not` targets (type/const/enum) when no TypeBox check exists. */
+function plainMatcher(schema: unknown): ((value: unknown) => boolean) | undefined {
+  if (!isSchemaObject(schema)) return undefined;
+  const keys = Object.keys(schema).filter((k) => !['title', 'description'].includes(k));
+  if (keys.some((k) => !['type', 'const', 'enum'].includes(k))) return undefined;
+  const types = schema.type === undefined ? undefined : Array.isArray(schema.type) ? schema.type : [schema.type];
+  const enumKeys = Array.isArray(schema.enum) ? new Set(schema.enum.map((v) => JSON.stringify(v))) : undefined;
+  const constKey = Object.hasOwn(schema, 'const') ? JSON.stringify(schema.const) : undefined;
+  return (value) => {
+    if (types && !types.some((t) => jsonTypeOf(value, t))) return false;
+    if (enumKeys && !enumKeys.has(JSON.stringify(value))) return false;
+    if (constKey !== undefined && constKey !== JSON.stringify(value)) return false;
+    return true;
+  };
+}
+
+function jsonTypeOf(value: unknown, type: unknown): boolean {
+  switch (type) {
+    case 'null':
+      return value === null;
+    case 'array':
+      return Array.isArray(value);
+    case 'object':
+      return typeof value === 'object' && value !== null && !Array.isArray(value);
+    case 'integer':
+      return Number.isInteger(value);
+    default:
+      return typeof value === type;
+  }
+}
+
+/** Compiles the alternatives of anyOf (`exclusive` false) or oneOf (`exclusive` true). */
+function compileAlternatives(
+  schema: SchemaObject,
+  key: 'anyOf' | 'oneOf',
+  options: unknown[],
+  ctx: CompileContext,
+  name: string,
+  pointer: string,
+): NodeGenerator {
+  if (options.length === 0) throw unsupported(`${pointer}/${key}`, `${key} has no alternatives`);
+  const siblings = constraintSiblings(schema, key);
+  const gens: NodeGenerator[] = [];
+  const kept: unknown[] = [];
+  let firstError: unknown;
+  options.forEach((option, i) => {
+    const branch = siblings ? { allOf: [siblings, option] } : option;
+    try {
+      gens.push(ctx.compile(branch, name, `${pointer}/${key}/${i}`));
+      kept.push(originalOption.get(option as object) ?? option);
+    } catch (error) {
+      // An impossible alternative leaves the others; only when none is possible is it an error.
+      if (!isToolkitError(error)) throw error;
+      firstError ??= error;
+    }
+  });
+  if (gens.length === 0) throw firstError;
+  const nullIndex = kept.findIndex(isNullSchema);
+  const others = gens.map((_, i) => i).filter((i) => i !== nullIndex);
+  const terminal = Math.max(nullIndex, kept.findIndex((o) => !containsRef(o)));
+  const strategy = ctx.strategy;
+  const choose = (s: GenerateState): number => {
+    if (nullIndex >= 0 && (s.depth >= s.softDepth || strategy.pickNull(s))) return nullIndex;
+    if (s.depth >= s.softDepth && terminal >= 0) return terminal;
+    if (others.length === 0) return nullIndex;
+    return others.length === 1 ? others[0] : others[s.rng.int(0, others.length - 1)];
+  };
+  if (key === 'anyOf') return (s) => gens[choose(s)](s);
+
+  const checks = kept.map((option) => ctx.check(option) ?? plainMatcher(option));
+  if (checks.some((c) => c === undefined)) ctx.uncertain.push(`${pointer}/oneOf`);
+  const n = gens.length;
+  return (s) => {
+    const start = choose(s);
+    for (let attempt = 0; attempt < n * 3; attempt++) {
+      const i = (start + attempt) % n;
+      let value: unknown;
+      try {
+        value = gens[i](s);
+      } catch (error) {
+        if (error instanceof RetryGeneration) continue;
+        throw error;
+      }
+      let clash = false;
+      for (let j = 0; j < n && !clash; j++) clash = j !== i && checks[j]?.(value) === true;
+      if (!clash) return value;
+    }
+    throw new RetryGeneration(`${pointer}: every oneOf alternative matched another`);
+  };
+}
+
+function anyValue(ctx: CompileContext, name: string): NodeGenerator {
+  const hint = stringHintForName(name, ctx.values) ?? ctx.values.words;
+  const makers: NodeGenerator[] = [hint, (s) => s.rng.int(0, 1000), (s) => s.rng.chance(0.5), () => null];
+  return (s) => (s.rng.chance(0.7) ? hint(s) : makers[s.rng.int(1, makers.length - 1)](s));
+}
+
+function compileCore(schema: SchemaObject, ctx: CompileContext, name: string, pointer: string, xFaker: (() => unknown) | undefined): NodeGenerator {
+  if (Object.hasOwn(schema, 'const')) {
+    const value = schema.const;
+    return () => cloneJson(value);
+  }
+  if (Array.isArray(schema.enum)) {
+    const list = schema.enum;
+    if (list.length === 0) throw unsupported(`${pointer}/enum`, 'enum has no values');
+    return (s) => cloneJson(list[s.rng.int(0, list.length - 1)]);
+  }
+  if (Array.isArray(schema.allOf)) {
+    ctx.uncertain.push(`${pointer}/allOf`);
+    return ctx.compile(mergeAllOf(schema, (b) => resolveRef(b, ctx)), name, pointer);
+  }
+  if (schema.nullable === true && schema.type !== 'null') {
+    const { nullable: _nullable, ...rest } = schema;
+    return compileAlternatives({}, 'anyOf', [rest, { type: 'null' }], ctx, name, pointer);
+  }
+  if (Array.isArray(schema.oneOf)) return compileAlternatives(schema, 'oneOf', schema.oneOf, ctx, name, pointer);
+  if (Array.isArray(schema.anyOf)) return compileAlternatives(schema, 'anyOf', schema.anyOf, ctx, name, pointer);
+
+  const type = schema.type ?? inferType(schema);
+  if (Array.isArray(type)) {
+    if (type.length === 1) return compileCore({ ...schema, type: type[0] }, ctx, name, pointer, xFaker);
+    const options = type.map((t) => (t === 'null' ? { type: 'null' } : { ...schema, type: t }));
+    return compileAlternatives({}, 'anyOf', options, ctx, name, pointer);
+  }
+  switch (type) {
+    case 'string':
+      return compileString(schema, ctx, name, pointer, xFaker);
+    case 'integer':
+      return compileNumber(schema, ctx, true, name, pointer);
+    case 'number':
+      return compileNumber(schema, ctx, false, name, pointer);
+    case 'boolean': {
+      const p = trueProbabilityForName(name);
+      return (s) => s.rng.chance(p);
+    }
+    case 'null':
+      return () => null;
+    case 'object':
+      return compileObject(schema, ctx, pointer);
+    case 'array':
+      return compileArray(schema, ctx, name, pointer);
+    case undefined:
+      return anyValue(ctx, name);
+    default:
+      throw unsupported(`${pointer}/type`, `cannot generate values of type ${JSON.stringify(type)}`);
+  }
+}
+
+/** Follows a `$ref` to its schema (for merging allOf branches); other schemas pass through. */
+function resolveRef(schema: unknown, ctx: CompileContext, hops = 0): unknown {
+  if (!isSchemaObject(schema) || typeof schema.$ref !== 'string' || hops > 16) return schema;
+  const target = ctx.references.get(referenceId(schema.$ref, ctx) ?? '');
+  return target === undefined ? schema : resolveRef(target, ctx, hops + 1);
+}
+
+function referenceId(ref: string, ctx: CompileContext): string | undefined {
+  if (ctx.references.has(ref)) return ref;
+  const last = ref.slice(ref.lastIndexOf('/') + 1);
+  return ctx.references.has(last) ? last : undefined;
+}
+
+/** Ids whose schema can reach itself through `$ref`s; only those count towards the depth limit. */
+function isRecursive(id: string, ctx: CompileContext): boolean {
+  const seen = new Set<string>();
+  const stack: unknown[] = [ctx.references.get(id)];
+  while (stack.length > 0) {
+    const node = stack.pop();
+    if (typeof node !== 'object' || node === null) continue;
+    if (Array.isArray(node)) {
+      stack.push(...node);
+      continue;
+    }
+    const ref = (node as SchemaObject).$ref;
+    if (typeof ref === 'string') {
+      const target = referenceId(ref, ctx);
+      if (target === id) return true;
+      if (target !== undefined && !seen.has(target)) {
+        seen.add(target);
+        stack.push(ctx.references.get(target));
+      }
+    }
+    stack.push(...Object.values(node));
+  }
+  return false;
+}
+
+function compileRef(ref: string, ctx: CompileContext, name: string, pointer: string): NodeGenerator {
+  const id = referenceId(ref, ctx);
+  if (id === undefined) throw unsupported(`${pointer}/$ref`, `$ref ${JSON.stringify(ref)} names no schema in references`);
+  const key = `${id}\u0000${name}`;
+  let target = ctx.refGenerators.get(key);
+  if (target === undefined) {
+    let compiled: NodeGenerator | undefined;
+    const placeholder: NodeGenerator = (s) => compiled!(s);
+    ctx.refGenerators.set(key, placeholder);
+    compiled = ctx.compile(ctx.references.get(id), name, `${id}#`);
+    ctx.refGenerators.set(key, compiled);
+    target = compiled;
+  }
+  const t = target;
+  if (!isRecursive(id, ctx)) return t;
+  const hard = ctx.hardDepth;
+  const wrapped: NodeGenerator = (s) => {
+    // The root resets depth before every attempt, so an exception needs no unwinding here.
+    if (++s.depth > hard) throw new RetryGeneration(`${pointer}: recursion through ${id} never ends`);
+    const value = t(s);
+    s.depth--;
+    return value;
+  };
+  return wrapped;
+}
+
+/** Compiles any schema (TypeBox or plain JSON Schema) into a generator closure; `name` is the property name for hints. */
+export function compileNode(schema: unknown, ctx: CompileContext, name: string, pointer: string): NodeGenerator {
+  if (schema === true || schema === undefined) return anyValue(ctx, name);
+  if (schema === false) throw unsupported(pointer, 'the schema `false` admits no value');
+  if (!isSchemaObject(schema)) throw unsupported(pointer, 'a schema must be an object or a boolean');
+  if (typeof schema.$ref === 'string') return compileRef(schema.$ref, ctx, name, pointer);
+  if (typeof schema.$id === 'string' && !ctx.references.has(schema.$id)) ctx.references.set(schema.$id, schema);
+
+  noteApproximations(schema, ctx, pointer);
+  const xFaker = resolveXFaker(schema['x-faker'], ctx, pointer);
+  let base = schema;
+  if (schema.not !== undefined) {
+    base = { ...schema };
+    delete base.not;
+  }
+  const isString = (base.type ?? inferType(base)) === 'string' && !Array.isArray(base.enum) && !Object.hasOwn(base, 'const');
+  let gen = constraintSiblings(base, '') === undefined && schema.not !== undefined ? anyValue(ctx, name) : compileCore(base, ctx, name, pointer, xFaker);
+
+  if (xFaker && !isString) {
+    const inner = gen;
+    const check = ctx.check(base) ?? plainMatcher({ type: base.type }) ?? (() => true);
+    gen = (s) => {
+      let value: unknown;
+      try {
+        value = xFaker();
+      } catch {
+        return inner(s);
+      }
+      if (value instanceof Date) value = value.toISOString();
+      return check(value) ? value : inner(s);
+    };
+  }
+  if (schema.not !== undefined) {
+    const inner = gen;
+    const matches = ctx.check(schema.not) ?? plainMatcher(schema.not);
+    if (!matches) ctx.uncertain.push(`${pointer}/not`);
+    else {
+      gen = (s) => {
+        for (let attempt = 0; attempt < 12; attempt++) {
+          const value = inner(s);
+          if (!matches(value)) return value;
+        }
+        throw new RetryGeneration(`${pointer}: every value matched \`not\``);
+      };
+    }
+  }
+  return gen;
+}

@@ -1,0 +1,215 @@
+import { FormatRegistry } from '@sinclair/typebox';
+import { stringFormats } from '../openapi/formats.js';
+import { unsupported, type CompileContext, type SchemaObject } from './compile-context.js';
+import type { GenerateState, NodeGenerator } from './generate-state.js';
+import { isTimeName, stringHintForName } from './name-hints.js';
+import { compilePattern } from './pattern-generator.js';
+import { randomChars, type RealisticValues, type StringMaker } from './realistic-values.js';
+import { formatDate, formatDateTime, timestampWindowStart } from './timestamps.js';
+
+/** Extra patterns collected when allOf branches each carry one (all must match). */
+export const EXTRA_PATTERNS = 'x-iwkit-patterns';
+
+type Maker = (state: GenerateState) => string | undefined;
+
+const ALNUM = 'abcdefghijklmnopqrstuvwxyz0123456789';
+const PROBES = 8;
+
+function formatMaker(format: string | undefined, v: RealisticValues): StringMaker | undefined {
+  switch (format) {
+    case 'email':
+      return v.email;
+    case 'uri':
+    case 'url':
+    case 'iri':
+      return v.url;
+    case 'uri-reference':
+    case 'iri-reference':
+      return v.path;
+    case 'uuid':
+      return v.uuid;
+    case 'ipv4':
+      return v.ipv4;
+    case 'ipv6':
+      return v.ipv6;
+    case 'hostname':
+    case 'idn-hostname':
+      return v.hostname;
+    case 'byte':
+      return v.byte;
+    case 'time':
+      return v.time;
+    case 'password':
+      return v.password;
+    case 'idn-email':
+      return v.email;
+    default:
+      return undefined;
+  }
+}
+
+function formatCheck(format: string | undefined): ((value: string) => boolean) | undefined {
+  if (format === undefined) return undefined;
+  const registered = FormatRegistry.Get(format);
+  return registered ?? stringFormats[format];
+}
+
+
+/** Converts what an `x-faker` method returned into a string candidate. */
+export function toStringCandidate(value: unknown, format: string | undefined): string | undefined {
+  if (value instanceof Date) return format === 'date' ? value.toISOString().slice(0, 10) : formatDateTime(value.getTime());
+  if (typeof value === 'string') return value;
+  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+  return undefined;
+}
+
+/** A string node: the realistic hint when it fits every constraint, else pattern/format values, else a known-good value. */
+export function compileString(
+  schema: SchemaObject,
+  ctx: CompileContext,
+  name: string,
+  pointer: string,
+  xFaker: (() => unknown) | undefined,
+): NodeGenerator {
+  const minLength = typeof schema.minLength === 'number' ? schema.minLength : 0;
+  const maxLength = typeof schema.maxLength === 'number' ? schema.maxLength : Infinity;
+  const format = typeof schema.format === 'string' ? schema.format : undefined;
+  const patternSources = [schema.pattern, ...((schema[EXTRA_PATTERNS] as unknown[] | undefined) ?? [])].filter(
+    (p): p is string => typeof p === 'string',
+  );
+  let regexes: RegExp[];
+  try {
+    regexes = patternSources.map((p) => new RegExp(p));
+  } catch (error) {
+    throw unsupported(`${pointer}/pattern`, `invalid pattern: ${(error as Error).message}`);
+  }
+  if (minLength > maxLength) throw unsupported(pointer, `minLength ${minLength} exceeds maxLength ${maxLength}`);
+  const fmtCheck = formatCheck(format);
+  const ok = (value: string): boolean =>
+    value.length >= minLength &&
+    value.length <= maxLength &&
+    (fmtCheck === undefined || fmtCheck(value)) &&
+    regexes.every((r) => r.test(value));
+
+  // Timestamps are built from an instant so an object can order its created/updated pairs.
+  const timeLength = format === 'date' ? 10 : 20;
+  const timeLike = format === 'date-time' || format === 'date' || (format === undefined && isTimeName(name));
+  if (timeLike && regexes.length === 0 && minLength <= timeLength && maxLength >= timeLength) {
+    const at = format === 'date' ? formatDate : formatDateTime;
+    const gen: NodeGenerator = (s) => at(ctx.strategy.instant(timestampWindowStart(s.now), s.now, s));
+    gen.at = (_s, ms) => at(ms);
+    return gen;
+  }
+
+  const candidates: { make: Maker; tries: number }[] = [];
+  const strategyString = ctx.strategy.string;
+  if (strategyString) {
+    candidates.push({ make: (s) => strategyString({ minLength, maxLength }, s), tries: 1 });
+  }
+  if (xFaker) {
+    candidates.push({ make: () => toStringCandidate(safeCall(xFaker), format), tries: 2 });
+  }
+  const nameHint = stringHintForName(name, ctx.values);
+  if (nameHint) candidates.push({ make: nameHint, tries: 1 });
+  if (format === 'date-time') candidates.push({ make: (s) => formatDateTime(s.now - s.rng.int(0, 86_400_000)), tries: 1 });
+  if (format === 'date') candidates.push({ make: (s) => formatDate(s.now), tries: 1 });
+  const fmt = formatMaker(format, ctx.values);
+  if (fmt) candidates.push({ make: fmt, tries: 1 });
+  const spans = [...new Set([8, minLength, maxLength === Infinity ? 24 : maxLength].filter((n) => n > 0))];
+  for (const source of patternSources) {
+    const generate = compilePattern(source);
+    if (generate) {
+      for (const span of spans) candidates.push({ make: (s) => generate(s.rng, span), tries: 3 });
+    }
+    candidates.push({ make: () => ctx.faker.helpers.fromRegExp(source), tries: 1 });
+  }
+  for (const constant of [schema.example, schema.default]) {
+    if (typeof constant === 'string') candidates.push({ make: () => constant, tries: 1 });
+  }
+  const fitsByLength = regexes.length === 0 && fmtCheck === undefined;
+  const words = ctx.values.words;
+  if (!nameHint || !fitsByLength) candidates.push({ make: words, tries: 1 });
+
+  // Probe each candidate a few times at compile time: drop those that never fit, and keep one
+  // value that does as the last resort, so a call never has to return something invalid.
+  let knownGood: string | undefined;
+  const kept: typeof candidates = [];
+  let probeSeed = 1;
+  for (const candidate of candidates) {
+    let passes = 0;
+    for (let i = 0; i < PROBES; i++) {
+      const value = safeMake(candidate.make, ctx.probe(probeSeed++));
+      if (value !== undefined && ok(value)) {
+        passes++;
+        knownGood ??= value;
+      }
+    }
+    if (passes > 0) kept.push(candidate);
+  }
+  const fit = (value: string, s: GenerateState): string => {
+    let out = value.length > maxLength ? value.slice(0, maxLength).trimEnd() : value;
+    if (out.length < minLength) out += randomChars(s, ALNUM, minLength - out.length);
+    return out;
+  };
+  if (fitsByLength) {
+    const tried = kept.length > 0 ? kept : candidates;
+    return (s) => {
+      let first: string | undefined;
+      for (const candidate of tried) {
+        const value = safeMake(candidate.make, s);
+        if (value === undefined) continue;
+        if (ok(value)) return value;
+        first ??= value;
+      }
+      return fit(first ?? '', s);
+    };
+  }
+  if (knownGood === undefined) {
+    // A harder search for patterns whose quantifiers rarely land inside the length bounds.
+    outer: for (const candidate of candidates) {
+      for (let i = 0; i < 200; i++) {
+        const value = safeMake(candidate.make, ctx.probe(probeSeed++));
+        if (value !== undefined && ok(value)) {
+          knownGood = value;
+          kept.push(candidate);
+          break outer;
+        }
+      }
+    }
+  }
+  if (knownGood === undefined) {
+    const what = [
+      patternSources.length ? `pattern ${patternSources.map((p) => JSON.stringify(p)).join(' and ')}` : '',
+      format ? `format ${format}` : '',
+      minLength > 0 || maxLength < Infinity ? `length ${minLength}..${maxLength}` : '',
+    ].filter(Boolean);
+    throw unsupported(pointer, `cannot generate a string with ${what.join(', ')}`);
+  }
+  const fallback = knownGood;
+  return (s) => {
+    for (const candidate of kept) {
+      for (let t = 0; t < candidate.tries; t++) {
+        const value = safeMake(candidate.make, s);
+        if (value !== undefined && ok(value)) return value;
+      }
+    }
+    return fallback;
+  };
+}
+
+function safeMake(make: Maker, state: GenerateState): string | undefined {
+  try {
+    const value = make(state);
+    return typeof value === 'string' ? value : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function safeCall(fn: () => unknown): unknown {
+  try {
+    return fn();
+  } catch {
+    return undefined;
+  }
+}
