@@ -1,7 +1,5 @@
-/** Escapes one JSON pointer token (RFC 6901). */
-export function escapePointerToken(token: string): string {
-  return token.replace(/~/g, '~0').replace(/\//g, '~1');
-}
+// Plain RFC 6901 pointers into bodies (`/data/code`); the `#/…` document form lives in openapi/json-pointer.ts.
+export { escapePointerToken } from '../openapi/json-pointer.js';
 
 /** Splits a JSON pointer into unescaped tokens; `""` is the whole document. */
 export function pointerTokens(pointer: string): string[] {

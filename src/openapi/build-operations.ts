@@ -57,7 +57,8 @@ function deref(value: unknown, pointer: string, context: BuildContext): { value:
   return { value: current, pointer: at };
 }
 
-function pascal(text: string): string {
+/** `user-id list` → `UserIdList`: identifier words from any text. */
+export function pascal(text: string): string {
   return text
     .split(/[^A-Za-z0-9]+/)
     .filter(Boolean)

@@ -1,5 +1,6 @@
 import { Kind, OptionalKind, type TSchema } from '@sinclair/typebox';
 import type { Api, MediaTypeBody, Operation, Parameter, ParameterLocation } from './api-model.js';
+import { pascal } from './build-operations.js';
 
 // Prints the TypeBox schemas that schema-to-typebox.ts produced as TypeScript source: the generated module is a
 // rendering of the same runtime schemas, never a second reading of the OpenAPI document.
@@ -41,14 +42,6 @@ function identifier(name: string): string {
   let id = name.replace(/[^A-Za-z0-9_$]/g, '_');
   if (/^[0-9]/.test(id)) id = `_${id}`;
   return RESERVED.has(id) ? `${id}Schema` : id;
-}
-
-function pascal(text: string): string {
-  return text
-    .split(/[^A-Za-z0-9]+/)
-    .filter(Boolean)
-    .map((word) => word[0].toUpperCase() + word.slice(1))
-    .join('');
 }
 
 function propertyKey(key: string): string {
