@@ -1,6 +1,7 @@
-import { bundle, compileErrors, validate } from '@readme/openapi-parser';
-import { readFile } from 'node:fs/promises';
-import { basename, dirname, extname, isAbsolute, resolve } from 'node:path';
+import { createHash } from 'node:crypto';
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { basename, dirname, extname, isAbsolute, join, resolve } from 'node:path';
 import type { OpenAPIV3, OpenAPIV3_1 } from 'openapi-types';
 import { parseDocument } from 'yaml';
 import { toolkitError } from '../errors.js';
@@ -185,6 +186,67 @@ function servers(document: RawDocument): Api['servers'] {
   });
 }
 
+function hasExternalRef(node: unknown): boolean {
+  if (Array.isArray(node)) return node.some(hasExternalRef);
+  if (!isObject(node)) return false;
+  if (typeof node.$ref === 'string' && !node.$ref.startsWith('#')) return true;
+  return Object.values(node).some(hasExternalRef);
+}
+
+// Bundling and validating load ajv and compile the OpenAPI meta-schema: most of a start's time.
+// A document already found valid (same bytes, no refs to other files) reuses that verdict.
+const cacheDir = join(tmpdir(), 'iwkit-spec-cache');
+const cacheVersion = 'v1';
+
+interface Validated {
+  document: RawDocument;
+  warnings: string[];
+}
+
+async function readValidated(key: string): Promise<Validated | undefined> {
+  try {
+    return JSON.parse(await readFile(join(cacheDir, `${key}.json`), 'utf8')) as Validated;
+  } catch {
+    return undefined;
+  }
+}
+
+async function writeValidated(key: string, value: Validated): Promise<void> {
+  try {
+    await mkdir(cacheDir, { recursive: true });
+    const temp = join(cacheDir, `${key}.${process.pid}.tmp`);
+    await writeFile(temp, JSON.stringify(value));
+    await rename(temp, join(cacheDir, `${key}.json`));
+  } catch {
+    // A cache that cannot be written only costs the next start some time.
+  }
+}
+
+async function bundleAndValidate(raw: RawDocument, pristine: RawDocument, label: string): Promise<Validated> {
+  const cacheable = process.env.IWKIT_SPEC_CACHE !== '0' && !hasExternalRef(raw);
+  const key = cacheable ? createHash('sha256').update(cacheVersion).update(JSON.stringify(raw)).digest('hex') : undefined;
+  const hit = key ? await readValidated(key) : undefined;
+  if (hit) return hit;
+
+  const { bundle, compileErrors, validate } = await import('@readme/openapi-parser');
+  let document: RawDocument;
+  try {
+    document = (await bundle(raw as unknown as OpenAPIV3_1.Document, { resolve: { external: true, file: true } })) as unknown as RawDocument;
+  } catch (error) {
+    throw bundleError(error, pristine, label);
+  }
+  let result: Awaited<ReturnType<typeof validate>>;
+  try {
+    result = await validate(structuredClone(document) as unknown as OpenAPIV3_1.Document);
+  } catch (error) {
+    throw bundleError(error, pristine, label);
+  }
+  if (!result.valid) throw toolkitError('IWKIT_ERR_SPEC_INVALID', label, compileErrors(result));
+  const validated = { document, warnings: result.warnings.map((w) => w.message) };
+  if (key) await writeValidated(key, validated);
+  return validated;
+}
+
 /** Loads, bundles, validates and normalises an OpenAPI 3.0/3.1 document from a YAML/JSON path or an object. */
 export async function loadApi(source: string | object, options: { cwd?: string } = {}): Promise<Api> {
   registerFormats();
@@ -196,22 +258,7 @@ export async function loadApi(source: string | object, options: { cwd?: string }
 
   const pristine = structuredClone(raw);
   await hoistExternalSchemas(raw, file ? dirname(file) : cwd, label);
-  let document: RawDocument;
-  try {
-    document = (await bundle(raw as unknown as OpenAPIV3_1.Document, { resolve: { external: true, file: true } })) as unknown as RawDocument;
-  } catch (error) {
-    throw bundleError(error, pristine, label);
-  }
-
-  const warnings: string[] = [];
-  let result: Awaited<ReturnType<typeof validate>>;
-  try {
-    result = await validate(structuredClone(document) as unknown as OpenAPIV3_1.Document);
-  } catch (error) {
-    throw bundleError(error, pristine, label);
-  }
-  if (!result.valid) throw toolkitError('IWKIT_ERR_SPEC_INVALID', label, compileErrors(result));
-  for (const warning of result.warnings) warnings.push(warning.message);
+  const { document, warnings } = await bundleAndValidate(raw, pristine, label);
 
   const converter = createSchemaConverter({ document, source: label, warnings });
   const operations = buildOperations(document, converter, { source: label, warnings });
