@@ -7,6 +7,7 @@ import { renderJson } from '../contract/reporters/json-reporter.js';
 import { renderJunit } from '../contract/reporters/junit-reporter.js';
 import { contractDefaults, runContract } from '../contract/run-contract.js';
 import { toolkitError } from '../errors.js';
+import { edgeProfiles, parseEdgeProfiles } from '../fake/edge-profiles.js';
 import { packageRoot } from '../server/package-root.js';
 import { collect, parseInteger } from './parse-options.js';
 import { runAction } from './run-action.js';
@@ -29,6 +30,7 @@ export interface ContractCliOptions {
   concurrency?: string;
   strict?: boolean;
   fixtures?: string;
+  edge?: string;
   junit?: string;
   json?: string;
 }
@@ -97,6 +99,7 @@ export async function runContractCommand(opts: ContractCliOptions, io: CommandIo
     concurrency: parseInteger('concurrency', opts.concurrency, 1, 64),
     strict: Boolean(opts.strict),
     ...(opts.fixtures ? { fixturesDir: resolve(opts.fixtures) } : {}),
+    ...(opts.edge !== undefined ? { edge: parseEdgeProfiles(opts.edge, '--edge') } : {}),
     onEvent: progress.onEvent,
   });
   progress.clear();
@@ -128,6 +131,7 @@ export function registerContractCommand(program: Command, io: CommandIo = { stdo
     .option('--concurrency <n>', 'requests in flight at once', String(d.concurrency))
     .option('--strict', 'every documented response property required, undocumented properties are failures')
     .option('--fixtures <dir>', 'also send the requests in <dir>/<operationId>/requests/*.json ({ path?, query?, headers?, cookies?, body? })')
+    .option('--edge <profiles>', `also send valid boundary requests built with these edge profiles, comma-separated (${edgeProfiles.join(', ')})`)
     .option('--junit <file>', 'write a JUnit XML report')
     .option('--json <file>', 'write a JSON report of every case, result and timing')
     .action(runAction(async (opts: ContractCliOptions) => runContractCommand(opts, io)));

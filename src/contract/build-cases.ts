@@ -1,5 +1,7 @@
 import type { TSchema } from '@sinclair/typebox';
 import { createGenerator } from '../fake/create-generator.js';
+import type { EdgeProfile } from '../fake/edge-profiles.js';
+import { edgeStrategy } from '../fake/edge-strategy.js';
 import type { Api, MediaTypeBody, Operation, Parameter } from '../openapi/api-model.js';
 import { bodyMutations } from './body-mutations.js';
 import type { CaseBody, CaseRequest, ContractCase, Mutation } from './contract-types.js';
@@ -19,7 +21,12 @@ export interface CaseOptions {
   fixturesDir?: string;
   /** Which kinds to build (all by default). */
   kinds?: ContractCase['kind'][];
+  /** Edge profiles: one valid boundary request per profile and operation (kind `edge`). */
+  edge?: readonly EdgeProfile[];
 }
+
+// Parameters travel in the URL and headers, where servers cap sizes long before bodies: edge values stay shorter there.
+const PARAMETER_LIMITS = { longString: 512, longArray: 20, budget: 4096 };
 
 type Generate = (ctx: { seed: number; now: number }) => unknown;
 
@@ -53,17 +60,20 @@ export async function buildCases(api: Api, options: CaseOptions, schemas: Schema
   const generators = new Map<TSchema, Map<string, Generate>>();
   const warnings: string[] = [];
   // The name (a parameter's) feeds the generator's name hints, so `iw-build-id` looks like a build id.
-  const generate = (schema: TSchema, seed: number, name = ''): unknown => {
+  // `profile` picks an edge strategy; `parameter` keeps its long values short enough for a URL or header.
+  const generate = (schema: TSchema, seed: number, name = '', profile?: EdgeProfile, parameter = false): unknown => {
     let byName = generators.get(schema);
     if (!byName) generators.set(schema, (byName = new Map()));
-    let g = byName.get(name);
+    const key = `${profile ?? ''}\u0000${parameter ? 'p' : 'b'}\u0000${name}`;
+    let g = byName.get(key);
     if (g === undefined) {
-      g = createGenerator(schema, api.references, name ? { name } : {}) as Generate;
-      byName.set(name, g);
+      const strategy = profile ? edgeStrategy(profile, parameter ? PARAMETER_LIMITS : {}) : undefined;
+      g = createGenerator(schema, api.references, { ...(name ? { name } : {}), ...(strategy ? { strategy } : {}) }) as Generate;
+      byName.set(key, g);
     }
     return g({ seed, now: options.now });
   };
-  const wanted = new Set(options.kinds ?? ['example', 'fixture', 'generated', 'negative', 'security']);
+  const wanted = new Set(options.kinds ?? ['example', 'fixture', 'generated', 'edge', 'negative', 'security']);
   const all: ContractCase[][] = [];
 
   for (const op of api.operations) {
@@ -131,6 +141,22 @@ export async function buildCases(api: Api, options: CaseOptions, schemas: Schema
     }
     base ??= generated[0] ?? withBody(params(opSeed, false, false), undefined);
 
+    if (wanted.has('edge')) {
+      (options.edge ?? []).forEach((profile, k) => {
+        const seed = opSeed + (k + 1) * 104_729;
+        let request = edgeParams(op, profile, seed, generate);
+        if (media) {
+          const value = generate(media.schema, seed, '', profile);
+          if (!schemas.isValid(media.schema, value)) {
+            warnings.push(`${op.operationId}: edge profile ${profile} built a body that does not match its schema; not sent`);
+            return;
+          }
+          request = withBody(request, value);
+        }
+        add({ kind: 'edge', name: `edge "${profile}"`, expectation: 'accept', auth: 'valid', request, seed, profile });
+      });
+    }
+
     if (needsCredential(op) && wanted.has('security')) {
       add({ kind: 'security', name: 'no credential', expectation: 'reject', auth: 'none', request: base });
       add({ kind: 'security', name: 'invalid credential', expectation: 'reject', auth: 'invalid', request: base });
@@ -144,6 +170,25 @@ export async function buildCases(api: Api, options: CaseOptions, schemas: Schema
     all.push(list);
   }
   return { cases: all, warnings };
+}
+
+type GenerateFor = (schema: TSchema, seed: number, name: string, profile?: EdgeProfile, parameter?: boolean) => unknown;
+
+/**
+ * The parameters of an edge case. Optional ones are sent unless the profile leaves them out (min). A header
+ * carries Latin-1 only, so unicode-bearing profiles keep realistic header values; an empty path segment would
+ * change the route, so an empty path value gives way to a realistic one.
+ */
+function edgeParams(op: Operation, profile: EdgeProfile, seed: number, generate: GenerateFor): CaseRequest {
+  const request = emptyRequest();
+  op.parameters.forEach((p, index) => {
+    if (!p.required && profile === 'min') return;
+    const plain = p.in === 'header' && (profile === 'unicode' || profile === 'random');
+    let value = generate(p.schema, seed + index + 1, p.name, plain ? undefined : profile, true);
+    if (p.in === 'path' && (value === '' || value === null)) value = generate(p.schema, seed + index + 1, p.name);
+    paramBucket(request, p.in)[p.name] = value;
+  });
+  return request;
 }
 
 function pickLocations(request: Partial<Omit<CaseRequest, 'body'>>): Partial<CaseRequest> {

@@ -1,9 +1,10 @@
+import type { EdgeProfile } from '../fake/edge-profiles.js';
 import type { Operation } from '../openapi/api-model.js';
 
 // Plain data shared by cases, the runner, checks and reporters. Failures are data, never exceptions.
 
 /** Where a case comes from. */
-export type CaseKind = 'example' | 'fixture' | 'generated' | 'negative' | 'security';
+export type CaseKind = 'example' | 'fixture' | 'generated' | 'edge' | 'negative' | 'security';
 
 /** Which credential a case sends. */
 export type CaseAuth = 'valid' | 'none' | 'invalid';
@@ -55,6 +56,8 @@ export interface ContractCase {
   mutation?: Mutation;
   /** The seed that generated this case, when generated. */
   seed?: number;
+  /** The edge profile that built this case (kind `edge`). */
+  profile?: EdgeProfile;
 }
 
 /** An HTTP request ready for a transport. */
@@ -148,6 +151,7 @@ export interface CaseOutcome {
   auth: CaseAuth;
   mutation?: Mutation;
   seed?: number;
+  profile?: EdgeProfile;
   request: DisplayRequest;
   /** A copy-paste command that sends the same request. */
   curl: string;

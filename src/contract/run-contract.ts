@@ -1,5 +1,6 @@
 import { randomInt } from 'node:crypto';
 import { toolkitError } from '../errors.js';
+import { parseEdgeProfiles, type EdgeProfile } from '../fake/edge-profiles.js';
 import type { Api } from '../openapi/api-model.js';
 import { loadApi } from '../openapi/load-api.js';
 import { buildCases } from './build-cases.js';
@@ -60,6 +61,8 @@ export interface ContractOptions {
   maxBodyBytes?: number;
   /** Reference time for generated timestamps (default: now). */
   now?: number;
+  /** Edge profiles (min, max, unicode, dates, nulls, random): each adds one valid boundary request per operation. */
+  edge?: readonly EdgeProfile[];
   /** Receives progress events; reporters listen here. */
   onEvent?: (event: ContractEvent) => void;
 }
@@ -97,6 +100,7 @@ function validateOptions(options: ContractOptions): void {
     throw toolkitError('IWKIT_ERR_OPTION_INVALID', '--rate', `expected a positive rate, got ${String(options.ratePerSecond)}`);
   }
   if (options.token !== undefined && options.token === '') throw toolkitError('IWKIT_ERR_OPTION_INVALID', '--token', 'the token is empty');
+  if (options.edge !== undefined && options.edge.length > 0) parseEdgeProfiles(options.edge, '--edge');
 }
 
 // Round-robin over operations so a small --max-requests still reaches every operation.
@@ -148,7 +152,17 @@ export async function runContract(options: ContractOptions): Promise<ContractRes
   const operations = options.operations?.length ? api.operations.filter((o) => options.operations!.includes(o.operationId)) : api.operations;
   const scoped: Api = { ...api, operations };
   const schemas = createSchemaValidation(api.references, options.strict ?? false);
-  const built = await buildCases(scoped, { cases: options.cases ?? contractDefaults.cases, seed, now: options.now ?? Date.now(), ...(options.fixturesDir ? { fixturesDir: options.fixturesDir } : {}) }, schemas);
+  const built = await buildCases(
+    scoped,
+    {
+      cases: options.cases ?? contractDefaults.cases,
+      seed,
+      now: options.now ?? Date.now(),
+      ...(options.fixturesDir ? { fixturesDir: options.fixturesDir } : {}),
+      ...(options.edge?.length ? { edge: parseEdgeProfiles(options.edge, '--edge') } : {}),
+    },
+    schemas,
+  );
   const ordered = interleave(built.cases);
   const planned = ordered.slice(0, maxRequests);
 
@@ -186,6 +200,7 @@ export async function runContract(options: ContractOptions): Promise<ContractRes
       auth: c.auth,
       ...(c.mutation ? { mutation: c.mutation } : {}),
       ...(c.seed !== undefined ? { seed: c.seed } : {}),
+      ...(c.profile !== undefined ? { profile: c.profile } : {}),
       request: display,
       curl: curlCommand(marked),
     };

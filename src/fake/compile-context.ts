@@ -38,6 +38,8 @@ export interface CompileContext {
   check(schema: unknown): ((value: unknown) => boolean) | undefined;
   /** A throwaway state for compile-time probing (sampling candidates, finding a known-good value). */
   probe(seed: number): GenerateState;
+  /** Under an edge strategy: the same context with the realistic strategy, for values an edge cannot give (distinct items). */
+  realistic?: () => CompileContext;
 }
 
 /** The coded error for a schema iwkit cannot generate a value for, naming its JSON pointer. */

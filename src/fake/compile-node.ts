@@ -104,10 +104,14 @@ function compileAlternatives(
   const others = gens.map((_, i) => i).filter((i) => i !== nullIndex);
   const terminal = Math.max(nullIndex, kept.findIndex((o) => !containsRef(o)));
   const strategy = ctx.strategy;
+  // A union of constants is an enum (schema-to-typebox renders `enum` so): edge strategies pick its extremes.
+  const constants = others.every((i) => isSchemaObject(kept[i]) && Object.hasOwn(kept[i] as SchemaObject, 'const'));
+  const pickConstant = others.length > 1 && constants ? strategy.enumChoice?.(others.map((i) => (kept[i] as SchemaObject).const)) : undefined;
   const choose = (s: GenerateState): number => {
     if (nullIndex >= 0 && (s.depth >= s.softDepth || strategy.pickNull(s))) return nullIndex;
     if (s.depth >= s.softDepth && terminal >= 0) return terminal;
     if (others.length === 0) return nullIndex;
+    if (pickConstant) return others[pickConstant(s)];
     return others.length === 1 ? others[0] : others[s.rng.int(0, others.length - 1)];
   };
   if (key === 'anyOf') return (s) => gens[choose(s)](s);
@@ -148,6 +152,8 @@ function compileCore(schema: SchemaObject, ctx: CompileContext, name: string, po
   if (Array.isArray(schema.enum)) {
     const list = schema.enum;
     if (list.length === 0) throw unsupported(`${pointer}/enum`, 'enum has no values');
+    const choose = ctx.strategy.enumChoice?.(list);
+    if (choose) return (s) => cloneJson(list[choose(s)]);
     return (s) => cloneJson(list[s.rng.int(0, list.length - 1)]);
   }
   if (Array.isArray(schema.allOf)) {

@@ -67,6 +67,18 @@ export function compileNumber(schema: SchemaObject, ctx: CompileContext, integer
   if (!integer && (lo > hi || (lo === hi && (loEx || hiEx)))) throw unsupported(pointer, `no number lies between ${lo} and ${hi}`);
 
   let draw: (s: GenerateState) => number;
+  const edge = ctx.strategy.numberMaker?.({
+    integer,
+    lo,
+    hi,
+    loExclusive: loEx,
+    hiExclusive: hiEx,
+    declaredMin: typeof schema.minimum === 'number' || typeof schema.exclusiveMinimum === 'number',
+    declaredMax: typeof schema.maximum === 'number' || typeof schema.exclusiveMaximum === 'number',
+    multipleOf: m,
+    format: typeof schema.format === 'string' ? schema.format : undefined,
+    inBounds,
+  });
   if (m !== undefined) {
     const kMin = (a: number) => Math.ceil(a / m);
     const kMax = (b: number) => Math.floor(b / m);
@@ -104,6 +116,14 @@ export function compileNumber(schema: SchemaObject, ctx: CompileContext, integer
     };
   }
 
+  if (edge) {
+    const realistic = draw;
+    draw = (s) => {
+      const v = edge(s);
+      return v !== undefined && inBounds(v) ? v : realistic(s);
+    };
+  }
+
   // Probe once so an impossible combination fails at compile time rather than on every call.
   let found = false;
   for (let i = 0; i < 16 && !found; i++) {
@@ -122,7 +142,13 @@ export function compileNumber(schema: SchemaObject, ctx: CompileContext, integer
       const v = Math.floor(ms / perMs);
       return inBounds(v) ? v : draw(s);
     };
-    const timed: NodeGenerator = (s) => gen.at!(s, ctx.strategy.instant(timestampWindowStart(s.now), s.now, s));
+    const strategy = ctx.strategy;
+    const timed: NodeGenerator = strategy.timeWindow
+      ? (s) => {
+          const window = strategy.timeWindow!(s.now);
+          return gen.at!(s, strategy.instant(window[0], window[1], s));
+        }
+      : (s) => gen.at!(s, strategy.instant(timestampWindowStart(s.now), s.now, s));
     timed.at = gen.at;
     return timed;
   }

@@ -108,6 +108,7 @@ export function compileObject(schema: SchemaObject, ctx: CompileContext, pointer
   const regexes = Object.keys(patternProperties).map(safeRegex);
   const keyAllowed = (k: string): boolean => additional !== false || regexes.some((r) => r?.test(k) === true);
   const strategy = ctx.strategy;
+  const timeWindow = strategy.timeWindow?.bind(strategy);
   const needAll = minProperties > 0;
 
   return (s) => {
@@ -120,11 +121,20 @@ export function compileObject(schema: SchemaObject, ctx: CompileContext, pointer
     let instants: number[] | undefined;
     if (times.length > 0) {
       instants = new Array<number>(times.length);
-      const start = timestampWindowStart(s.now);
+      let start: number;
+      let end: number;
+      if (timeWindow) {
+        const window = timeWindow(s.now);
+        start = window[0];
+        end = window[1];
+      } else {
+        start = timestampWindowStart(s.now);
+        end = s.now;
+      }
       for (const i of order) {
         let from = start;
         for (const j of times[i].after) if (instants[j] > from) from = instants[j];
-        instants[i] = strategy.instant(from, s.now, s);
+        instants[i] = strategy.instant(from, end, s);
       }
     }
     const out: Record<string, unknown> = isMap ? dictionaryObject() : {};

@@ -63,14 +63,16 @@ export function toStringCandidate(value: unknown, format: string | undefined): s
   return undefined;
 }
 
-/** A string node: the realistic hint when it fits every constraint, else pattern/format values, else a known-good value. */
-export function compileString(
-  schema: SchemaObject,
-  ctx: CompileContext,
-  name: string,
-  pointer: string,
-  xFaker: (() => unknown) | undefined,
-): NodeGenerator {
+interface StringConstraints {
+  minLength: number;
+  maxLength: number;
+  format: string | undefined;
+  patternSources: string[];
+  regexes: RegExp[];
+  ok: (value: string) => boolean;
+}
+
+function readConstraints(schema: SchemaObject, pointer: string): StringConstraints {
   const minLength = typeof schema.minLength === 'number' ? schema.minLength : 0;
   const maxLength = typeof schema.maxLength === 'number' ? schema.maxLength : Infinity;
   const format = typeof schema.format === 'string' ? schema.format : undefined;
@@ -90,14 +92,72 @@ export function compileString(
     value.length <= maxLength &&
     (fmtCheck === undefined || fmtCheck(value)) &&
     regexes.every((r) => r.test(value));
+  return { minLength, maxLength, format, patternSources, regexes, ok };
+}
+
+/**
+ * A string node: the realistic hint when it fits every constraint, else pattern/format values, else a known-good
+ * value. An edge strategy's candidate comes first and is kept only when it passes the same checks.
+ */
+export function compileString(
+  schema: SchemaObject,
+  ctx: CompileContext,
+  name: string,
+  pointer: string,
+  xFaker: (() => unknown) | undefined,
+): NodeGenerator {
+  const constraints = readConstraints(schema, pointer);
+  const realistic = compileRealisticString(constraints, ctx, name, pointer, xFaker, schema);
+  const strategy = ctx.strategy;
+  // Timestamps (nodes with `at`) already take their edges from the strategy's instants.
+  if (!strategy.stringMaker || realistic.at) return realistic;
+  const { minLength, maxLength, format, patternSources, ok } = constraints;
+  const edge = strategy.stringMaker({ name, minLength, maxLength, format, patterns: patternSources, hint: stringHintForName(name, ctx.values), words: ctx.values.words });
+  if (!edge) return realistic;
+  return (s) => {
+    const value = safeMake(edge, s);
+    if (value !== undefined && ok(value)) {
+      s.budget -= value.length;
+      return value;
+    }
+    return realistic(s);
+  };
+}
+
+function compileRealisticString(
+  constraints: StringConstraints,
+  ctx: CompileContext,
+  name: string,
+  pointer: string,
+  xFaker: (() => unknown) | undefined,
+  schema: SchemaObject,
+): NodeGenerator {
+  const { minLength, maxLength, format, patternSources, regexes, ok } = constraints;
+  const fmtCheck = formatCheck(format);
 
   // Timestamps are built from an instant so an object can order its created/updated pairs.
   const timeLength = format === 'date' ? 10 : 20;
   const timeLike = format === 'date-time' || format === 'date' || (format === undefined && isTimeName(name));
   if (timeLike && regexes.length === 0 && minLength <= timeLength && maxLength >= timeLength) {
     const at = format === 'date' ? formatDate : formatDateTime;
-    const gen: NodeGenerator = (s) => at(ctx.strategy.instant(timestampWindowStart(s.now), s.now, s));
-    gen.at = (_s, ms) => at(ms);
+    const strategy = ctx.strategy;
+    if (!strategy.timeWindow && !strategy.dateTime) {
+      const gen: NodeGenerator = (s) => at(strategy.instant(timestampWindowStart(s.now), s.now, s));
+      gen.at = (_s, ms) => at(ms);
+      return gen;
+    }
+    // An edge strategy may move the window and write offsets; a text too long for the schema stays UTC.
+    const render = strategy.dateTime;
+    const atEdge = (s: GenerateState, ms: number): string => {
+      if (format === 'date' || !render) return at(ms);
+      const text = render(ms, s);
+      return text.length >= minLength && text.length <= maxLength ? text : at(ms);
+    };
+    const gen: NodeGenerator = (s) => {
+      const window = strategy.timeWindow ? strategy.timeWindow(s.now) : [timestampWindowStart(s.now), s.now];
+      return atEdge(s, strategy.instant(window[0], window[1], s));
+    };
+    gen.at = atEdge;
     return gen;
   }
 

@@ -6,6 +6,8 @@ import { registerFormats } from '../openapi/formats.js';
 import { RetryGeneration, createChecker, isSchemaObject, unsupported, type CompileContext, type SchemaObject } from './compile-context.js';
 import { compileNode } from './compile-node.js';
 import type { GenerateState } from './generate-state.js';
+import type { EdgeProfile } from './edge-profiles.js';
+import { edgeStrategy } from './edge-strategy.js';
 import { realisticStrategy, type GenerationStrategy } from './generation-strategy.js';
 import { createRealisticValues } from './realistic-values.js';
 import { SeededRandomizer } from './seeded-randomizer.js';
@@ -28,6 +30,8 @@ export interface GeneratorOptions {
   maxDepth?: number;
   /** Decisions the schema leaves open; the default is realisticStrategy(). Edge profiles plug in here. */
   strategy?: GenerationStrategy;
+  /** Shorthand for `strategy: edgeStrategy(profile)`: values at an edge of the schema (min, max, unicode, dates, nulls, random). */
+  profile?: EdgeProfile;
   /**
    * Check values with the compiled TypeBox schema and retry on failure: `true` on every call,
    * `'auto'` (default) only when the schema uses keywords the generator approximates (allOf, oneOf
@@ -56,6 +60,11 @@ function describeFailure(schema: TSchema, references: TSchema[], value: unknown)
 export function createGenerator(schema: TSchema, references: TSchema[], options: GeneratorOptions = {}): ValueGenerator {
   registerFormats();
   const maxDepth = options.maxDepth ?? 3;
+  if (options.profile !== undefined && options.strategy !== undefined) {
+    throw toolkitError('IWKIT_ERR_OPTION_INVALID', 'profile', 'give either a profile or a strategy, not both');
+  }
+  const strategy = options.strategy ?? (options.profile !== undefined ? edgeStrategy(options.profile) : realisticStrategy());
+  const budget = strategy.budget ?? Infinity;
   if (!Number.isInteger(maxDepth) || maxDepth < 0) throw toolkitError('IWKIT_ERR_OPTION_INVALID', 'maxDepth', 'must be a non-negative integer');
   const randomizer = new SeededRandomizer();
   const faker = new Faker({ locale: options.locale ?? [en, base], randomizer });
@@ -72,12 +81,15 @@ export function createGenerator(schema: TSchema, references: TSchema[], options:
     person: undefined,
     company: undefined,
     companyKey: undefined,
+    budget,
   };
+  const values = createRealisticValues(faker);
+  const check = createChecker(references);
   const ctx: CompileContext = {
     faker,
     randomizer,
-    values: createRealisticValues(faker),
-    strategy: options.strategy ?? realisticStrategy(),
+    values,
+    strategy,
     references: refMap,
     referenceList: references,
     refGenerators: new Map(),
@@ -85,7 +97,7 @@ export function createGenerator(schema: TSchema, references: TSchema[], options:
     uncertain: [],
     usesFakerDates: false,
     compile: (child, name, pointer) => compileNode(child, ctx, name, pointer),
-    check: createChecker(references),
+    check,
     probe: (seed) => {
       randomizer.seed(seed);
       state.now = PROBE_NOW;
@@ -93,11 +105,24 @@ export function createGenerator(schema: TSchema, references: TSchema[], options:
       state.person = undefined;
       state.company = undefined;
       state.companyKey = undefined;
+      state.budget = budget;
       return state;
     },
   };
+  if (strategy.budget !== undefined) {
+    // Built on first use: only arrays whose items must differ need it.
+    let twin: CompileContext | undefined;
+    ctx.realistic = () => {
+      if (!twin) {
+        const made: CompileContext = { ...ctx, strategy: realisticStrategy(), refGenerators: new Map(), compile: (child, name, pointer) => compileNode(child, made, name, pointer) };
+        delete made.realistic;
+        twin = made;
+      }
+      return twin;
+    };
+  }
   const root = compileNode(schema, ctx, options.name ?? '', '#');
-  const check = ctx.check(schema);
+  const rootCheck = ctx.check(schema);
   const verify = options.verify ?? 'auto';
 
   const run = (seed: number | number[], now: number): unknown => {
@@ -107,6 +132,7 @@ export function createGenerator(schema: TSchema, references: TSchema[], options:
     state.person = undefined;
     state.company = undefined;
     state.companyKey = undefined;
+    state.budget = budget;
     if (ctx.usesFakerDates) faker.setDefaultRefDate(now);
     return root(state);
   };
@@ -117,7 +143,7 @@ export function createGenerator(schema: TSchema, references: TSchema[], options:
   for (let seed = 1; seed <= 24 && knownGood === undefined; seed++) {
     try {
       const value = run(seed, PROBE_NOW);
-      if (!check || check(value)) knownGood = JSON.stringify(value);
+      if (!rootCheck || rootCheck(value)) knownGood = JSON.stringify(value);
       else problem ||= describeFailure(schema, references, value);
     } catch (error) {
       if (isToolkitError(error)) throw error;
@@ -127,7 +153,7 @@ export function createGenerator(schema: TSchema, references: TSchema[], options:
   }
   if (knownGood === undefined) throw unsupported('#', `cannot generate a schema-valid value (${problem})`);
   const fallback = knownGood;
-  const callCheck = verify === true || (verify === 'auto' && ctx.uncertain.length > 0) ? check : undefined;
+  const callCheck = verify === true || (verify === 'auto' && ctx.uncertain.length > 0) ? rootCheck : undefined;
 
   return (call) => {
     const seed = call?.seed;

@@ -22,6 +22,8 @@ export interface GenerateState {
   company: string | undefined;
   /** The company's short slug (`acme`), for channels and mail domains. */
   companyKey: string | undefined;
+  /** What is left of the strategy's per-call allowance for long values (Infinity for realistic data). */
+  budget: number;
 }
 
 /** A compiled value generator for one schema node; `at` (time-like nodes only) formats a given instant. */

@@ -5,7 +5,7 @@ import type { SeededRandomizer } from './seeded-randomizer.js';
 // back-references are not generated; callers verify every result against the real RegExp anyway.
 
 type PatternNode =
-  | { kind: 'chars'; chars: string }
+  | { kind: 'chars'; chars: string; source?: string; wide?: string }
   | { kind: 'alt'; options: PatternNode[][] }
   | { kind: 'repeat'; node: PatternNode; min: number; max: number };
 
@@ -79,6 +79,14 @@ class Parser {
   }
 
   private atom(): PatternNode | undefined {
+    const start = this.i;
+    const node = this.atomAt();
+    // Remember the atom's own text so edge profiles can ask the real RegExp which non-ASCII characters it admits.
+    if (node?.kind === 'chars') node.source = this.src.slice(start, this.i);
+    return node;
+  }
+
+  private atomAt(): PatternNode | undefined {
     const c = this.src[this.i++];
     switch (c) {
       case '^':
@@ -203,19 +211,168 @@ function emitNode(node: PatternNode, rng: SeededRandomizer, span: number, out: s
   }
 }
 
-/** Parses `pattern` once; returns undefined when it uses a construct iwkit does not generate (lookarounds, back-references). */
-export function compilePattern(pattern: string): PatternGenerator | undefined {
-  let options: PatternNode[][];
+function parse(pattern: string): PatternNode | undefined {
   try {
-    options = new Parser(pattern).parse();
+    return { kind: 'alt', options: new Parser(pattern).parse() };
   } catch (error) {
     if (error instanceof Unsupported) return undefined;
     throw error;
   }
-  const root: PatternNode = { kind: 'alt', options };
+}
+
+/** Parses `pattern` once; returns undefined when it uses a construct iwkit does not generate (lookarounds, back-references). */
+export function compilePattern(pattern: string): PatternGenerator | undefined {
+  const root = parse(pattern);
+  if (root === undefined) return undefined;
   return (rng, span) => {
     const out: string[] = [];
     emitNode(root, rng, span, out);
     return out.join('');
+  };
+}
+
+// Single UTF-16 code units only: a pattern without the `u` flag counts a surrogate pair as two characters.
+const WIDE_POOL =
+  '\u05e9\u05dc\u05d5\u05dd\u0645\u0631\u062d\u0628\u0627\u00e9\u00fc\u00f1\u00f8\u00df\u00c5\u0416\u044f' +
+  '\u65e5\u672c\u8a9e\u2603\u2605\u2665\u2713\u0301\u0308\u0336\u200b\u200c\u200d\u2060\u200f\u202e\u00a0\uff26';
+
+/** Lengths a node can produce: [shortest, longest] (longest may be Infinity). */
+type Span = [number, number];
+
+function spanOf(node: PatternNode, cache: Map<PatternNode, Span>): Span {
+  const known = cache.get(node);
+  if (known) return known;
+  let span: Span;
+  if (node.kind === 'chars') span = [1, 1];
+  else if (node.kind === 'alt') {
+    const spans = node.options.map((seq) => seqSpan(seq, cache));
+    span = [Math.min(...spans.map((s) => s[0])), Math.max(...spans.map((s) => s[1]))];
+  } else {
+    const [a, b] = spanOf(node.node, cache);
+    span = [node.min * a, b === 0 || node.max === 0 ? 0 : node.max * b];
+  }
+  cache.set(node, span);
+  return span;
+}
+
+function seqSpan(seq: PatternNode[], cache: Map<PatternNode, Span>): Span {
+  let lo = 0;
+  let hi = 0;
+  for (const node of seq) {
+    const [a, b] = spanOf(node, cache);
+    lo += a;
+    hi += b;
+  }
+  return [lo, hi];
+}
+
+function clamp(value: number, lo: number, hi: number): number {
+  return Math.min(Math.max(value, lo), hi);
+}
+
+/** Finds, once per chars node, the pool characters the node's own RegExp admits. */
+function wideOf(node: Extract<PatternNode, { kind: 'chars' }>): string {
+  if (node.wide !== undefined) return node.wide;
+  let wide = '';
+  for (const c of node.chars) if (c.charCodeAt(0) > 126 && !wide.includes(c)) wide += c;
+  if (node.source !== undefined) {
+    let regex: RegExp | undefined;
+    try {
+      regex = new RegExp(`^(?:${node.source})$`);
+    } catch {
+      regex = undefined;
+    }
+    if (regex) for (const c of WIDE_POOL) if (!wide.includes(c) && regex.test(c)) wide += c;
+  }
+  node.wide = wide;
+  return wide;
+}
+
+interface SizedContext {
+  rng: SeededRandomizer;
+  unicode: boolean;
+  cache: Map<PatternNode, Span>;
+  out: string[];
+}
+
+function emitSized(node: PatternNode, target: number, ctx: SizedContext): void {
+  if (node.kind === 'chars') {
+    const wide = ctx.unicode ? wideOf(node) : '';
+    const set = wide.length > 0 && ctx.rng.chance(0.75) ? wide : node.chars;
+    ctx.out.push(set[Math.floor(ctx.rng.next() * set.length)]);
+    return;
+  }
+  if (node.kind === 'alt') {
+    const fitting = node.options.filter((seq) => {
+      const [lo, hi] = seqSpan(seq, ctx.cache);
+      return lo <= target && target <= hi;
+    });
+    if (fitting.length > 0) {
+      emitSeqSized(ctx.rng.pick(fitting), target, ctx);
+      return;
+    }
+    // Nothing fits exactly: the option whose range comes closest.
+    let best = node.options[0];
+    let distance = Infinity;
+    for (const seq of node.options) {
+      const [lo, hi] = seqSpan(seq, ctx.cache);
+      const d = target < lo ? lo - target : target - hi;
+      if (d < distance) [best, distance] = [seq, d];
+    }
+    emitSeqSized(best, target, ctx);
+    return;
+  }
+  const [a, b] = spanOf(node.node, ctx.cache);
+  let count: number;
+  if (b === 0) count = node.min;
+  else {
+    // As few repetitions as reach the target, each as long as it may be.
+    count = clamp(b === Infinity ? Math.min(1, target) : Math.ceil(target / b), node.min, node.max);
+  }
+  let left = target;
+  for (let k = 0; k < count; k++) {
+    const share = clamp(Math.ceil(left / (count - k)), a, b);
+    emitSized(node.node, share, ctx);
+    left -= share;
+  }
+}
+
+function emitSeqSized(seq: PatternNode[], target: number, ctx: SizedContext): void {
+  const spans = seq.map((node) => spanOf(node, ctx.cache));
+  let extra = target - spans.reduce((sum, s) => sum + s[0], 0);
+  seq.forEach((node, i) => {
+    const [lo, hi] = spans[i];
+    const give = clamp(extra, 0, hi - lo);
+    extra -= give;
+    emitSized(node, lo + give, ctx);
+  });
+}
+
+/** A pattern prepared for edge profiles: its length range and strings of a chosen length. */
+export interface PatternPlan {
+  /** The shortest and longest match the generator can build (longest may be Infinity). */
+  minLength: number;
+  maxLength: number;
+  /**
+   * A string as close to `length` characters as the pattern allows; with `unicode`, characters the pattern admits
+   * beyond ASCII (for `.`, negated classes, `\S`, explicit non-ASCII ranges) are preferred.
+   */
+  sized(rng: SeededRandomizer, length: number, unicode: boolean): string;
+}
+
+/** Parses `pattern` for length-targeted generation; undefined when the pattern uses a construct iwkit does not generate. */
+export function compilePatternPlan(pattern: string): PatternPlan | undefined {
+  const root = parse(pattern);
+  if (root === undefined) return undefined;
+  const cache = new Map<PatternNode, Span>();
+  const [minLength, maxLength] = spanOf(root, cache);
+  return {
+    minLength,
+    maxLength,
+    sized: (rng, length, unicode) => {
+      const ctx: SizedContext = { rng, unicode, cache, out: [] };
+      emitSized(root, clamp(length, minLength, maxLength), ctx);
+      return ctx.out.join('');
+    },
   };
 }
