@@ -1,4 +1,5 @@
-import { Faker, base, en, type LocaleDefinition } from '@faker-js/faker';
+import type { LocaleDefinition } from '@faker-js/faker';
+import { createFaker } from './create-faker.js';
 import type { TSchema } from '@sinclair/typebox';
 import { TypeCompiler } from '@sinclair/typebox/compiler';
 import { toolkitError, isToolkitError } from '../errors.js';
@@ -39,7 +40,7 @@ export interface GeneratorOptions {
    * the fallback either way. Schemas TypeBox cannot compile are not checked.
    */
   verify?: boolean | 'auto';
-  /** Faker locale chain (default `[en, base]`). */
+  /** Faker locale chain (default: English with Faker's base data). */
   locale?: LocaleDefinition[];
 }
 
@@ -67,7 +68,7 @@ export function createGenerator(schema: TSchema, references: TSchema[], options:
   const budget = strategy.budget ?? Infinity;
   if (!Number.isInteger(maxDepth) || maxDepth < 0) throw toolkitError('IWKIT_ERR_OPTION_INVALID', 'maxDepth', 'must be a non-negative integer');
   const randomizer = new SeededRandomizer();
-  const faker = new Faker({ locale: options.locale ?? [en, base], randomizer });
+  const faker = createFaker(randomizer, options.locale);
   const refMap = new Map<string, SchemaObject>();
   for (const ref of references) {
     if (isSchemaObject(ref) && typeof ref.$id === 'string') refMap.set(ref.$id, ref);
