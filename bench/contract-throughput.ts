@@ -1,0 +1,49 @@
+import { join } from 'node:path';
+import type { Api } from '../src/openapi/api-model.js';
+import { loadApi } from '../src/openapi/load-api.js';
+import { runContract } from '../src/contract/run-contract.js';
+import { benchToken } from './login-request.js';
+import { repoRoot } from './spawn-server.js';
+
+/** What the contract runner achieved against the mock. */
+export interface ContractFigures {
+  casesSent: number;
+  casesPerSecond: number;
+  /** The whole run, case building included. */
+  durationMs: number;
+  checksFailed: number;
+  checksPassed: number;
+  concurrency: number;
+}
+
+/**
+ * Runs the contract runner against a live mock for `cases` cases. `--cases` stops at 1,000 generated
+ * requests per operation, so the login is listed under two operationIds: two full case sets, one run.
+ */
+export async function measureContractRunner(baseUrl: string, cases: number, concurrency: number): Promise<ContractFigures> {
+  const api = await loadApi(join(repoRoot, 'schema', 'openapi.yaml'));
+  const copies = Math.max(1, Math.ceil(cases / 1000));
+  const operations = Array.from({ length: copies }, (_, i) =>
+    api.operations.map((op) => ({ ...op, operationId: i === 0 ? op.operationId : `${op.operationId}Copy${i}` })),
+  ).flat();
+  const spec: Api = { ...api, operations };
+  const result = await runContract({
+    spec,
+    baseUrl,
+    token: benchToken,
+    cases: Math.min(1000, Math.ceil(cases / copies)),
+    maxRequests: cases,
+    ratePerSecond: Number.POSITIVE_INFINITY,
+    concurrency,
+    seed: 12345,
+    timeoutMs: 10_000,
+  });
+  return {
+    casesSent: result.requestsSent,
+    casesPerSecond: Math.round((result.requestsSent * 1000) / result.durationMs),
+    durationMs: result.durationMs,
+    checksFailed: result.totals.failed,
+    checksPassed: result.totals.passed,
+    concurrency,
+  };
+}

@@ -1,0 +1,216 @@
+import { mkdtemp, readdir, rm, writeFile, mkdir } from 'node:fs/promises';
+import { cpus, tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { parseBenchOptions, type BenchOptions } from './bench-options.js';
+import { measureContractRunner, type ContractFigures } from './contract-throughput.js';
+import { compareStartTimes, sendOnce } from './first-response.js';
+import { formatLoadTable, formatTargets, times, type TargetCheck } from './format-report.js';
+import { combineRounds, runLoad, type LoadFigures } from './load.js';
+import { loginExample, loginHeaders, loginPath, repeatedBody } from './login-request.js';
+import { sampleMemory } from './proc-memory.js';
+import { scenarios, type Scenario } from './scenarios.js';
+import { repoRoot, serverSpecs, spawnServer, type ServerProcess, type SpawnSpec } from './spawn-server.js';
+import type { SoakRequest } from './instrumented-mock.js';
+import { summarizeProfile, type ProfileSummary } from './summarize-profile.js';
+
+// `npm run bench`: the iwkit mock against a bare Fastify route, each in its own process, driven alike.
+
+const mb = (bytes: number | undefined): number | undefined => (bytes === undefined ? undefined : Math.round((bytes / 1024 / 1024) * 10) / 10);
+const log = (text: string): void => void process.stderr.write(`${text}\n`);
+
+/** Checks a server answers the scenario's request with a 200 before it is measured. */
+async function assertAnswers(server: ServerProcess, scenario: Scenario): Promise<void> {
+  const r = scenario.requests[0];
+  const built = r.setupRequest ? r.setupRequest({ ...r }, {}) : r;
+  const body = typeof built.body === 'string' ? built.body : repeatedBody;
+  const res = await sendOnce(server.url + (r.path ?? loginPath), { method: r.method ?? 'POST', headers: r.headers ?? loginHeaders(), body });
+  if (res.status !== 200) throw new Error(`${server.name} answered ${res.status} in scenario ${scenario.name}: ${res.body.slice(0, 300)}`);
+}
+
+interface ScenarioResult {
+  description: string;
+  baseline: LoadFigures;
+  mock: LoadFigures;
+  rounds: { baseline: LoadFigures[]; mock: LoadFigures[] };
+  ratio: { throughput: number; p99: number };
+}
+
+async function measureLoad(options: BenchOptions, specs: { baseline: SpawnSpec; mock: SpawnSpec }) {
+  const baseline = await spawnServer(specs.baseline);
+  const mock = await spawnServer(specs.mock);
+  const memory = { baseline: sampleMemory(baseline.pid), mock: sampleMemory(mock.pid) };
+  const results: Record<string, ScenarioResult> = {};
+  let peakRss: { baselineMb?: number; mockMb?: number } = {};
+  try {
+    for (const scenario of scenarios) {
+      await assertAnswers(baseline, scenario);
+      await assertAnswers(mock, scenario);
+    }
+    if (options.warmupS > 0) {
+      log(`warm-up ${options.warmupS} s per server and scenario`);
+      for (const server of [baseline, mock]) {
+        for (const scenario of scenarios) {
+          await runLoad({ url: server.url, durationS: options.warmupS / scenarios.length, connections: options.connections, requests: scenario.requests });
+        }
+      }
+    }
+    for (const scenario of scenarios) {
+      const rounds = { baseline: [] as LoadFigures[], mock: [] as LoadFigures[] };
+      for (let round = 0; round < options.rounds; round++) {
+        // Alternate who goes first so drift over time (thermal, other load) hits both alike.
+        const order = round % 2 === 0 ? [baseline, mock] : [mock, baseline];
+        for (const server of order) {
+          const figures = await runLoad({ url: server.url, durationS: options.durationS, connections: options.connections, requests: scenario.requests });
+          rounds[server.name as 'baseline' | 'mock'].push(figures);
+          log(`${scenario.name.padEnd(9)} round ${round + 1} ${server.name.padEnd(8)} ${figures.requestsPerSecond} req/s p99 ${figures.p99Ms} ms`);
+        }
+      }
+      const b = combineRounds(rounds.baseline);
+      const m = combineRounds(rounds.mock);
+      results[scenario.name] = {
+        description: scenario.description,
+        baseline: b,
+        mock: m,
+        rounds,
+        ratio: { throughput: m.requestsPerSecond / b.requestsPerSecond, p99: m.p99Ms / Math.max(b.p99Ms, 1) },
+      };
+    }
+  } finally {
+    peakRss = { baselineMb: mb(memory.baseline.stop().peakBytes), mockMb: mb(memory.mock.stop().peakBytes) };
+    await Promise.all([baseline.stop(), mock.stop()]);
+  }
+  return { scenarios: results, peakRss };
+}
+
+async function measureContract(options: BenchOptions, spec: SpawnSpec): Promise<(ContractFigures & { mockPeakRssMb?: number }) | undefined> {
+  if (options.contractCases === 0) return undefined;
+  const mock = await spawnServer(spec);
+  const memory = sampleMemory(mock.pid);
+  try {
+    log(`contract runner: ${options.contractCases} cases, concurrency ${options.contractConcurrency}`);
+    const figures = await measureContractRunner(mock.url, options.contractCases, options.contractConcurrency);
+    return { ...figures, mockPeakRssMb: mb(memory.stop().peakBytes) };
+  } finally {
+    memory.stop();
+    await mock.stop();
+  }
+}
+
+/** Sends an IPC request to the instrumented mock and waits for its answer. */
+function ask(server: ServerProcess, message: SoakRequest): Promise<unknown> {
+  return new Promise((resolve) => {
+    server.child.once('message', resolve);
+    server.child.send(message);
+  });
+}
+
+/**
+ * Profiles the mock: its start (the CLI under --cpu-prof until the first 200), then each scenario's
+ * load phase alone (the instrumented mock, profiled in process once warmed up).
+ */
+async function profileMock(options: BenchOptions, seed: number, body: string): Promise<Record<string, ProfileSummary>> {
+  const out: Record<string, ProfileSummary> = {};
+  const dir = await mkdtemp(join(tmpdir(), 'iwkit-prof-'));
+  try {
+    const { mock } = serverSpecs({ seed, body, nodeFlags: ['--cpu-prof', '--cpu-prof-dir', dir] });
+    await compareStartTimes([mock], 1, loginPath, { headers: loginHeaders(), body: repeatedBody });
+    const startFile = (await readdir(dir)).find((f) => f.endsWith('.cpuprofile'));
+    if (!startFile) throw new Error('the profiled mock wrote no .cpuprofile (did it exit cleanly on SIGTERM?)');
+    out.start = summarizeProfile(join(dir, startFile));
+    log('profiled start');
+
+    const server = await spawnServer({ name: 'mock', script: join(repoRoot, 'dist', 'bench', 'instrumented-mock.js'), ipc: true, env: { IWKIT_SOAK_SEED: String(seed) } });
+    try {
+      for (const scenario of scenarios) {
+        await runLoad({ url: server.url, durationS: Math.min(2, options.durationS), connections: options.connections, requests: scenario.requests });
+        await ask(server, { type: 'profile-start' });
+        await runLoad({ url: server.url, durationS: options.durationS, connections: options.connections, requests: scenario.requests });
+        const file = join(dir, `${scenario.name}.cpuprofile`);
+        await ask(server, { type: 'profile-stop', file });
+        out[scenario.name] = summarizeProfile(file);
+        log(`profiled ${scenario.name}`);
+      }
+    } finally {
+      await server.stop();
+    }
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+  return out;
+}
+
+function checkTargets(load: Awaited<ReturnType<typeof measureLoad>>, startRatio: number, contract: ContractFigures | undefined): TargetCheck[] {
+  const s = load.scenarios;
+  const targets: TargetCheck[] = [
+    { name: 'repeated login throughput', target: '≥ 0.80× baseline', measured: times(s.repeated.ratio.throughput), met: s.repeated.ratio.throughput >= 0.8 },
+    { name: 'new request throughput', target: '≥ 0.40× baseline', measured: times(s.fresh.ratio.throughput), met: s.fresh.ratio.throughput >= 0.4 },
+    { name: 'p99 latency (repeated login)', target: '≤ 2× baseline', measured: times(s.repeated.ratio.p99), met: s.repeated.ratio.p99 <= 2 },
+    { name: 'start to first 200', target: '≤ 1.5× baseline', measured: times(startRatio), met: startRatio <= 1.5 },
+    { name: 'mock peak RSS under load', target: '≤ 150 MB', measured: `${load.peakRss.mockMb ?? 'n/a'} MB`, met: (load.peakRss.mockMb ?? Infinity) <= 150 },
+    { name: 'no errors, timeouts or non-2xx', target: '0', measured: String(Object.values(s).reduce((n, r) => n + r.mock.errors + r.mock.timeouts + r.mock.non2xx, 0)), met: Object.values(s).every((r) => r.mock.errors + r.mock.timeouts + r.mock.non2xx === 0) },
+  ];
+  if (contract) targets.push({ name: 'contract runner against the mock', target: '≥ 1,000 cases/s', measured: `${contract.casesPerSecond} cases/s`, met: contract.casesPerSecond >= 1000 });
+  return targets;
+}
+
+async function main(): Promise<void> {
+  const options = parseBenchOptions(process.argv.slice(2));
+  const body = JSON.stringify(loginExample(repoRoot));
+  const specs = serverSpecs({ seed: options.seed, body });
+  const startedAt = new Date().toISOString();
+
+  const load = await measureLoad(options, specs);
+  log(`start to first 200: ${options.startRuns} starts per server`);
+  const startup = await compareStartTimes([specs.baseline, specs.mock], options.startRuns, loginPath, { headers: loginHeaders(), body: repeatedBody });
+  const startRatio = startup.mock.medianMs / startup.baseline.medianMs;
+  const contract = await measureContract(options, specs.mock);
+  const profile = options.profile ? await profileMock(options, options.seed, body) : undefined;
+
+  const targets = checkTargets(load, startRatio, contract);
+  const results = {
+    startedAt,
+    machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model, node: process.version, platform: `${process.platform} ${process.arch}` },
+    options,
+    scenarios: load.scenarios,
+    peakRss: load.peakRss,
+    startup: { ...startup, ratio: startRatio },
+    contract,
+    targets,
+    ...(profile ? { profile } : {}),
+  };
+  const out = resolve(repoRoot, options.out);
+  await mkdir(dirname(out), { recursive: true });
+  await writeFile(out, `${JSON.stringify(results, null, 2)}\n`);
+
+  const rows = scenarios.map((sc) => ({ scenario: sc.name, baseline: load.scenarios[sc.name].baseline, mock: load.scenarios[sc.name].mock }));
+  const lines = [
+    '',
+    `iwkit bench — ${results.machine.cpus} cores, Node ${process.version}, ${options.connections} connections, ${options.rounds}×${options.durationS} s per server and scenario`,
+    '',
+    formatLoadTable(rows),
+    '',
+    `peak RSS    baseline ${load.peakRss.baselineMb ?? 'n/a'} MB, mock ${load.peakRss.mockMb ?? 'n/a'} MB`,
+    `first 200   baseline ${startup.baseline.medianMs} ms, mock ${startup.mock.medianMs} ms (median of ${options.startRuns}): ${times(startRatio)}`,
+    contract ? `contract    ${contract.casesSent} cases in ${contract.durationMs} ms: ${contract.casesPerSecond} cases/s (${contract.checksFailed} failed checks)` : 'contract    skipped',
+    '',
+    formatTargets(targets),
+    '',
+    `figures written to ${options.out}`,
+  ];
+  if (profile) {
+    for (const [name, p] of Object.entries(profile)) {
+      lines.push('', `profile ${name}: busy ${p.busyMs} ms, idle ${p.idlePercent}%`);
+      for (const a of p.areas.slice(0, 8)) lines.push(`  ${String(a.selfPercent).padStart(5)}%  ${a.name}`);
+      lines.push('  top self time:');
+      for (const f of p.functions.slice(0, 10)) lines.push(`  ${String(f.selfPercent).padStart(5)}%  ${f.name}`);
+      lines.push('  top inclusive time (iwkit):');
+      for (const f of p.inclusive.filter((e) => e.name.includes('dist/src/')).slice(0, 8)) lines.push(`  ${String(f.totalPercent).padStart(5)}%  ${f.name}`);
+    }
+  }
+  process.stdout.write(`${lines.join('\n')}\n`);
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`bench failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.exitCode = 1;
+});
