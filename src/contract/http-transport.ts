@@ -1,15 +1,19 @@
 import http from 'node:http';
 import https from 'node:https';
-import type { HttpResponse } from './contract-types.js';
-import type { Transport } from './transport.js';
+import type { HttpRequest, HttpResponse } from './contract-types.js';
+import type { Transport, TransportLimits } from './transport.js';
 import { TransportError, transportErrorKind } from './transport.js';
 
 // node:http directly, so the run controls the whole-request deadline and the body read cap itself.
-// No keep-alive: a target that resets connections must not poison the next request's socket.
+// Connections are kept alive (a new TCP connection per case costs more than the case itself); a socket
+// that errs, times out or is cut off is destroyed, so it never returns to the pool, and a reset on a
+// reused idle socket (the server closed it as we sent) is retried once on a fresh one.
 
-/** A transport over real HTTP(S) with a hard deadline per request and a capped body read. */
-export function createHttpTransport(): Transport {
-  return (request, limits) =>
+/** A transport over real HTTP(S) with a hard deadline per request, a capped body read and pooled connections. */
+export function createHttpTransport(options: { keepAlive?: boolean } = {}): Transport {
+  const keepAlive = options.keepAlive ?? true;
+  const agents = { http: new http.Agent({ keepAlive }), https: new https.Agent({ keepAlive }) };
+  const send = (request: HttpRequest, limits: TransportLimits, retried: boolean): Promise<HttpResponse> =>
     new Promise<HttpResponse>((resolve, reject) => {
       let url: URL;
       try {
@@ -18,7 +22,8 @@ export function createHttpTransport(): Transport {
         reject(new TransportError('other', `invalid URL ${request.url}`));
         return;
       }
-      const client = url.protocol === 'https:' ? https : http;
+      const secure = url.protocol === 'https:';
+      const client = secure ? https : http;
       let settled = false;
       const finish = (fn: () => void): void => {
         if (settled) return;
@@ -28,7 +33,7 @@ export function createHttpTransport(): Transport {
       };
       const headers: Record<string, string> = { ...request.headers };
       if (request.body) headers['Content-Length'] = String(request.body.length);
-      const req = client.request(url, { method: request.method, headers, agent: false });
+      const req = client.request(url, { method: request.method, headers, agent: secure ? agents.https : agents.http });
       const timer = setTimeout(() => {
         const error = new TransportError('timeout', `no complete response within ${limits.timeoutMs} ms`);
         finish(() => reject(error));
@@ -36,6 +41,12 @@ export function createHttpTransport(): Transport {
       }, limits.timeoutMs);
 
       req.on('error', (error) => {
+        if (!retried && !settled && req.reusedSocket && (error as NodeJS.ErrnoException).code === 'ECONNRESET') {
+          settled = true;
+          clearTimeout(timer);
+          send(request, limits, true).then(resolve, reject);
+          return;
+        }
         finish(() => reject(error instanceof TransportError ? error : new TransportError(transportErrorKind(error), error.message)));
       });
       req.on('response', (res) => {
@@ -70,4 +81,10 @@ export function createHttpTransport(): Transport {
       });
       req.end(request.body);
     });
+  const transport: Transport = (request, limits) => send(request, limits, false);
+  transport.close = () => {
+    agents.http.destroy();
+    agents.https.destroy();
+  };
+  return transport;
 }

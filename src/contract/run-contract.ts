@@ -186,8 +186,8 @@ export async function runContract(options: ContractOptions): Promise<ContractRes
   let consecutiveTransportErrors = 0;
   let stoppedEarly: string | undefined;
 
-  const describe = (c: ContractCase): Omit<CaseOutcome, 'sent' | 'elapsedMs' | 'results'> => {
-    const builtRequest = buildHttpRequest(c, { baseUrl: options.baseUrl, ...(options.token ? { token: options.token } : {}), headers });
+  const build = (c: ContractCase) => buildHttpRequest(c, { baseUrl: options.baseUrl, ...(options.token ? { token: options.token } : {}), headers });
+  const describe = (c: ContractCase, builtRequest = build(c)): Omit<CaseOutcome, 'sent' | 'elapsedMs' | 'results'> => {
     const { display, marked } = redactRequest(builtRequest, options.token, secrets);
     return {
       id: c.id,
@@ -208,7 +208,8 @@ export async function runContract(options: ContractOptions): Promise<ContractRes
 
   const runOne = async (index: number): Promise<void> => {
     const c = planned[index];
-    const base = describe(c);
+    const builtRequest = build(c);
+    const base = describe(c, builtRequest);
     if (stoppedEarly) {
       outcomes[index] = { ...base, sent: false, notSentReason: stoppedEarly, elapsedMs: 0, results: [] };
       return;
@@ -218,7 +219,7 @@ export async function runContract(options: ContractOptions): Promise<ContractRes
       outcomes[index] = { ...base, sent: false, notSentReason: stoppedEarly, elapsedMs: 0, results: [] };
       return;
     }
-    const { request } = buildHttpRequest(c, { baseUrl: options.baseUrl, ...(options.token ? { token: options.token } : {}), headers });
+    const { request } = builtRequest;
     sent++;
     const startedAt = new Date().toISOString();
     const t0 = performance.now();
@@ -275,7 +276,11 @@ export async function runContract(options: ContractOptions): Promise<ContractRes
       emit({ type: 'case', outcome: outcomes[index], done, planned: planned.length });
     }
   };
-  await Promise.all(Array.from({ length: Math.min(concurrency, Math.max(planned.length, 1)) }, worker));
+  try {
+    await Promise.all(Array.from({ length: Math.min(concurrency, Math.max(planned.length, 1)) }, worker));
+  } finally {
+    if (!options.transport) transport.close?.();
+  }
 
   const budgetReason = `request budget reached (--max-requests ${maxRequests})`;
   for (let i = planned.length; i < ordered.length; i++) {

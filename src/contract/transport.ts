@@ -7,8 +7,8 @@ export interface TransportLimits {
   maxBodyBytes: number;
 }
 
-/** Sends one request; rejects with a {@link TransportError} when no response arrives. */
-export type Transport = (request: HttpRequest, limits: TransportLimits) => Promise<HttpResponse>;
+/** Sends one request; rejects with a {@link TransportError} when no response arrives. `close` releases pooled connections. */
+export type Transport = ((request: HttpRequest, limits: TransportLimits) => Promise<HttpResponse>) & { close?: () => void };
 
 /** A request that got no HTTP response: timeout, refused, reset, DNS. */
 export class TransportError extends Error {
