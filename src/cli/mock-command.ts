@@ -1,7 +1,13 @@
 import type { Command } from 'commander';
 import { resolve } from 'node:path';
-import { toolkitError } from '../errors.js';
-import { createMockServer } from '../server/create-mock-server.js';
+import type { FastifyInstance } from 'fastify';
+import { isToolkitError, toolkitError } from '../errors.js';
+import { parseDelay } from '../mock/delay.js';
+import { adminPrefix } from '../server/admin-routes.js';
+import { createMockServer, type MockServerOptions } from '../server/create-mock-server.js';
+import { isLoopbackHost } from '../server/is-loopback-host.js';
+import { resolveMockSources } from '../server/mock-sources.js';
+import { watchMockServer } from '../server/watch-reload.js';
 import { collect, parseInteger } from './parse-options.js';
 import { runAction } from './run-action.js';
 
@@ -15,9 +21,36 @@ interface MockOptions {
   cors: boolean;
   docs: boolean;
   logLevel: string;
+  scenarios?: string | false;
+  delay?: string;
+  errorRate?: string;
+  admin?: boolean;
+  adminToken?: string;
+  watch?: boolean;
 }
 
 const levels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+
+function parseErrorRate(raw: string | undefined): number | undefined {
+  if (raw === undefined) return undefined;
+  const value = Number(raw);
+  if (raw.trim() === '' || !Number.isFinite(value) || value < 0 || value > 1) {
+    throw toolkitError('IWKIT_ERR_OPTION_INVALID', '--error-rate', `expected a fraction from 0 to 1 such as 0.05, got "${raw}"`);
+  }
+  return value;
+}
+
+function startLines(app: FastifyInstance, address: string, options: MockServerOptions, rulesFile: string | undefined, adminServed: boolean, watching: boolean): string {
+  const api = app.iwkitApi;
+  const lines = [`iwkit mock of ${api.title} ${api.version} listening on ${address}`];
+  for (const op of api.operations) lines.push(`  ${op.method.toUpperCase().padEnd(7)} ${address}${op.path}  (${op.operationId})`);
+  if (rulesFile) lines.push(`  rules   ${rulesFile}`);
+  if (options.delay !== undefined) lines.push(`  delay   ${String(options.delay)} ms on every answer`);
+  if (options.errorRate) lines.push(`  errors  ${options.errorRate * 100}% of answers are 500/503`);
+  if (adminServed) lines.push(`  admin   ${address}${adminPrefix}/${options.adminToken ? ' (token required)' : ''}`);
+  if (watching) lines.push('  watch   reloading spec, fixtures and rules on change');
+  return `${lines.join('\n')}\n`;
+}
 
 /** Registers `iwkit mock`: serve a spec on a local port. */
 export function registerMockCommand(program: Command): void {
@@ -33,35 +66,82 @@ export function registerMockCommand(program: Command): void {
     .option('--no-cors', 'do not answer CORS preflights or send CORS headers')
     .option('--no-docs', 'do not serve /docs, /openapi.json and /openapi.yaml')
     .option('--log-level <level>', `request log level (${levels.join(', ')})`, 'info')
+    .option('--scenarios <file>', 'scenario rules (YAML, JSON or JS module); default: scenarios.yaml in the fixtures folder, if any')
+    .option('--no-scenarios', 'load no scenario rules, not even the default scenarios.yaml')
+    .option('--delay <ms>', 'delay every answer: milliseconds (800) or a range (200-800)')
+    .option('--error-rate <fraction>', 'answer this share of requests with a 500 or 503 problem, e.g. 0.05')
+    .option('--admin', `serve the run-time control API and request journal under ${adminPrefix}/`)
+    .option('--admin-token <token>', 'require this token for the admin API (needed with a non-loopback --host); or IWKIT_ADMIN_TOKEN')
+    .option('--watch', 'reload spec, fixtures and rules when they change, keeping connections')
     .action(runAction(async (opts: MockOptions) => {
       const port = parseInteger('port', opts.port, 0, 65535)!;
       const seed = parseInteger('seed', opts.seed, 0, Number.MAX_SAFE_INTEGER);
       if (!levels.includes(opts.logLevel)) throw toolkitError('IWKIT_ERR_OPTION_INVALID', '--log-level', `expected one of ${levels.join(', ')}`);
+      if (opts.delay !== undefined) {
+        const delay = parseDelay(opts.delay);
+        if (typeof delay === 'string') throw toolkitError('IWKIT_ERR_OPTION_INVALID', '--delay', delay);
+      }
+      const errorRate = parseErrorRate(opts.errorRate);
       const tokens = opts.token ?? (process.env.IWKIT_MOCK_TOKENS ? process.env.IWKIT_MOCK_TOKENS.split(',') : undefined);
-      const app = await createMockServer({
+      const adminToken = opts.adminToken ?? (process.env.IWKIT_ADMIN_TOKEN || undefined);
+      const admin = opts.admin === true || (opts.adminToken !== undefined);
+      const options: MockServerOptions = {
         spec: opts.spec ? resolve(opts.spec) : undefined,
         fixturesDir: opts.fixtures ? resolve(opts.fixtures) : undefined,
+        scenarios: opts.scenarios === false ? false : opts.scenarios ? resolve(opts.scenarios) : undefined,
         seed,
         tokens,
         cors: opts.cors,
         docs: opts.docs,
         logger: opts.logLevel === 'silent' ? false : opts.logLevel,
-      });
-      let address: string;
-      try {
-        address = await app.listen({ port, host: opts.host });
-      } catch (error) {
-        throw toolkitError('IWKIT_ERR_SERVER_LISTEN', `${opts.host}:${port}`, error instanceof Error ? error.message : String(error));
+        delay: opts.delay,
+        errorRate,
+        admin,
+        adminToken,
+        host: opts.host,
+        // The journal is only readable through the admin API: without it, recording would be wasted work.
+        journal: admin,
+      };
+      const adminServed = admin && (adminToken !== undefined || isLoopbackHost(opts.host));
+      if (admin && !adminServed) {
+        process.stderr.write(`iwkit: the admin API is off: --host ${opts.host} is not a loopback address and no --admin-token is set\n`);
       }
-      const api = app.iwkitApi;
-      const lines = [`iwkit mock of ${api.title} ${api.version} listening on ${address}`];
-      for (const op of api.operations) lines.push(`  ${op.method.toUpperCase().padEnd(7)} ${address}${op.path}  (${op.operationId})`);
-      process.stdout.write(`${lines.join('\n')}\n`);
+      const rulesFile = resolveMockSources(options).scenariosFile;
+
+      let app: FastifyInstance;
+      let address: string;
+      let close: () => Promise<void>;
+      if (opts.watch) {
+        const watched = await watchMockServer(options, {
+          port,
+          host: opts.host,
+          onReload: (outcome) => {
+            if (outcome.ok) process.stdout.write('iwkit: reloaded spec, fixtures and rules\n');
+            else {
+              const { error } = outcome;
+              const text = isToolkitError(error) ? `${error.code}: ${error.message}` : `iwkit: reload failed: ${error.message}`;
+              process.stderr.write(`${text}\niwkit: still serving the last good version\n`);
+            }
+          },
+        });
+        app = watched.current();
+        address = watched.address;
+        close = () => watched.close();
+      } else {
+        app = await createMockServer(options);
+        try {
+          address = await app.listen({ port, host: opts.host });
+        } catch (error) {
+          throw toolkitError('IWKIT_ERR_SERVER_LISTEN', `${opts.host}:${port}`, error instanceof Error ? error.message : String(error));
+        }
+        close = () => app.close();
+      }
+      process.stdout.write(startLines(app, address, options, rulesFile, adminServed, opts.watch === true));
       await new Promise<void>((done) => {
         const stop = () => {
           process.off('SIGINT', stop);
           process.off('SIGTERM', stop);
-          void app.close().then(done, done);
+          void close().then(done, done);
         };
         process.on('SIGINT', stop);
         process.on('SIGTERM', stop);

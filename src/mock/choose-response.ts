@@ -40,6 +40,11 @@ function statusOfExample(op: CompiledOperation, name: string): number | undefine
   return undefined;
 }
 
+/** True when the operation has a fixture or spec example of that name. */
+export function hasScenario(op: CompiledOperation, name: string): boolean {
+  return op.fixtures.has(name) || op.responses.some((r) => r.media.some((m) => m.examples.has(name)));
+}
+
 function knownExamples(op: CompiledOperation): string[] {
   const names = new Set<string>(op.fixtures.keys());
   for (const r of op.responses) for (const m of r.media) for (const name of m.examples.keys()) names.add(name);

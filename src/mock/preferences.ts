@@ -1,5 +1,8 @@
+import { parseDelay, type DelayRange } from './delay.js';
+
 // The Prism convention: a tester steers the mock per request with `Prefer: code=401, example=missing-2fa`,
-// or with `__code` / `__example` / `__dynamic` / `__seed` query fallbacks where a header cannot be set.
+// or with `__code` / `__example` / `__dynamic` / `__seed` / `__delay` query fallbacks where a header cannot
+// be set, or, in a browser, with the `iwkit-scenario=<name>` cookie (as `example=<name>`).
 
 /** What a request asked the mock for. Unset fields mean "let the mock choose". */
 export interface Preferences {
@@ -7,10 +10,17 @@ export interface Preferences {
   example?: string;
   dynamic?: boolean;
   seed?: number;
+  /** `delay=800` or `delay=200-800`: hold the answer this many milliseconds. */
+  delay?: DelayRange;
+  /** True when `example` came only from the `iwkit-scenario` cookie (which is ignored by operations that lack it). */
+  fromCookie?: boolean;
 }
 
+/** The cookie a browser sets to pick a scenario by name, as `Prefer: example=<name>` does. */
+export const scenarioCookieName = 'iwkit-scenario';
+
 /** The query keys the mock reserves for preferences; they are removed before parameter validation. */
-export const preferenceQueryKeys = ['__code', '__example', '__dynamic', '__seed'] as const;
+export const preferenceQueryKeys = ['__code', '__example', '__dynamic', '__seed', '__delay'] as const;
 
 /** An invalid preference value: the mock answers 400 naming it. */
 export interface PreferenceError {
@@ -33,7 +43,10 @@ function apply(prefs: Preferences, key: string, raw: string, where: 'header' | '
       else errors.push({ in: where, pointer, message: `code must be an HTTP status such as 200, got "${value}"` });
       break;
     case 'example':
-      if (value) prefs.example = value;
+      if (value) {
+        prefs.example = value;
+        delete prefs.fromCookie;
+      }
       break;
     case 'dynamic':
       if (value === 'true' || value === 'false') prefs.dynamic = value === 'true';
@@ -43,20 +56,32 @@ function apply(prefs: Preferences, key: string, raw: string, where: 'header' | '
       if (/^-?\d{1,15}$/.test(value)) prefs.seed = Number(value);
       else errors.push({ in: where, pointer, message: `seed must be an integer, got "${value}"` });
       break;
+    case 'delay': {
+      const delay = parseDelay(value);
+      if (typeof delay === 'string') errors.push({ in: where, pointer, message: delay });
+      else prefs.delay = delay;
+      break;
+    }
     default:
       // Other Prefer tokens (return=minimal, respond-async, ...) belong to other tools: ignore them.
       break;
   }
 }
 
-/** Reads preferences from the `Prefer` header, then the `__x` query fallbacks (the header wins). */
+/** Reads preferences from the `iwkit-scenario` cookie, the `__x` query fallbacks, then the `Prefer` header (each later one wins). */
 export function parsePreferences(
   preferHeader: string | string[] | undefined,
   query: Record<string, unknown>,
+  scenarioCookie?: string,
 ): { preferences: Preferences; errors: PreferenceError[] } {
   const preferences: Preferences = {};
   const errors: PreferenceError[] = [];
-  for (const key of ['code', 'example', 'dynamic', 'seed']) {
+  const cookieName = scenarioCookie?.trim();
+  if (cookieName) {
+    preferences.example = cookieName;
+    preferences.fromCookie = true;
+  }
+  for (const key of ['code', 'example', 'dynamic', 'seed', 'delay']) {
     const raw = first(query[`__${key}`]);
     if (raw !== undefined) apply(preferences, key, raw, 'query', errors);
   }

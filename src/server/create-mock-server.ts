@@ -2,22 +2,36 @@ import { Faker, base, en } from '@faker-js/faker';
 import cors from '@fastify/cors';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { randomInt } from 'node:crypto';
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import Fastify, { LogController, type FastifyError, type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { toolkitError } from '../errors.js';
+import { SeededRandomizer } from '../fake/seeded-randomizer.js';
 import type { Api } from '../openapi/api-model.js';
 import { loadApi } from '../openapi/load-api.js';
 import { compileOperation, type CompiledOperation } from '../mock/compile-operation.js';
+import { compileRules, type CompiledRule } from '../mock/compile-rules.js';
+import { delayFromValue, parseDelay, type DelayRange } from '../mock/delay.js';
+import { Journal } from '../mock/journal.js';
+import { OverrideStore } from '../mock/overrides.js';
 import { problem } from '../mock/problem.js';
+import { createRequestRedactor } from '../mock/redact-request.js';
+import type { ScenarioRules } from '../mock/scenario-rules.js';
+import { RuleSet } from '../mock/select-rule.js';
+import { registerAdminRoutes } from './admin-routes.js';
 import { createOperationHandler, rawBodyKey, scenarioKey, type MockRuntime } from './handle-operation.js';
-import { packageRoot } from './package-root.js';
+import { installControls, journalRequest, type MockControls } from './mock-controls.js';
+import { resolveMockSources } from './mock-sources.js';
+import { readScenarioFile, withRulePath } from './read-scenarios.js';
 import { readFixtures } from './read-fixtures.js';
 import { registerDocs } from './register-docs.js';
 import { ResponseCache } from './response-cache.js';
 import { toRoutePath, type RoutePath } from './route-path.js';
 import { routeSchema, routeValidatorCompiler } from './route-validator.js';
 import { sendProblem } from './send-problem.js';
+
+// Re-exported from the module that augments FastifyInstance with use()/reset()/journal(), so the
+// declarations reach every consumer of createMockServer's types.
+export type { JournalEntry, JournalFilter, OverrideInfo, OverrideInput } from './mock-controls.js';
+export type { ScenarioRule, ScenarioRules } from '../mock/scenario-rules.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -46,6 +60,72 @@ export interface MockServerOptions {
   docs?: boolean;
   /** Anchor for generated timestamps in epoch ms (default: a fixed date when seeded, else now). */
   now?: number;
+  /**
+   * Scenario rules: a file (YAML, JSON or a JS/TS module), the rules themselves, or `false` for none.
+   * Default: `scenarios.yaml` (or .yml/.json) beside the fixture folders, when it exists.
+   */
+  scenarios?: string | ScenarioRules | false;
+  /** Serve the run-time control API under /__iwkit/ (default false). */
+  admin?: boolean;
+  /** The token the admin API then requires (`Authorization: Bearer …` or `iwkit-admin-token`); needed on a non-loopback host. */
+  adminToken?: string;
+  /** The host the mock is meant to listen on; on a non-loopback host the admin API is off unless `adminToken` is set. */
+  host?: string;
+  /** A delay for every answer: milliseconds, `[min, max]`, or `"200-800"`. */
+  delay?: number | [number, number] | string;
+  /** The share of requests (0 to 1) answered with a 500 or 503 problem instead (default 0). */
+  errorRate?: number;
+  /** Keep a request journal: true (the last 1,000 requests; the default), a capacity, or false. */
+  journal?: boolean | number;
+  /** A Fastify serverFactory, for embedding (hot reload swaps handlers behind one long-lived server). */
+  serverFactory?: FastifyServerOptions['serverFactory'];
+  /** Overrides and journal taken over from a previous instance, so a hot reload keeps them. */
+  carryOver?: { overrides: OverrideStore; journal?: Journal };
+}
+
+function checkDelay(value: MockServerOptions['delay']): DelayRange | undefined {
+  if (value === undefined) return undefined;
+  const parsed = typeof value === 'string' ? parseDelay(value) : Array.isArray(value) || typeof value === 'number' ? delayFromValue(value) : 'expected milliseconds, [min, max] or "min-max"';
+  if (typeof parsed === 'string') throw toolkitError('IWKIT_ERR_OPTION_INVALID', 'delay', parsed);
+  return parsed;
+}
+
+function checkOptions(options: MockServerOptions): void {
+  if (options.bodyLimit !== undefined && !(Number.isInteger(options.bodyLimit) && options.bodyLimit > 0)) {
+    throw toolkitError('IWKIT_ERR_OPTION_INVALID', 'bodyLimit', 'must be a positive integer');
+  }
+  if (options.errorRate !== undefined && !(typeof options.errorRate === 'number' && options.errorRate >= 0 && options.errorRate <= 1)) {
+    throw toolkitError('IWKIT_ERR_OPTION_INVALID', 'errorRate', `must be a number from 0 to 1, got ${String(options.errorRate)}`);
+  }
+  if (options.adminToken !== undefined && !(typeof options.adminToken === 'string' && options.adminToken.length > 0)) {
+    throw toolkitError('IWKIT_ERR_OPTION_INVALID', 'adminToken', 'must be a non-empty string');
+  }
+  const j = options.journal;
+  if (j !== undefined && typeof j !== 'boolean' && !(Number.isInteger(j) && j > 0)) {
+    throw toolkitError('IWKIT_ERR_OPTION_INVALID', 'journal', 'must be true, false or a positive number of entries');
+  }
+}
+
+async function loadRules(scenarios: MockServerOptions['scenarios'], file: string | undefined, operations: Map<string, CompiledOperation>, api: Api): Promise<CompiledRule[]> {
+  if (scenarios === false) return [];
+  if (file) {
+    const source = await readScenarioFile(file);
+    return compileRules(source.data, { operations, references: api.references, locate: source.locate });
+  }
+  if (scenarios === undefined) return [];
+  return compileRules(scenarios, { operations, references: api.references, locate: (path) => withRulePath('scenarios option', path) });
+}
+
+function secretNames(api: Api): { headers: string[]; query: string[] } {
+  const headers = new Set<string>();
+  const query = new Set<string>();
+  for (const op of api.operations) {
+    for (const scheme of op.security.flat()) {
+      if (scheme.type === 'apiKey' && scheme.in === 'header') headers.add(scheme.name.toLowerCase());
+      if (scheme.type === 'apiKey' && scheme.in === 'query') query.add(scheme.name);
+    }
+  }
+  return { headers: [...headers], query: [...query] };
 }
 
 /** The anchor for generated timestamps when a seed makes runs reproducible: the seed's own example date. */
@@ -59,27 +139,44 @@ const exposedHeaders = ['iwkit-scenario', 'iwkit-problem', 'allow', 'www-authent
 
 /** Creates the mock server for a spec: a Fastify instance, not listening (use `inject`, or `listen` yourself). */
 export async function createMockServer(options: MockServerOptions = {}): Promise<FastifyInstance> {
-  const root = packageRoot();
-  const api = isLoadedApi(options.spec) ? options.spec : await loadApi(options.spec ?? join(root, 'schema', 'openapi.yaml'));
-  const defaultFixtures = join(root, 'fixtures');
-  const fixturesDir = options.fixturesDir ?? (options.spec === undefined && existsSync(defaultFixtures) ? defaultFixtures : false);
-  const fixtures = fixturesDir ? await readFixtures(fixturesDir, api.operations.map((o) => o.operationId)) : new Map();
+  checkOptions(options);
+  const delay = checkDelay(options.delay);
+  const sources = resolveMockSources(options);
+  const api = isLoadedApi(options.spec) ? options.spec : await loadApi(sources.specPath ?? (options.spec as Record<string, unknown>));
+  const fixtures = sources.fixturesDir ? await readFixtures(sources.fixturesDir, api.operations.map((o) => o.operationId)) : new Map();
 
   const faker = new Faker({ locale: [en, base] });
   const now = options.now ?? (options.seed !== undefined ? seededNow : Date.now());
-  if (options.bodyLimit !== undefined && !(Number.isInteger(options.bodyLimit) && options.bodyLimit > 0)) {
-    throw toolkitError('IWKIT_ERR_OPTION_INVALID', 'bodyLimit', 'must be a positive integer');
-  }
   const compiled: { op: CompiledOperation; route: RoutePath }[] = api.operations.map((op) => ({
     op: compileOperation(api, op, fixtures.get(op.operationId) ?? [], faker, now),
     route: toRoutePath(op.path),
   }));
+  const operations = new Map(compiled.map((c) => [c.op.operation.operationId, c.op]));
+  const rules = new RuleSet(await loadRules(options.scenarios, sources.scenariosFile, operations, api), operations.keys());
+  const secrets = secretNames(api);
+  const journalCapacity = options.journal === false ? 0 : typeof options.journal === 'number' ? options.journal : 1000;
+  const controls: MockControls = {
+    operations: compiled.map((c) => c.op),
+    rules,
+    rulesFile: sources.scenariosFile,
+    overrides: options.carryOver?.overrides ?? new OverrideStore(),
+    journal: journalCapacity === 0 ? undefined : (options.carryOver?.journal ?? new Journal(journalCapacity)),
+    redactor: createRequestRedactor(secrets.headers, secrets.query),
+    overrideContext: { operations, references: api.references, locate: (path) => withRulePath('override', path) },
+  };
+  const seed = options.seed ?? randomInt(2 ** 31);
   const runtime: MockRuntime = {
-    seed: options.seed ?? randomInt(2 ** 31),
+    seed,
     now,
     tokens: options.tokens && options.tokens.length > 0 ? new Set(options.tokens) : undefined,
     faker,
     cache: new ResponseCache(),
+    rules,
+    overrides: controls.overrides,
+    delay,
+    errorRate: options.errorRate ?? 0,
+    random: new SeededRandomizer([seed, 0x5eed]).next,
+    recordFault: controls.journal ? (request, status, scenario) => journalRequest(controls, request, status, scenario, 0) : undefined,
   };
 
   const logger: FastifyServerOptions['logger'] =
@@ -93,6 +190,7 @@ export async function createMockServer(options: MockServerOptions = {}): Promise
     onConstructorPoisoning: 'error',
     return503OnClosing: false,
     forceCloseConnections: true,
+    ...(options.serverFactory ? { serverFactory: options.serverFactory } : {}),
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   // Keep the raw JSON text: it seeds generation, so the same request always gets the same body.
@@ -109,6 +207,8 @@ export async function createMockServer(options: MockServerOptions = {}): Promise
   }
 
   if (options.docs !== false) await registerDocs(app, api);
+  installControls(app, controls);
+  if (options.admin) await registerAdminRoutes(app, controls, { host: options.host, token: options.adminToken });
 
   app.setErrorHandler((error: FastifyError, request, reply) => {
     const status = error.statusCode ?? 500;

@@ -1,32 +1,32 @@
-import type { Faker } from '@faker-js/faker';
 import { parseCookie } from 'cookie';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { checkSecurity } from '../mock/check-security.js';
-import { chooseResponse, type ResponseChoice } from '../mock/choose-response.js';
-import { fixtureBody, type CompiledOperation } from '../mock/compile-operation.js';
+import { chooseResponse, hasScenario } from '../mock/choose-response.js';
+import type { CompiledOperation } from '../mock/compile-operation.js';
 import type { FixtureRequest } from '../mock/fixture.js';
-import { isJsonMediaType } from '../mock/negotiate-media-type.js';
-import { parsePreferences } from '../mock/preferences.js';
+import type { RequestView } from '../mock/match-rule.js';
+import { parsePreferences, scenarioCookieName, type Preferences } from '../mock/preferences.js';
 import { problem, type Problem, type ProblemFieldError } from '../mock/problem.js';
 import { hashSeed } from '../mock/request-seed.js';
-import type { ResponseCache } from './response-cache.js';
+import { scenarioProblem } from '../mock/scenario-problem.js';
+import { selectRule } from '../mock/select-rule.js';
+import { answerWithRule } from './answer-with-rule.js';
+import { buildPayload, contentTypeHeader } from './build-payload.js';
+import type { MockRuntime } from './mock-runtime.js';
 import type { RoutePath } from './route-path.js';
 import { sendProblem } from './send-problem.js';
+import { chooseDelay, wait } from './wait.js';
 
-/** What every route handler shares: the run's seed and clock, accepted tokens, caches. */
-export interface MockRuntime {
-  seed: number;
-  now: number;
-  tokens?: ReadonlySet<string>;
-  faker: Faker;
-  cache: ResponseCache;
-}
+export type { MockRuntime } from './mock-runtime.js';
 
 /** The raw JSON text of a request body, kept by the content-type parser for seeding. */
 export const rawBodyKey = Symbol('iwkit.rawBody');
 
-/** The scenario label a reply carries, for the request log. */
+/** The scenario label a reply carries, for the request log and the journal. */
 export const scenarioKey = Symbol('iwkit.scenario');
+
+/** The header that scopes overrides and journal entries to one client (one test run). */
+export const clientHeader = 'iwkit-client';
 
 type MockRequest = FastifyRequest & { [rawBodyKey]?: string };
 type MockReply = FastifyReply & { [scenarioKey]?: string };
@@ -73,77 +73,96 @@ function validationProblem(op: CompiledOperation, errors: ProblemFieldError[]): 
   return problem(declared ? Number(declared.spec.status) : 400, detail, errors);
 }
 
-function serialise(value: unknown, contentType: string | undefined): string {
-  if (contentType && !isJsonMediaType(contentType) && typeof value === 'string') return value;
-  return JSON.stringify(value) ?? '';
-}
-
-function buildPayload(op: CompiledOperation, choice: ResponseChoice, seed: number, runtime: MockRuntime, request: FixtureRequest, log: FastifyRequest['log']): string | undefined {
-  const { source, media } = choice;
-  if (source.kind === 'none' || !media) return undefined;
-  if (source.kind === 'example') return serialise(source.value, choice.contentType);
-  const cacheable = !(source.kind === 'fixture' && source.fixture.build);
-  const key = `${op.operation.operationId}|${choice.status}|${media.contentType}|${choice.scenario}|${seed}`;
-  if (cacheable) {
-    const hit = runtime.cache.get(key);
-    if (hit !== undefined) return hit;
-  }
-  const body =
-    source.kind === 'fixture'
-      ? fixtureBody(source.fixture, media, { seed, now: runtime.now, faker: runtime.faker, request })
-      : media.generate?.({ seed, now: runtime.now });
-  if (media.validator && !media.validator.check(body)) {
-    // A generator or builder bug, never the client's fault: say so loudly, still answer.
-    log.error({ operationId: op.operation.operationId, errors: media.validator.errors(body).slice(0, 5) }, 'iwkit built a body that breaks the response schema');
-  }
-  const payload = serialise(body, choice.contentType);
-  if (cacheable) runtime.cache.set(key, payload);
-  return payload;
+function single(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value[0] : value;
 }
 
 /** Builds the Fastify handler that answers one operation. */
 export function createOperationHandler(op: CompiledOperation, routePath: RoutePath, runtime: MockRuntime, fastifyValidatesAll: boolean) {
+  const operationId = op.operation.operationId;
   const needsCookies = op.operation.security.some((alt) => alt.some((s) => s.type === 'apiKey' && s.in === 'cookie')) || op.parts.cookie !== undefined;
-  return async function handleOperation(request: MockRequest, reply: MockReply): Promise<string | void> {
+
+  /** The mock's own error; the global delay applies to it as to any answer. */
+  async function refuse(reply: MockReply, body: Problem): Promise<FastifyReply> {
+    if (runtime.delay) await wait(chooseDelay(runtime.random, runtime.delay));
+    return sendProblem(reply, body);
+  }
+
+  return async function handleOperation(request: MockRequest, reply: MockReply): Promise<FastifyReply | string | void> {
     const query = (request.query ?? {}) as Record<string, unknown>;
     const cookieHeader = request.headers.cookie;
-    const cookies = needsCookies && cookieHeader ? parseCookie(cookieHeader) : {};
+    let parsedCookies: Record<string, string | undefined> | undefined;
+    const cookies = (): Record<string, string | undefined> => (parsedCookies ??= cookieHeader ? parseCookie(cookieHeader) : {});
 
-    const security = checkSecurity(op.operation.security, { headers: request.headers, query, cookies }, runtime.tokens);
+    const security = checkSecurity(op.operation.security, { headers: request.headers, query, cookies: needsCookies ? cookies() : {} }, runtime.tokens);
     if (!security.ok) {
       if (security.challenge) reply.header('www-authenticate', security.challenge);
-      return sendProblem(reply, problem(401, security.detail, security.errors));
+      return refuse(reply, problem(401, security.detail, security.errors));
     }
 
     const requestBody = op.operation.requestBody;
     const type = mediaEssence(request.headers['content-type']);
     if (requestBody && request.body !== undefined && type && !requestBody.content.some((m) => acceptsContentType(m.contentType, type))) {
       const accepted = requestBody.content.map((m) => m.contentType);
-      return sendProblem(reply, problem(415, `content type "${type}" is not accepted; use ${accepted.join(' or ')}`, [
+      return refuse(reply, problem(415, `content type "${type}" is not accepted; use ${accepted.join(' or ')}`, [
         { in: 'header', pointer: '/content-type', message: `expected ${accepted.join(' or ')}` },
       ], { accepted }));
     }
 
     // Fastify validated each part already; on any doubt, collect every offending field of every part.
-    const errors = request.validationError || !fastifyValidatesAll ? requestErrors(op, request, routePath, cookies) : [];
-    const prefs = parsePreferences(request.headers.prefer, query);
+    const errors = request.validationError || !fastifyValidatesAll ? requestErrors(op, request, routePath, cookies()) : [];
+    // The scenario cookie is looked for only when one could be there, so most requests never parse cookies.
+    const scenarioCookie = cookieHeader !== undefined && cookieHeader.includes(scenarioCookieName) ? cookies()[scenarioCookieName] : undefined;
+    const prefs = parsePreferences(request.headers.prefer, query, scenarioCookie);
     errors.push(...prefs.errors);
-    if (errors.length > 0) return sendProblem(reply, validationProblem(op, errors));
+    if (errors.length > 0) return refuse(reply, validationProblem(op, errors));
 
-    const decision = chooseResponse(op, prefs.preferences, request.headers.accept);
-    if ('problem' in decision) return sendProblem(reply, decision.problem);
-    const { choice } = decision;
+    let preferences: Preferences = prefs.preferences;
+    if (preferences.fromCookie && !hasScenario(op, preferences.example!)) {
+      // A browser sends its scenario cookie to every operation; those that lack the name answer as usual.
+      const { example: _unused, fromCookie: _cookie, ...rest } = preferences;
+      preferences = rest;
+    }
 
-    const seed = prefs.preferences.seed ?? hashSeed(runtime.seed, request.method, request.url, request[rawBodyKey]);
-    const fixtureRequest: FixtureRequest = {
+    const seed = preferences.seed ?? hashSeed(runtime.seed, request.method, request.url, request[rawBodyKey]);
+    const fixtureRequest = (): FixtureRequest => ({
       method: request.method,
       path: request.url.split('?')[0],
       params: (request.params ?? {}) as Record<string, unknown>,
       query,
       headers: request.headers,
       body: request.body,
-    };
-    const payload = buildPayload(op, choice, seed, runtime, fixtureRequest, request.log);
+    });
+
+    // Rules and overrides are looked at only when some exist for this operation: the plain path stays plain.
+    const rules = runtime.rules.forOperation(operationId);
+    if (rules.length > 0 || runtime.overrides.size > 0) {
+      const view: RequestView = { body: request.body, query, headers: request.headers, cookies };
+      const client = runtime.overrides.size > 0 ? single(request.headers[clientHeader]) : undefined;
+      const rule = selectRule(operationId, view, runtime.overrides.size > 0 ? runtime.overrides.candidates(client) : [], rules);
+      if (rule) {
+        if (rule.times !== undefined && rule.used >= rule.times) runtime.overrides.prune();
+        return answerWithRule({
+          op, rule, preferences, request, reply, runtime, seed,
+          fixtureRequest: fixtureRequest(),
+          label: (scenario) => (reply[scenarioKey] = scenario),
+        });
+      }
+    }
+
+    if (runtime.errorRate > 0 && runtime.random() < runtime.errorRate) {
+      const status = runtime.random() < 0.5 ? 500 : 503;
+      reply[scenarioKey] = 'fault:error-rate';
+      await wait(chooseDelay(runtime.random, preferences.delay, runtime.delay));
+      const body = scenarioProblem(status, 'error rate');
+      return reply.code(status).header('content-type', 'application/problem+json; charset=utf-8').header('iwkit-scenario', 'fault:error-rate').send(JSON.stringify(body));
+    }
+
+    const decision = chooseResponse(op, preferences, request.headers.accept);
+    if ('problem' in decision) return refuse(reply, decision.problem);
+    const { choice } = decision;
+
+    const payload = buildPayload(op, choice, seed, runtime, fixtureRequest(), request.log);
 
     reply[scenarioKey] = choice.scenario;
     reply.code(choice.status).header('iwkit-scenario', choice.scenario);
@@ -152,8 +171,9 @@ export function createOperationHandler(op: CompiledOperation, routePath: RoutePa
       reply.header(h.name, typeof value === 'string' ? value : JSON.stringify(value));
     }
     if (choice.source.kind === 'fixture' && choice.source.fixture.headers) reply.headers(choice.source.fixture.headers);
+    if (preferences.delay || runtime.delay) await wait(chooseDelay(runtime.random, preferences.delay, runtime.delay));
     if (payload === undefined) return reply.send();
-    reply.header('content-type', choice.contentType && isJsonMediaType(choice.contentType) && !/charset/i.test(choice.contentType) ? `${choice.contentType}; charset=utf-8` : choice.contentType);
+    reply.header('content-type', choice.contentType ? contentTypeHeader(choice.contentType) : undefined);
     return reply.send(payload);
   };
 }

@@ -1,0 +1,43 @@
+import type { CompiledRule } from './compile-rules.js';
+import type { RequestView } from './match-rule.js';
+
+/**
+ * Finds the first rule that applies to the operation, matches the request and has uses left, and
+ * spends one use of it. Overrides come before the rules of a scenarios file; first match wins.
+ */
+export function selectRule(operationId: string, view: RequestView, ...lists: readonly CompiledRule[][]): CompiledRule | undefined {
+  for (const list of lists) {
+    for (const rule of list) {
+      if (rule.operationId !== undefined && rule.operationId !== operationId) continue;
+      if (rule.times !== undefined && rule.used >= rule.times) continue;
+      if (!rule.matches(view)) continue;
+      rule.used += 1;
+      return rule;
+    }
+  }
+  return undefined;
+}
+
+/** The rules of a scenarios file, grouped by operation so a request only looks at its own. */
+export class RuleSet {
+  private readonly byOperation = new Map<string, CompiledRule[]>();
+
+  constructor(readonly rules: readonly CompiledRule[], operationIds: Iterable<string>) {
+    for (const id of operationIds) {
+      const own = rules.filter((r) => r.operationId === undefined || r.operationId === id);
+      if (own.length > 0) this.byOperation.set(id, own);
+    }
+  }
+
+  /** The rules that may answer an operation, in file order (empty when none). */
+  forOperation(operationId: string): CompiledRule[] {
+    return this.byOperation.get(operationId) ?? noRules;
+  }
+
+  /** Gives every `times`-limited rule its uses back. */
+  resetUses(): void {
+    for (const rule of this.rules) rule.used = 0;
+  }
+}
+
+const noRules: CompiledRule[] = [];

@@ -1,0 +1,160 @@
+import { timingSafeEqual } from 'node:crypto';
+import type { FastifyContextConfig, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { isToolkitError } from '../errors.js';
+import type { JournalFilter } from '../mock/journal.js';
+import { problem } from '../mock/problem.js';
+import { clientHeader } from './handle-operation.js';
+import { isLoopbackHost } from './is-loopback-host.js';
+import { addOverride, type MockControls } from './mock-controls.js';
+import { sendProblem } from './send-problem.js';
+
+/** Where the run-time control API lives. */
+export const adminPrefix = '/__iwkit';
+
+/** The header that may carry the admin token (besides `Authorization: Bearer`). */
+export const adminTokenHeader = 'iwkit-admin-token';
+
+/** How the admin API is exposed: the host the mock binds (non-loopback needs a token) and the token, if any. */
+export interface AdminOptions {
+  host?: string;
+  token?: string;
+}
+
+function clientOf(request: FastifyRequest): string | undefined {
+  const value = request.headers[clientHeader];
+  const text = (Array.isArray(value) ? value[0] : value)?.trim();
+  return text ? text : undefined;
+}
+
+function sentToken(request: FastifyRequest): string | undefined {
+  const auth = request.headers.authorization;
+  if (auth && /^bearer\s+/i.test(auth)) return auth.replace(/^bearer\s+/i, '').trim();
+  const header = request.headers[adminTokenHeader];
+  return Array.isArray(header) ? header[0] : header;
+}
+
+function sameSecret(a: string, b: string): boolean {
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return x.length === y.length && timingSafeEqual(x, y);
+}
+
+function notFound(request: FastifyRequest, reply: FastifyReply): FastifyReply {
+  const path = request.url.split('?')[0];
+  return sendProblem(reply, problem(404, `no operation of the spec matches ${request.method} ${path}`, [{ in: 'path', pointer: '', message: 'unknown path' }]));
+}
+
+/**
+ * Serves the run-time control API under /__iwkit/: overrides, fixtures, rules, journal. Never with CORS
+ * (a web page must not steer or read the mock), and never on a non-loopback address without a token.
+ */
+export async function registerAdminRoutes(app: FastifyInstance, controls: MockControls, options: AdminOptions): Promise<void> {
+  const configuredExposed = options.host !== undefined && !isLoopbackHost(options.host);
+  const exposed = (): boolean => {
+    if (configuredExposed) return true;
+    const address = app.server.listening ? app.server.address() : null;
+    return typeof address === 'object' && address !== null && !isLoopbackHost(address.address);
+  };
+  let warned = false;
+
+  await app.register(async (admin) => {
+    admin.addHook('onRequest', async (request, reply) => {
+      if (options.token) {
+        const sent = sentToken(request);
+        if (sent && sameSecret(sent, options.token)) return;
+        reply.header('www-authenticate', 'Bearer realm="iwkit-admin"');
+        return sendProblem(reply, problem(401, `the admin API needs the admin token (Authorization: Bearer … or ${adminTokenHeader})`, [
+          { in: 'header', pointer: '/authorization', message: 'missing or wrong admin token' },
+        ]));
+      }
+      if (exposed()) {
+        if (!warned) request.log.warn('admin API refused: the mock binds a non-loopback address and no admin token is set');
+        warned = true;
+        return notFound(request, reply);
+      }
+    });
+
+    const config = { cors: false } as FastifyContextConfig;
+    // Browser preflights to the admin API fail, so no page can send it a non-simple request.
+    admin.options('/*', { config }, async (request, reply) => notFound(request, reply));
+
+    admin.get('/', { config }, async () => ({
+      endpoints: [
+        'GET /__iwkit/fixtures', 'GET /__iwkit/rules',
+        'GET /__iwkit/overrides', 'POST /__iwkit/overrides', 'DELETE /__iwkit/overrides', 'DELETE /__iwkit/overrides/:id',
+        'GET /__iwkit/journal', 'DELETE /__iwkit/journal', 'POST /__iwkit/reset',
+      ],
+    }));
+
+    admin.get('/fixtures', { config }, async () => ({
+      operations: controls.operations.map((op) => ({
+        operationId: op.operation.operationId,
+        method: op.operation.method.toUpperCase(),
+        path: op.operation.path,
+        defaultStatus: op.defaultStatus,
+        statuses: op.responses.map((r) => r.spec.status),
+        fixtures: [...op.fixtures.values()].map((f) => ({ name: f.name, status: f.status ?? op.defaultStatus, ...(f.summary ? { summary: f.summary } : {}) })),
+        examples: op.responses.flatMap((r) => r.media.flatMap((m) => [...m.examples.keys()].map((name) => ({ status: r.spec.status, contentType: m.contentType, name })))),
+      })),
+    }));
+
+    admin.get('/rules', { config }, async () => ({
+      file: controls.rulesFile ?? null,
+      rules: controls.rules.rules.map((r) => ({
+        name: r.name,
+        ...(r.operationId !== undefined ? { operationId: r.operationId } : {}),
+        ...(r.times !== undefined ? { remaining: r.times - r.used } : {}),
+        definition: r.definition,
+      })),
+    }));
+
+    admin.get('/overrides', { config }, async (request) => ({ overrides: controls.overrides.list(clientOf(request)) }));
+
+    admin.post('/overrides', { config }, async (request, reply) => {
+      const type = String(request.headers['content-type'] ?? '');
+      if (!/^application\/([\w.+-]+\+)?json/i.test(type) || typeof request.body !== 'object' || request.body === null) {
+        return sendProblem(reply, problem(415, 'an override is a JSON object sent as application/json', [{ in: 'header', pointer: '/content-type', message: 'expected application/json' }]));
+      }
+      try {
+        const override = addOverride(controls, request.body, clientOf(request));
+        return reply.code(201).send({ override });
+      } catch (error) {
+        if (!isToolkitError(error)) throw error;
+        return sendProblem(reply, problem(400, error.message, [{ in: 'body', pointer: '', message: error.message }], { code: error.code }));
+      }
+    });
+
+    admin.delete('/overrides', { config }, async (request) => ({ removed: controls.overrides.clear({ client: clientOf(request) }) }));
+
+    admin.delete<{ Params: { id: string } }>('/overrides/:id', { config }, async (request, reply) => {
+      if (controls.overrides.remove(request.params.id, { client: clientOf(request) })) return reply.code(204).send();
+      return sendProblem(reply, problem(404, `no override "${request.params.id}" for this client`, [{ in: 'path', pointer: '/id', message: 'unknown override' }]));
+    });
+
+    const journalFilter = (request: FastifyRequest): JournalFilter | undefined => {
+      const q = (request.query ?? {}) as Record<string, string | undefined>;
+      const client = q.client === '*' ? undefined : (q.client ?? clientOf(request) ?? null);
+      const limit = q.limit !== undefined && /^\d{1,6}$/.test(q.limit) ? Number(q.limit) : undefined;
+      return { client, ...(q.operationId ? { operationId: q.operationId } : {}), ...(limit !== undefined ? { limit } : {}) };
+    };
+
+    admin.get('/journal', { config }, async (request, reply) => {
+      if (!controls.journal) return sendProblem(reply, problem(404, 'the journal is off for this mock', [{ in: 'path', pointer: '', message: 'no journal' }]));
+      return { capacity: controls.journal.capacity, entries: controls.journal.list(journalFilter(request)) };
+    });
+
+    admin.delete('/journal', { config }, async (request) => {
+      const { limit: _ignored, ...filter } = journalFilter(request) ?? {};
+      return { removed: controls.journal?.clear(filter) ?? 0 };
+    });
+
+    admin.post('/reset', { config }, async (request) => {
+      const client = clientOf(request);
+      const overrides = controls.overrides.clear({ client });
+      const journal = controls.journal?.clear({ client: client ?? null }) ?? 0;
+      // Rules belong to everyone: only a reset without a client id gives them their uses back.
+      if (client === undefined) controls.rules.resetUses();
+      return { overrides, journal, rulesReset: client === undefined };
+    });
+  }, { prefix: adminPrefix });
+}

@@ -1,0 +1,124 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { chooseResponse } from '../mock/choose-response.js';
+import { findResponse, type CompiledMedia, type CompiledOperation } from '../mock/compile-operation.js';
+import type { CompiledRule } from '../mock/compile-rules.js';
+import { breakContract, malformJson } from '../mock/fault-bodies.js';
+import { mergeOver, type FixtureRequest } from '../mock/fixture.js';
+import { isJsonMediaType } from '../mock/negotiate-media-type.js';
+import type { Preferences } from '../mock/preferences.js';
+import { problemContentType } from '../mock/problem.js';
+import { scenarioProblem } from '../mock/scenario-problem.js';
+import { closeEmpty, resetConnection, sendTruncated } from './apply-fault.js';
+import { buildBody, buildPayload, contentTypeHeader, serialise } from './build-payload.js';
+import type { MockRuntime } from './mock-runtime.js';
+import { sendProblem } from './send-problem.js';
+import { chooseDelay, wait } from './wait.js';
+
+/** Everything a scripted answer needs about the request it answers. */
+export interface ScriptedRequest {
+  op: CompiledOperation;
+  rule: CompiledRule;
+  preferences: Preferences;
+  request: FastifyRequest;
+  reply: FastifyReply;
+  runtime: MockRuntime;
+  seed: number;
+  fixtureRequest: FixtureRequest;
+  /** Records the label for the request log. */
+  label: (scenario: string) => void;
+}
+
+/** The request's own preferences, with the rule's status and fixture in charge where it gives them. */
+function rulePreferences(prefs: Preferences, rule: CompiledRule): Preferences {
+  const { status, fixture } = rule.answer;
+  if (status === undefined && fixture === undefined) return prefs;
+  return { ...prefs, code: status !== undefined ? String(status) : undefined, example: fixture, fromCookie: undefined };
+}
+
+/** The request-log line Fastify's onResponse hook would write, for answers a fault takes over. */
+function logFault(request: FastifyRequest, status: number | null, scenario: string): void {
+  request.log.info({ method: request.method, path: request.url.split('?')[0], status, scenario }, 'request');
+}
+
+/** Answers a request the way a rule or override says: status, fixture or body, headers, delay, fault. */
+export async function answerWithRule(s: ScriptedRequest): Promise<FastifyReply | void> {
+  const { op, rule, request, reply, runtime } = s;
+  const answer = rule.answer;
+  const ms = chooseDelay(runtime.random, answer.delay, s.preferences.delay, runtime.delay);
+  s.label(rule.label);
+
+  if (answer.fault === 'reset' || answer.fault === 'empty') {
+    await wait(ms);
+    runtime.recordFault?.(request, null, rule.label);
+    logFault(request, null, rule.label);
+    return answer.fault === 'reset' ? resetConnection(request, reply) : closeEmpty(request, reply);
+  }
+
+  let status: number;
+  let contentType: string | undefined;
+  let payload: string | undefined;
+  let body: unknown;
+  let media: CompiledMedia | undefined;
+  const headers: Record<string, string> = {};
+
+  if (answer.status !== undefined && !findResponse(op.responses, answer.status)) {
+    // A status the spec does not declare: the tester asked for it, so it is sent, with a problem body unless the rule gives one.
+    status = answer.status;
+    if (!answer.hasBody) {
+      body = mergeOver(scenarioProblem(status, rule.label), answer.merge);
+      contentType = problemContentType;
+    }
+  } else {
+    const decision = chooseResponse(op, rulePreferences(s.preferences, rule), request.headers.accept);
+    if ('problem' in decision) {
+      await wait(ms);
+      return sendProblem(reply, decision.problem);
+    }
+    const { choice } = decision;
+    status = choice.status;
+    media = choice.media;
+    contentType = choice.contentType ? contentTypeHeader(choice.contentType) : undefined;
+    if (answer.hasBody) {
+      // Set below: a verbatim body keeps its own form whatever the spec declares.
+    } else if (answer.merge !== undefined || answer.fault === 'contract') {
+      body = mergeOver(buildBody(op, choice, s.seed, runtime, s.fixtureRequest), answer.merge);
+    } else {
+      payload = buildPayload(op, choice, s.seed, runtime, s.fixtureRequest, request.log);
+    }
+    for (const h of choice.response.headers) {
+      const value = h.generate({ seed: s.seed, now: runtime.now });
+      headers[h.name] = typeof value === 'string' ? value : JSON.stringify(value);
+    }
+    if (choice.source.kind === 'fixture' && choice.source.fixture.headers) Object.assign(headers, choice.source.fixture.headers);
+  }
+
+  if (answer.hasBody) {
+    // Verbatim: a string goes out as text (an HTML error page from a proxy, say), anything else as JSON.
+    body = answer.body;
+    contentType = typeof body === 'string' ? 'text/plain; charset=utf-8' : 'application/json; charset=utf-8';
+    payload = typeof body === 'string' ? body : serialise(body, contentType);
+  }
+  if (answer.fault === 'contract') {
+    const validator = media?.validator;
+    body = breakContract(body, (value) => (validator ? validator.check(value) : false));
+    contentType = contentType && isJsonMediaType(contentType) ? contentType : 'application/json; charset=utf-8';
+    payload = JSON.stringify(body);
+  }
+  if (payload === undefined && (body !== undefined || answer.hasBody)) payload = serialise(body, contentType);
+  if (answer.fault === 'malformed') {
+    payload = malformJson(payload ?? '');
+    contentType ??= 'application/json; charset=utf-8';
+  }
+  if (contentType && payload !== undefined) headers['content-type'] = contentType;
+  Object.assign(headers, answer.headers);
+  headers['iwkit-scenario'] = rule.label;
+
+  await wait(ms);
+  if (answer.fault === 'truncated') {
+    runtime.recordFault?.(request, status, rule.label);
+    logFault(request, status, rule.label);
+    return sendTruncated(request, reply, status, headers, payload ?? '');
+  }
+  reply.code(status).headers(headers);
+  return payload === undefined ? reply.send() : reply.send(payload);
+}

@@ -1,0 +1,86 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { CompiledOperation } from '../mock/compile-operation.js';
+import { compileOverride, type RuleContext } from '../mock/compile-rules.js';
+import type { Journal, JournalEntry, JournalFilter } from '../mock/journal.js';
+import type { OverrideInfo, OverrideStore } from '../mock/overrides.js';
+import type { RequestRedactor } from '../mock/redact-request.js';
+import type { OverrideInput } from '../mock/scenario-rules.js';
+import type { RuleSet } from '../mock/select-rule.js';
+import { clientHeader, rawBodyKey, scenarioKey } from './handle-operation.js';
+import type {} from './send-problem.js';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** Answers matching requests as the override says (once, N times with `times`, or until reset); newest first, before the rules file. */
+    use(override: OverrideInput): OverrideInfo;
+    /** Back to the start: removes every override, clears the journal, gives rules their `times` back. */
+    reset(): void;
+    /** The journalled requests, oldest first; filter by operationId, client (null: those without one) or the last `limit`. */
+    journal(filter?: JournalFilter): JournalEntry[];
+  }
+}
+
+export type { JournalEntry, JournalFilter, OverrideInfo, OverrideInput };
+
+/** The run-time control state of one mock: rules, overrides, journal. Shared across hot reloads. */
+export interface MockControls {
+  operations: CompiledOperation[];
+  rules: RuleSet;
+  /** The scenarios file the rules came from, if any. */
+  rulesFile?: string;
+  overrides: OverrideStore;
+  journal?: Journal;
+  redactor: RequestRedactor;
+  /** Checks overrides against the spec, as rules files are. */
+  overrideContext: RuleContext;
+}
+
+/** Bodies larger than this are journalled as a note rather than kept. */
+const maxJournalBodyChars = 64 * 1024;
+
+/** Checks an override against the spec and sets it; throws IWKIT_ERR_SCENARIO_INVALID when it is not valid. */
+export function addOverride(controls: MockControls, input: unknown, client?: string): OverrideInfo {
+  const id = controls.overrides.nextId();
+  const rule = compileOverride(input, controls.overrideContext, id);
+  return controls.overrides.add({ id, client: client ?? rule.client, rule, created: new Date().toISOString() });
+}
+
+/** Writes one request into the journal (no-op without a journal). */
+export function journalRequest(controls: MockControls, request: FastifyRequest, status: number | null, scenario: string | undefined, durationMs: number): void {
+  const journal = controls.journal;
+  if (!journal) return;
+  const client = request.headers[clientHeader];
+  const raw = (request as unknown as Record<symbol, string | undefined>)[rawBodyKey];
+  const body = raw !== undefined && raw.length > maxJournalBodyChars ? `[${raw.length} characters not kept]` : request.body;
+  const operationId = request.routeOptions.config?.iwkit?.op.operation.operationId;
+  journal.record({
+    time: new Date(Date.now() - durationMs).toISOString(),
+    ...(typeof client === 'string' ? { client } : {}),
+    ...(operationId !== undefined ? { operationId } : {}),
+    method: request.method,
+    path: request.url.split('?')[0],
+    query: controls.redactor.query((request.query ?? {}) as Record<string, unknown>),
+    headers: controls.redactor.headers(request.headers),
+    ...(body !== undefined ? { body } : {}),
+    scenario,
+    status,
+    durationMs: Math.round(durationMs * 10) / 10,
+  });
+}
+
+/** Decorates the app with use() / reset() / journal() and journals every request to an operation (and every 404/405). */
+export function installControls(app: FastifyInstance, controls: MockControls): void {
+  app.decorate('use', (override: OverrideInput) => addOverride(controls, override));
+  app.decorate('reset', () => {
+    controls.overrides.clear('all');
+    controls.journal?.clear();
+    controls.rules.resetUses();
+  });
+  app.decorate('journal', (filter?: JournalFilter) => controls.journal?.list(filter) ?? []);
+  if (!controls.journal) return;
+  app.addHook('onResponse', async (request, reply) => {
+    if (request.routeOptions.config?.iwkit?.op.operation.operationId === undefined && !request.is404) return;
+    const scenario = (reply as unknown as Record<symbol, string | undefined>)[scenarioKey] ?? (reply.getHeader('iwkit-scenario') as string | undefined);
+    journalRequest(controls, request, reply.statusCode, scenario, reply.elapsedTime);
+  });
+}

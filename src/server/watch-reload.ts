@@ -1,0 +1,179 @@
+import { watch, type FSWatcher } from 'node:fs';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { basename, dirname, extname, resolve, sep } from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import { toolkitError } from '../errors.js';
+import { Journal } from '../mock/journal.js';
+import { OverrideStore } from '../mock/overrides.js';
+import { createMockServer, type MockServerOptions } from './create-mock-server.js';
+import { resolveMockSources } from './mock-sources.js';
+
+// One long-lived node:http server keeps every connection; each reload builds a new Fastify app and
+// swaps the request handler behind it. A broken edit never replaces the last good app.
+
+type Handler = (req: IncomingMessage, res: ServerResponse) => void;
+
+/** The outcome of one reload attempt. */
+export type ReloadOutcome = { ok: true } | { ok: false; error: Error };
+
+/** Where to listen and how to report reloads. */
+export interface WatchOptions {
+  port: number;
+  host: string;
+  /** Quiet time after the last file event before reloading (default 150 ms). */
+  debounceMs?: number;
+  /** Told about every reload attempt (the CLI prints them). */
+  onReload?: (outcome: ReloadOutcome) => void;
+}
+
+/** A mock that reloads its spec, fixtures and rules when they change. */
+export interface WatchedMockServer {
+  /** The base URL it listens on, e.g. `http://127.0.0.1:4010`. */
+  address: string;
+  server: Server;
+  /** The app answering right now (the last good build). */
+  current(): FastifyInstance;
+  /** Stops watching, closes every connection and the app. */
+  close(): Promise<void>;
+}
+
+function baseUrl(info: AddressInfo): string {
+  return `http://${info.family === 'IPv6' ? `[${info.address}]` : info.address}:${info.port}`;
+}
+
+function within(file: string, dir: string): boolean {
+  return file === dir || file.startsWith(dir.endsWith(sep) ? dir : `${dir}${sep}`);
+}
+
+/** The folders to watch and which file names in them matter. */
+function watchPlan(options: MockServerOptions): { dir: string; recursive: boolean; accepts: (name: string) => boolean }[] {
+  const sources = resolveMockSources(options);
+  const plan: { dir: string; recursive: boolean; accepts: (name: string) => boolean }[] = [];
+  if (sources.fixturesDir) plan.push({ dir: sources.fixturesDir, recursive: true, accepts: () => true });
+  if (sources.specPath && !(sources.fixturesDir && within(sources.specPath, sources.fixturesDir))) {
+    // The spec's folder, not the file: editors replace files on save, which ends a watch on the file itself.
+    plan.push({ dir: dirname(sources.specPath), recursive: false, accepts: (name) => ['.yaml', '.yml', '.json'].includes(extname(name).toLowerCase()) });
+  }
+  if (sources.scenariosFile && !(sources.fixturesDir && within(sources.scenariosFile, sources.fixturesDir))) {
+    const dir = dirname(sources.scenariosFile);
+    const name = basename(sources.scenariosFile);
+    const existing = plan.find((p) => resolve(p.dir) === resolve(dir) && !p.recursive);
+    if (existing) {
+      const before = existing.accepts;
+      existing.accepts = (n) => before(n) || n === name;
+    } else {
+      plan.push({ dir, recursive: false, accepts: (n) => n === name });
+    }
+  }
+  return plan;
+}
+
+/**
+ * Starts the mock on `host:port` and rebuilds it whenever the spec, a fixture or the rules file changes.
+ * Overrides and the journal carry over; a failed rebuild is reported and the previous app keeps answering.
+ */
+export async function watchMockServer(options: MockServerOptions, watchOptions: WatchOptions): Promise<WatchedMockServer> {
+  const carryOver = {
+    overrides: new OverrideStore(),
+    journal: options.journal === false ? undefined : new Journal(typeof options.journal === 'number' ? options.journal : 1000),
+  };
+
+  async function build(): Promise<{ app: FastifyInstance; handler: Handler }> {
+    let handler: Handler | undefined;
+    const app = await createMockServer({
+      ...options,
+      carryOver,
+      serverFactory: (h) => {
+        handler = h as Handler;
+        // Never listened on: the long-lived server below takes the connections.
+        return createServer();
+      },
+    });
+    await app.ready();
+    return { app, handler: handler! };
+  }
+
+  let active = await build();
+  const server = createServer((req, res) => active.handler(req, res));
+  server.keepAliveTimeout = 72_000;
+  try {
+    await new Promise<void>((done, fail) => {
+      server.once('error', fail);
+      server.listen(watchOptions.port, watchOptions.host, () => {
+        server.off('error', fail);
+        done();
+      });
+    });
+  } catch (error) {
+    await active.app.close();
+    throw toolkitError('IWKIT_ERR_SERVER_LISTEN', `${watchOptions.host}:${watchOptions.port}`, error instanceof Error ? error.message : String(error));
+  }
+
+  let closed = false;
+  let timer: NodeJS.Timeout | undefined;
+  let running: Promise<void> | undefined;
+  let again = false;
+
+  async function reload(): Promise<void> {
+    try {
+      const next = await build();
+      if (closed) {
+        await next.app.close();
+        return;
+      }
+      const previous = active;
+      active = next;
+      watchOptions.onReload?.({ ok: true });
+      await previous.app.close();
+    } catch (error) {
+      watchOptions.onReload?.({ ok: false, error: error instanceof Error ? error : new Error(String(error)) });
+    }
+  }
+
+  function schedule(): void {
+    if (closed) return;
+    clearTimeout(timer);
+    timer = setTimeout(() => {
+      if (running) {
+        again = true;
+        return;
+      }
+      running = reload().finally(() => {
+        running = undefined;
+        if (again) {
+          again = false;
+          schedule();
+        }
+      });
+    }, watchOptions.debounceMs ?? 150);
+  }
+
+  const watchers: FSWatcher[] = [];
+  for (const item of watchPlan(options)) {
+    try {
+      const watcher = watch(item.dir, { recursive: item.recursive }, (_event, name) => {
+        if (name === null || item.accepts(basename(String(name)))) schedule();
+      });
+      watcher.on('error', () => undefined);
+      watchers.push(watcher);
+    } catch {
+      // A folder that cannot be watched (gone, no permission) just gets no reloads.
+    }
+  }
+
+  return {
+    address: baseUrl(server.address() as AddressInfo),
+    server,
+    current: () => active.app,
+    async close() {
+      closed = true;
+      clearTimeout(timer);
+      for (const w of watchers) w.close();
+      await running;
+      server.closeAllConnections();
+      await new Promise<void>((done) => server.close(() => done()));
+      await active.app.close();
+    },
+  };
+}
