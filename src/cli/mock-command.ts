@@ -8,6 +8,7 @@ import { createMockServer, type MockServerOptions } from '../server/create-mock-
 import { isLoopbackHost } from '../server/is-loopback-host.js';
 import { resolveMockSources } from '../server/mock-sources.js';
 import { watchMockServer } from '../server/watch-reload.js';
+import { parseEdgeProfiles } from '../fake/edge-profiles.js';
 import { collect, parseInteger } from './parse-options.js';
 import { runAction } from './run-action.js';
 
@@ -27,6 +28,7 @@ interface MockOptions {
   admin?: boolean;
   adminToken?: string;
   watch?: boolean;
+  edge?: string;
 }
 
 const levels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
@@ -48,6 +50,8 @@ function startLines(app: FastifyInstance, address: string, options: MockServerOp
   if (options.delay !== undefined) lines.push(`  delay   ${String(options.delay)} ms on every answer`);
   if (options.errorRate) lines.push(`  errors  ${options.errorRate * 100}% of answers are 500/503`);
   if (adminServed) lines.push(`  admin   ${address}${adminPrefix}/${options.adminToken ? ' (token required)' : ''}`);
+  if (options.edge) lines.push(`  edge    generated data follows the ${options.edge} profile`);
+  if (options.docs !== false) lines.push(`  docs    ${address}/docs  (raw spec: ${address}/openapi.json)`);
   if (watching) lines.push('  watch   reloading spec, fixtures and rules on change');
   return `${lines.join('\n')}\n`;
 }
@@ -73,6 +77,7 @@ export function registerMockCommand(program: Command): void {
     .option('--admin', `serve the run-time control API and request journal under ${adminPrefix}/`)
     .option('--admin-token <token>', 'require this token for the admin API (needed with a non-loopback --host); or IWKIT_ADMIN_TOKEN')
     .option('--watch', 'reload spec, fixtures and rules when they change, keeping connections')
+    .option('--edge <profile>', 'edge-case profile for all generated data: min, max, unicode, dates, nulls or random')
     .action(runAction(async (opts: MockOptions) => {
       const port = parseInteger('port', opts.port, 0, 65535)!;
       const seed = parseInteger('seed', opts.seed, 0, Number.MAX_SAFE_INTEGER);
@@ -82,6 +87,8 @@ export function registerMockCommand(program: Command): void {
         if (typeof delay === 'string') throw toolkitError('IWKIT_ERR_OPTION_INVALID', '--delay', delay);
       }
       const errorRate = parseErrorRate(opts.errorRate);
+      const edge = opts.edge === undefined ? undefined : parseEdgeProfiles(opts.edge, '--edge');
+      if (edge && edge.length !== 1) throw toolkitError('IWKIT_ERR_OPTION_INVALID', '--edge', 'the mock takes one profile');
       const tokens = opts.token ?? (process.env.IWKIT_MOCK_TOKENS ? process.env.IWKIT_MOCK_TOKENS.split(',') : undefined);
       const adminToken = opts.adminToken ?? (process.env.IWKIT_ADMIN_TOKEN || undefined);
       const admin = opts.admin === true || (opts.adminToken !== undefined);
@@ -99,6 +106,7 @@ export function registerMockCommand(program: Command): void {
         admin,
         adminToken,
         host: opts.host,
+        ...(edge ? { edge: edge[0] } : {}),
         // The journal is only readable through the admin API: without it, recording would be wasted work.
         journal: admin,
       };

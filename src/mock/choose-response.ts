@@ -1,4 +1,5 @@
 import { findResponse, type CompiledMedia, type CompiledOperation, type CompiledResponse } from './compile-operation.js';
+import type { EdgeProfile } from '../fake/edge-profiles.js';
 import type { Fixture } from './fixture.js';
 import { concreteContentType, negotiateMediaType } from './negotiate-media-type.js';
 import type { Preferences } from './preferences.js';
@@ -19,7 +20,9 @@ export interface ResponseChoice {
   /** The Content-Type header to send (concrete even when the spec offers a range). */
   contentType?: string;
   source: BodySource;
-  /** How it was chosen, sent in the `iwkit-scenario` header: `fixture:missing-2fa`, `example:default`, `generated`. */
+  /** The edge profile generated data follows (fixtures merge over it; spec examples stay verbatim). */
+  profile?: EdgeProfile;
+  /** How it was chosen, sent in the `iwkit-scenario` header: `fixture:missing-2fa`, `example:default`, `generated; edge=max`. */
   scenario: string;
 }
 
@@ -97,5 +100,7 @@ export function chooseResponse(op: CompiledOperation, prefs: Preferences, accept
     const byDefault = op.fixtures.get('default');
     source = byDefault && (byDefault.status ?? op.defaultStatus) === status ? { kind: 'fixture', fixture: byDefault } : { kind: 'generated' };
   }
-  return { choice: { status, response, media, contentType, source, scenario: scenarioOf(source) } };
+  const profile = prefs.edge !== undefined && (source.kind === 'fixture' || source.kind === 'generated') ? prefs.edge : undefined;
+  const scenario = profile ? `${scenarioOf(source)}; edge=${profile}` : scenarioOf(source);
+  return { choice: { status, response, media, contentType, source, scenario, ...(profile ? { profile } : {}) } };
 }

@@ -2,6 +2,7 @@ import type { Faker } from '@faker-js/faker';
 import { Type, type TSchema } from '@sinclair/typebox';
 import { toolkitError } from '../errors.js';
 import { createGenerator, type ValueGenerator } from '../fake/create-generator.js';
+import type { EdgeProfile } from '../fake/edge-profiles.js';
 import type { Api, MediaTypeBody, Operation, Parameter, ParameterLocation, ResponseSpec } from '../openapi/api-model.js';
 import { compileValidator, type Validator } from '../openapi/compile-validator.js';
 import { mergeOver, type Fixture, type FixtureRequest } from './fixture.js';
@@ -13,6 +14,8 @@ export interface CompiledMedia {
   contentType: string;
   validator?: Validator;
   generate?: ValueGenerator;
+  /** The generator for an edge profile (compiled on first use), or the realistic one without a profile. */
+  generatorFor(profile: EdgeProfile | undefined): ValueGenerator | undefined;
   examples: Map<string, unknown>;
 }
 
@@ -83,17 +86,30 @@ function compilePart(parameters: Parameter[], references: TSchema[]): CompiledPa
 
 function compileMedia(media: MediaTypeBody, references: TSchema[]): CompiledMedia {
   const json = isJsonMediaType(media.contentType);
+  const generate = createGenerator(media.schema, references);
+  // Profiles are asked for rarely: compile each only when a request first wants it.
+  const edge = new Map<EdgeProfile, ValueGenerator>();
   return {
     contentType: media.contentType,
     validator: json ? compileValidator(media.schema, references) : undefined,
-    generate: createGenerator(media.schema, references),
+    generate,
+    generatorFor(profile) {
+      if (!profile) return generate;
+      let generator = edge.get(profile);
+      if (!generator) edge.set(profile, (generator = createGenerator(media.schema, references, { profile })));
+      return generator;
+    },
     examples: new Map(media.examples.map((e) => [e.name, e.value])),
   };
 }
 
 /** Builds a fixture's body: generated data with the fixture's partial body (or builder result) merged over it. */
-export function fixtureBody(fixture: Fixture, media: CompiledMedia, ctx: { seed: number; now: number; faker: Faker; request: FixtureRequest }): unknown {
-  const generated = media.generate ? media.generate({ seed: ctx.seed, now: ctx.now }) : undefined;
+export function fixtureBody(
+  fixture: Fixture,
+  media: CompiledMedia,
+  ctx: { seed: number; now: number; faker: Faker; request: FixtureRequest; profile?: EdgeProfile },
+): unknown {
+  const generated = media.generatorFor(ctx.profile)?.({ seed: ctx.seed, now: ctx.now });
   if (!fixture.build) return mergeOver(generated, fixture.body);
   ctx.faker.seed(ctx.seed);
   return mergeOver(generated, fixture.build({ faker: ctx.faker, request: ctx.request, seed: ctx.seed }));

@@ -1,4 +1,5 @@
 import type { TSchema } from '@sinclair/typebox';
+import type { EdgeProfile } from '../fake/edge-profiles.js';
 import { Value, ValueErrorType, type ValueError } from '@sinclair/typebox/value';
 import { toolkitError } from '../errors.js';
 import { hasScenario } from './choose-response.js';
@@ -29,6 +30,8 @@ export interface CompiledAnswer {
   headers?: Record<string, string>;
   delay?: DelayRange;
   fault?: FaultKind;
+  /** The edge profile generated data follows for this rule. */
+  edge?: EdgeProfile;
 }
 
 /** A rule or override, compiled: a request test, an answer and a use counter. */
@@ -137,6 +140,7 @@ function checkAnswer(rule: ScenarioRule, op: CompiledOperation | undefined, path
     headers: respond.headers && Object.fromEntries(Object.entries(respond.headers).map(([k, v]) => [k.toLowerCase(), v])),
     delay,
     fault: respond.fault,
+    ...(respond.edge ? { edge: respond.edge } : {}),
   };
 }
 

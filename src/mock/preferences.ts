@@ -1,3 +1,4 @@
+import { isEdgeProfile, edgeProfiles, type EdgeProfile } from '../fake/edge-profiles.js';
 import { parseDelay, type DelayRange } from './delay.js';
 
 // The Prism convention: a tester steers the mock per request with `Prefer: code=401, example=missing-2fa`,
@@ -12,6 +13,8 @@ export interface Preferences {
   seed?: number;
   /** `delay=800` or `delay=200-800`: hold the answer this many milliseconds. */
   delay?: DelayRange;
+  /** `edge=max`: generated data follows this edge profile (fixtures still merge over it). */
+  edge?: EdgeProfile;
   /** True when `example` came only from the `iwkit-scenario` cookie (which is ignored by operations that lack it). */
   fromCookie?: boolean;
 }
@@ -19,8 +22,11 @@ export interface Preferences {
 /** The cookie a browser sets to pick a scenario by name, as `Prefer: example=<name>` does. */
 export const scenarioCookieName = 'iwkit-scenario';
 
+/** The cookie a browser sets to pick an edge profile, as `Prefer: edge=<profile>` does. */
+export const edgeCookieName = 'iwkit-edge';
+
 /** The query keys the mock reserves for preferences; they are removed before parameter validation. */
-export const preferenceQueryKeys = ['__code', '__example', '__dynamic', '__seed', '__delay'] as const;
+export const preferenceQueryKeys = ['__code', '__example', '__dynamic', '__seed', '__delay', '__edge'] as const;
 
 /** An invalid preference value: the mock answers 400 naming it. */
 export interface PreferenceError {
@@ -56,6 +62,10 @@ function apply(prefs: Preferences, key: string, raw: string, where: 'header' | '
       if (/^-?\d{1,15}$/.test(value)) prefs.seed = Number(value);
       else errors.push({ in: where, pointer, message: `seed must be an integer, got "${value}"` });
       break;
+    case 'edge':
+      if (isEdgeProfile(value)) prefs.edge = value;
+      else errors.push({ in: where, pointer, message: `edge must be one of ${edgeProfiles.join(', ')}, got "${value}"` });
+      break;
     case 'delay': {
       const delay = parseDelay(value);
       if (typeof delay === 'string') errors.push({ in: where, pointer, message: delay });
@@ -73,6 +83,7 @@ export function parsePreferences(
   preferHeader: string | string[] | undefined,
   query: Record<string, unknown>,
   scenarioCookie?: string,
+  edgeCookie?: string,
 ): { preferences: Preferences; errors: PreferenceError[] } {
   const preferences: Preferences = {};
   const errors: PreferenceError[] = [];
@@ -81,7 +92,9 @@ export function parsePreferences(
     preferences.example = cookieName;
     preferences.fromCookie = true;
   }
-  for (const key of ['code', 'example', 'dynamic', 'seed', 'delay']) {
+  // An unknown profile in a cookie is ignored: the cookie reaches every request of the page.
+  if (edgeCookie !== undefined && isEdgeProfile(edgeCookie.trim())) preferences.edge = edgeCookie.trim() as EdgeProfile;
+  for (const key of ['code', 'example', 'dynamic', 'seed', 'delay', 'edge']) {
     const raw = first(query[`__${key}`]);
     if (raw !== undefined) apply(preferences, key, raw, 'query', errors);
   }

@@ -1,4 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
+import { edgeProfiles } from '../fake/edge-profiles.js';
 
 // The rules format: what a tester writes in a scenarios file (YAML, JSON or a JS/TS module) and what
 // `mock.use()` / `POST /__iwkit/overrides` accept. Checked with TypeBox first, then against the spec.
@@ -40,6 +41,7 @@ export const AnswerSchema = Type.Object(
     headers: Type.Optional(Type.Record(Type.String(), Type.String())),
     delay: Type.Optional(Type.Union([Type.Integer({ minimum: 0 }), Type.Array(Type.Integer({ minimum: 0 }), { minItems: 2, maxItems: 2 })])),
     fault: Type.Optional(Type.Union(faultKinds.map((kind) => Type.Literal(kind)))),
+    edge: Type.Optional(Type.Union(edgeProfiles.map((profile) => Type.Literal(profile)))),
   },
   { additionalProperties: false },
 );

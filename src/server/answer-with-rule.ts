@@ -30,9 +30,10 @@ export interface ScriptedRequest {
 
 /** The request's own preferences, with the rule's status and fixture in charge where it gives them. */
 function rulePreferences(prefs: Preferences, rule: CompiledRule): Preferences {
-  const { status, fixture } = rule.answer;
-  if (status === undefined && fixture === undefined) return prefs;
-  return { ...prefs, code: status !== undefined ? String(status) : undefined, example: fixture, fromCookie: undefined };
+  const { status, fixture, edge } = rule.answer;
+  const withEdge = edge ? { ...prefs, edge } : prefs;
+  if (status === undefined && fixture === undefined) return withEdge;
+  return { ...withEdge, code: status !== undefined ? String(status) : undefined, example: fixture, fromCookie: undefined };
 }
 
 /** The request-log line Fastify's onResponse hook would write, for answers a fault takes over. */

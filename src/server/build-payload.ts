@@ -22,8 +22,8 @@ export function buildBody(op: CompiledOperation, choice: ResponseChoice, seed: n
   if (source.kind === 'none' || !media) return undefined;
   if (source.kind === 'example') return source.value;
   return source.kind === 'fixture'
-    ? fixtureBody(source.fixture, media, { seed, now: runtime.now, faker: runtime.faker, request })
-    : media.generate?.({ seed, now: runtime.now });
+    ? fixtureBody(source.fixture, media, { seed, now: runtime.now, faker: runtime.faker, request, profile: choice.profile })
+    : media.generatorFor(choice.profile)?.({ seed, now: runtime.now });
 }
 
 /** The serialised body of a choice, built once per (operation, status, media, scenario, seed) unless a builder makes it. */

@@ -1,9 +1,10 @@
-import { Faker, base, en } from '@faker-js/faker';
 import cors from '@fastify/cors';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { randomInt } from 'node:crypto';
 import Fastify, { LogController, type FastifyError, type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { toolkitError } from '../errors.js';
+import { edgeProfiles, isEdgeProfile, type EdgeProfile } from '../fake/edge-profiles.js';
+import { createFaker } from '../fake/create-faker.js';
 import { SeededRandomizer } from '../fake/seeded-randomizer.js';
 import type { Api } from '../openapi/api-model.js';
 import { loadApi } from '../openapi/load-api.js';
@@ -73,6 +74,8 @@ export interface MockServerOptions {
   host?: string;
   /** A delay for every answer: milliseconds, `[min, max]`, or `"200-800"`. */
   delay?: number | [number, number] | string;
+  /** An edge profile for all generated data (`min`, `max`, `unicode`, `dates`, `nulls`, `random`), unless a request or rule names another. */
+  edge?: EdgeProfile;
   /** The share of requests (0 to 1) answered with a 500 or 503 problem instead (default 0). */
   errorRate?: number;
   /** Keep a request journal: true (the last 1,000 requests; the default), a capacity, or false. */
@@ -99,6 +102,9 @@ function checkOptions(options: MockServerOptions): void {
   }
   if (options.adminToken !== undefined && !(typeof options.adminToken === 'string' && options.adminToken.length > 0)) {
     throw toolkitError('IWKIT_ERR_OPTION_INVALID', 'adminToken', 'must be a non-empty string');
+  }
+  if (options.edge !== undefined && !isEdgeProfile(options.edge)) {
+    throw toolkitError('IWKIT_ERR_OPTION_INVALID', 'edge', `expected one of ${edgeProfiles.join(', ')}, got ${String(options.edge)}`);
   }
   const j = options.journal;
   if (j !== undefined && typeof j !== 'boolean' && !(Number.isInteger(j) && j > 0)) {
@@ -145,7 +151,7 @@ export async function createMockServer(options: MockServerOptions = {}): Promise
   const api = isLoadedApi(options.spec) ? options.spec : await loadApi(sources.specPath ?? (options.spec as Record<string, unknown>));
   const fixtures = sources.fixturesDir ? await readFixtures(sources.fixturesDir, api.operations.map((o) => o.operationId)) : new Map();
 
-  const faker = new Faker({ locale: [en, base] });
+  const faker = createFaker();
   const now = options.now ?? (options.seed !== undefined ? seededNow : Date.now());
   const compiled: { op: CompiledOperation; route: RoutePath }[] = api.operations.map((op) => ({
     op: compileOperation(api, op, fixtures.get(op.operationId) ?? [], faker, now),
@@ -175,6 +181,7 @@ export async function createMockServer(options: MockServerOptions = {}): Promise
     overrides: controls.overrides,
     delay,
     errorRate: options.errorRate ?? 0,
+    ...(options.edge ? { edge: options.edge } : {}),
     random: new SeededRandomizer([seed, 0x5eed]).next,
     recordFault: controls.journal ? (request, status, scenario) => journalRequest(controls, request, status, scenario, 0) : undefined,
   };

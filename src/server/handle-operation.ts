@@ -5,7 +5,7 @@ import { chooseResponse, hasScenario } from '../mock/choose-response.js';
 import type { CompiledOperation } from '../mock/compile-operation.js';
 import type { FixtureRequest } from '../mock/fixture.js';
 import type { RequestView } from '../mock/match-rule.js';
-import { parsePreferences, scenarioCookieName, type Preferences } from '../mock/preferences.js';
+import { edgeCookieName, parsePreferences, scenarioCookieName, type Preferences } from '../mock/preferences.js';
 import { problem, type Problem, type ProblemFieldError } from '../mock/problem.js';
 import { hashSeed } from '../mock/request-seed.js';
 import { scenarioProblem } from '../mock/scenario-problem.js';
@@ -113,11 +113,12 @@ export function createOperationHandler(op: CompiledOperation, routePath: RoutePa
     const errors = request.validationError || !fastifyValidatesAll ? requestErrors(op, request, routePath, cookies()) : [];
     // The scenario cookie is looked for only when one could be there, so most requests never parse cookies.
     const scenarioCookie = cookieHeader !== undefined && cookieHeader.includes(scenarioCookieName) ? cookies()[scenarioCookieName] : undefined;
-    const prefs = parsePreferences(request.headers.prefer, query, scenarioCookie);
+    const edgeCookie = cookieHeader !== undefined && cookieHeader.includes(edgeCookieName) ? cookies()[edgeCookieName] : undefined;
+    const prefs = parsePreferences(request.headers.prefer, query, scenarioCookie, edgeCookie);
     errors.push(...prefs.errors);
     if (errors.length > 0) return refuse(reply, validationProblem(op, errors));
 
-    let preferences: Preferences = prefs.preferences;
+    let preferences: Preferences = runtime.edge && !prefs.preferences.edge ? { ...prefs.preferences, edge: runtime.edge } : prefs.preferences;
     if (preferences.fromCookie && !hasScenario(op, preferences.example!)) {
       // A browser sends its scenario cookie to every operation; those that lack the name answer as usual.
       const { example: _unused, fromCookie: _cookie, ...rest } = preferences;

@@ -1,5 +1,6 @@
 import type { Faker } from '@faker-js/faker';
 import type { FastifyRequest } from 'fastify';
+import type { EdgeProfile } from '../fake/edge-profiles.js';
 import type { DelayRange } from '../mock/delay.js';
 import type { OverrideStore } from '../mock/overrides.js';
 import type { RuleSet } from '../mock/select-rule.js';
@@ -18,6 +19,8 @@ export interface MockRuntime {
   overrides: OverrideStore;
   /** A delay for every answer, unless a rule or `Prefer: delay=` says otherwise. */
   delay?: DelayRange;
+  /** The edge profile generated data follows unless a request or rule names another (`--edge`). */
+  edge?: EdgeProfile;
   /** The share of unscripted requests answered with a 500 or 503 problem (0 to 1). */
   errorRate: number;
   /** A seeded random source for delay ranges and the error rate. */
