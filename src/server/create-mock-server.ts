@@ -18,6 +18,7 @@ import { createRequestRedactor } from '../mock/redact-request.js';
 import type { ScenarioRules } from '../mock/scenario-rules.js';
 import { RuleSet } from '../mock/select-rule.js';
 import { registerAdminRoutes } from './admin-routes.js';
+import { answerClientError } from './answer-client-error.js';
 import { createOperationHandler, rawBodyKey, scenarioKey, type MockRuntime } from './handle-operation.js';
 import { installControls, journalRequest, type MockControls } from './mock-controls.js';
 import { resolveMockSources } from './mock-sources.js';
@@ -134,6 +135,17 @@ function secretNames(api: Api): { headers: string[]; query: string[] } {
   return { headers: [...headers], query: [...query] };
 }
 
+// Fastify 5 reports every JSON failure with one message; the raw text tells a syntax error from a poisoning attempt.
+function jsonBodyProblem(raw: unknown, fallback: string): string {
+  if (typeof raw !== 'string') return fallback;
+  try {
+    JSON.parse(raw);
+    return 'forbidden property "__proto__" or "constructor.prototype" in the JSON body';
+  } catch (error) {
+    return `invalid JSON: ${error instanceof Error ? error.message : fallback}`;
+  }
+}
+
 /** The anchor for generated timestamps when a seed makes runs reproducible: the seed's own example date. */
 export const seededNow = Date.parse('2025-05-04T09:42:00Z');
 
@@ -197,6 +209,13 @@ export async function createMockServer(options: MockServerOptions = {}): Promise
     onConstructorPoisoning: 'error',
     return503OnClosing: false,
     forceCloseConnections: true,
+    clientErrorHandler: answerClientError,
+    // Node would answer a Host-less HTTP/1.1 request with a bare 400 of its own; the hook below answers a problem.
+    http: { requireHostHeader: false },
+    frameworkErrors: (error, _request, reply) => {
+      const status = error.statusCode && error.statusCode < 500 ? error.statusCode : 400;
+      return sendProblem(reply, problem(status, `the request URL cannot be read: ${error.message}`, [{ in: 'path', pointer: '', message: error.message }]));
+    },
     ...(options.serverFactory ? { serverFactory: options.serverFactory } : {}),
   }).withTypeProvider<TypeBoxTypeProvider>();
 
@@ -206,6 +225,12 @@ export async function createMockServer(options: MockServerOptions = {}): Promise
   app.addContentTypeParser(/^application\/([\w.+-]+\+)?json(;|$)/i, { parseAs: 'string' }, (request, body, done) => {
     (request as unknown as Record<symbol, unknown>)[rawBodyKey] = body as string;
     jsonParser(request, body as string, done);
+  });
+
+  app.addHook('onRequest', async (request, reply) => {
+    if (request.raw.httpVersion === '1.1' && !request.headers.host) {
+      return sendProblem(reply, problem(400, 'an HTTP/1.1 request needs a Host header', [{ in: 'header', pointer: '/host', message: 'missing' }]));
+    }
   });
 
   if (options.cors !== false) {
@@ -231,8 +256,9 @@ export async function createMockServer(options: MockServerOptions = {}): Promise
       ]));
     }
     const isBodyError = code.startsWith('FST_ERR_CTP') || error instanceof SyntaxError;
-    const detail = /prototype|constructor/i.test(error.message) ? `forbidden property in JSON body: ${error.message}` : isBodyError ? `malformed request body: ${error.message}` : error.message;
-    return sendProblem(reply, problem(status, detail, [{ in: isBodyError ? 'body' : 'request', pointer: '', message: error.message }]));
+    if (!isBodyError) return sendProblem(reply, problem(status, error.message, [{ in: 'request', pointer: '', message: error.message }]));
+    const reason = jsonBodyProblem((request as unknown as Record<symbol, unknown>)[rawBodyKey], error.message);
+    return sendProblem(reply, problem(status, `malformed request body: ${reason}`, [{ in: 'body', pointer: '', message: reason }]));
   });
 
   app.setNotFoundHandler((request, reply) => {

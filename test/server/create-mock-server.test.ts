@@ -118,11 +118,16 @@ describe('the login mock', () => {
   });
 
   it('answers malformed JSON and prototype-poisoning payloads with a 400 problem', async () => {
-    for (const payload of ['{"data":', '{"__proto__":{"x":1}}', '{"constructor":{"prototype":{"x":1}}}']) {
+    for (const [payload, detail] of [
+      ['{"data":', /invalid JSON/],
+      ['{"__proto__":{"x":1}}', /forbidden property/],
+      ['{"constructor":{"prototype":{"x":1}}}', /forbidden property/],
+    ] as const) {
       const res = await login(app, { payload });
       expect(res.statusCode, payload).toBe(400);
       expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
       expect(res.json().errors[0].in).toBe('body');
+      expect(res.json().detail).toMatch(detail);
     }
     expect(({} as Record<string, unknown>).x).toBeUndefined();
   });
