@@ -50,7 +50,7 @@ describe.skipIf(browserAvailability.skip)(suite, () => {
     return { page, offMachine };
   }
 
-  async function openLoginPage(mockUrl: string, options: { token?: string; prefer?: string }): Promise<Page> {
+  async function openLoginPage(mockUrl: string, options: { token?: string; prefer?: string; cookie?: string }): Promise<Page> {
     const site = closers.add(await servePage(loginPage({ mockUrl, ...options })));
     expect(new URL(site.url).origin).not.toBe(new URL(mockUrl).origin);
     const { page } = await openPage();
@@ -90,6 +90,18 @@ describe.skipIf(browserAvailability.skip)(suite, () => {
     const preflight = mock.seen.find((r) => r.method === 'OPTIONS' && r.path === LOGIN);
     expect(preflight?.status).toBe(405);
     expect(mock.seen.some((r) => r.method === 'POST')).toBe(false);
+  });
+
+  it('selects a scenario through the iwkit-scenario cookie from a page that sets no Prefer header', async () => {
+    const mock = closers.add(await startMock());
+    const page = await openLoginPage(mock.url, { token: 'frontend-dev', cookie: 'iwkit-scenario=invalid-session' });
+    await screenshot(page, 'browser-cookie-scenario');
+
+    expect(await page.locator('#status').textContent()).toBe('HTTP 200');
+    expect(await page.locator('#scenario').textContent()).toBe('fixture:invalid-session');
+    expect(await page.locator('[data-field=valid]').textContent()).toBe('false');
+    const preflight = mock.seen.find((r) => r.method === 'OPTIONS' && r.path === LOGIN);
+    expect(preflight?.requestHeaders?.split(',').map((h) => h.trim()).sort()).toEqual(['content-type', 'x-session-token']);
   });
 
   it("shows the 401 problem's detail when the page sends no token", async () => {

@@ -6,6 +6,8 @@ export interface LoginPageOptions {
   mockUrl: string;
   token?: string;
   prefer?: string;
+  /** A cookie the page sets before it logs in (sent to the mock with `credentials: 'include'`). */
+  cookie?: string;
 }
 
 /** The page's HTML; the config is embedded as JSON with `<` escaped so it cannot end the script. */
@@ -41,10 +43,13 @@ export function loginPage(options: LoginPageOptions): string {
   const headers = { 'content-type': 'application/json' };
   if (config.token) headers['x-session-token'] = config.token;
   if (config.prefer) headers['prefer'] = config.prefer;
+  // Cookies are per host, not per port: one set here travels to the mock on 127.0.0.1 too.
+  if (config.cookie) document.cookie = config.cookie + '; path=/';
   try {
     const response = await fetch(config.mockUrl + '/api/opendata/instagram/login', {
       method: 'POST',
       headers,
+      credentials: config.cookie ? 'include' : 'same-origin',
       body: JSON.stringify({ data: { code: 'ig-code-123', type: 'web', client_id: null } }),
     });
     const body = await response.json();
