@@ -42,7 +42,9 @@ async function readJsonFixture(file: string): Promise<Omit<Fixture, 'name' | 'fi
 async function readModuleFixture(file: string): Promise<Omit<Fixture, 'name' | 'file'>> {
   let mod: Record<string, unknown>;
   try {
-    mod = (await import(pathToFileURL(file).href)) as Record<string, unknown>;
+    // Node caches modules by URL: the file's mtime in the query makes a hot reload see an edited builder.
+    const { mtimeMs } = await stat(file);
+    mod = (await import(`${pathToFileURL(file).href}?mtime=${mtimeMs}`)) as Record<string, unknown>;
   } catch (error) {
     const hint = /\.m?ts$/.test(file) ? ' (TypeScript fixtures need a TS-aware runtime such as vitest or tsx; plain Node 20 loads .js/.mjs)' : '';
     throw toolkitError('IWKIT_ERR_FIXTURE_READ', file, `${error instanceof Error ? error.message : String(error)}${hint}`);
