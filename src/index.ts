@@ -15,10 +15,18 @@ export { registerFormats } from './openapi/formats.js';
 // Fake data.
 export { createGenerator } from './fake/create-generator.js';
 export type { GenerateContext, GeneratorOptions, ValueGenerator } from './fake/create-generator.js';
+export { realisticStrategy } from './fake/generation-strategy.js';
+export type { GenerationStrategy } from './fake/generation-strategy.js';
+export { edgeProfiles, isEdgeProfile, parseEdgeProfiles } from './fake/edge-profiles.js';
+export type { EdgeProfile } from './fake/edge-profiles.js';
+export { edgeStrategy } from './fake/edge-strategy.js';
+export type { EdgeOptions } from './fake/edge-strategy.js';
 
 // The mock server.
 export { createMockServer } from './server/create-mock-server.js';
-export type { MockServerOptions } from './server/create-mock-server.js';
+export type { JournalEntry, JournalFilter, MockServerOptions, OverrideInfo, OverrideInput, ScenarioRule, ScenarioRules } from './server/create-mock-server.js';
+export { watchMockServer } from './server/watch-reload.js';
+export type { ReloadOutcome, WatchedMockServer } from './server/watch-reload.js';
 export type { Fixture, FixtureBuilder, FixtureRequest } from './mock/fixture.js';
 export type { Problem as MockProblem, ProblemFieldError } from './mock/problem.js';
 
