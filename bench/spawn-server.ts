@@ -91,7 +91,7 @@ export function serverSpecs(options: { seed: number; body: string; nodeFlags?: s
     },
     mock: {
       name: 'mock',
-      script: join(repoRoot, 'dist', 'src', 'cli', 'main.js'),
+      script: join(repoRoot, 'dist', 'iwkit.mjs'),
       // No --spec: the default is schema/openapi.yaml with the shipped fixtures, exactly what `npm start` serves.
       args: ['mock', '--port', '0', '--host', '127.0.0.1', '--seed', String(options.seed), '--log-level', 'silent'],
       nodeFlags: options.nodeFlags,

@@ -1,11 +1,13 @@
 #!/usr/bin/env node
 import { Command, CommanderError } from 'commander';
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { packageRoot } from '../server/package-root.js';
 import { registerContractCommand } from './contract-command.js';
 import { registerGenerateCommand } from './generate-command.js';
 import { registerMockCommand } from './mock-command.js';
 
-const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string };
+const pkg = JSON.parse(readFileSync(join(packageRoot(), 'package.json'), 'utf8')) as { version: string };
 
 const program = new Command('iwkit')
   .description('OpenAPI mock server and contract-testing toolkit')

@@ -3,7 +3,6 @@ import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, dirname, extname, isAbsolute, join, resolve } from 'node:path';
 import type { OpenAPIV3, OpenAPIV3_1 } from 'openapi-types';
-import { parseDocument } from 'yaml';
 import { toolkitError } from '../errors.js';
 import type { Api } from './api-model.js';
 import { buildOperations } from './build-operations.js';
@@ -21,7 +20,9 @@ function isObject(value: unknown): value is Record<string, unknown> {
 }
 
 /** Parses YAML or JSON text; a syntax error names file:line:col. */
-function parseText(text: string, file: string): unknown {
+async function parseText(text: string, file: string): Promise<unknown> {
+  // Loaded on demand: a start from a cached spec never needs the YAML parser.
+  const { parseDocument } = await import('yaml');
   const document = parseDocument(text, { prettyErrors: true });
   const [error] = document.errors;
   if (error) {
@@ -32,15 +33,13 @@ function parseText(text: string, file: string): unknown {
   return document.toJS();
 }
 
-async function readSpec(file: string): Promise<unknown> {
-  let text: string;
+async function readSpecText(file: string): Promise<string> {
   try {
-    text = await readFile(file, 'utf8');
+    return await readFile(file, 'utf8');
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     throw toolkitError('IWKIT_ERR_SPEC_READ', file, code === 'ENOENT' ? 'no such file' : (error as Error).message);
   }
-  return parseText(text, file);
 }
 
 function checkVersion(raw: unknown, label: string): asserts raw is RawDocument {
@@ -115,7 +114,7 @@ async function hoistExternalSchemas(raw: RawDocument, baseDir: string, label: st
         const code = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
         throw toolkitError('IWKIT_ERR_SPEC_REF', site, `$ref ${ref}: cannot read ${file} (${code})`);
       }
-      files.set(file, parseText(text, file));
+      files.set(file, await parseText(text, file));
     }
     return files.get(file);
   }
@@ -222,9 +221,13 @@ async function writeValidated(key: string, value: Validated): Promise<void> {
   }
 }
 
+function cacheKey(kind: string, content: string): string | undefined {
+  if (process.env.IWKIT_SPEC_CACHE === '0') return undefined;
+  return createHash('sha256').update(cacheVersion).update(kind).update(content).digest('hex');
+}
+
 async function bundleAndValidate(raw: RawDocument, pristine: RawDocument, label: string): Promise<Validated> {
-  const cacheable = process.env.IWKIT_SPEC_CACHE !== '0' && !hasExternalRef(raw);
-  const key = cacheable ? createHash('sha256').update(cacheVersion).update(JSON.stringify(raw)).digest('hex') : undefined;
+  const key = hasExternalRef(raw) ? undefined : cacheKey('document', JSON.stringify(raw));
   const hit = key ? await readValidated(key) : undefined;
   if (hit) return hit;
 
@@ -252,13 +255,21 @@ export async function loadApi(source: string | object, options: { cwd?: string }
   registerFormats();
   const cwd = options.cwd ?? process.cwd();
   const file = typeof source === 'string' ? resolve(cwd, source) : undefined;
-  const raw = file ? await readSpec(file) : structuredClone(source);
   const label = file ?? '<object>';
-  checkVersion(raw, label);
-
-  const pristine = structuredClone(raw);
-  await hoistExternalSchemas(raw, file ? dirname(file) : cwd, label);
-  const { document, warnings } = await bundleAndValidate(raw, pristine, label);
+  const text = file ? await readSpecText(file) : undefined;
+  // A file that refers to no other file is known by its text alone: an unchanged one skips parsing too.
+  const textKey = text !== undefined ? cacheKey('text', text) : undefined;
+  let validated = textKey ? await readValidated(textKey) : undefined;
+  if (!validated) {
+    const raw = text !== undefined && file ? await parseText(text, file) : structuredClone(source);
+    checkVersion(raw, label);
+    const pristine = structuredClone(raw);
+    const selfContained = !hasExternalRef(raw);
+    await hoistExternalSchemas(raw, file ? dirname(file) : cwd, label);
+    validated = await bundleAndValidate(raw, pristine, label);
+    if (textKey && selfContained) await writeValidated(textKey, validated);
+  }
+  const { document, warnings } = validated;
 
   const converter = createSchemaConverter({ document, source: label, warnings });
   const operations = buildOperations(document, converter, { source: label, warnings });

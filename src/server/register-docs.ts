@@ -1,7 +1,6 @@
 import swagger, { type StaticDocumentSpec } from '@fastify/swagger';
 import swaggerUi, { type FastifySwaggerUiOptions } from '@fastify/swagger-ui';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { stringify } from 'yaml';
 import type { Api } from '../openapi/api-model.js';
 import { docsDocument, selfBaseUrl } from './docs-document.js';
 
@@ -31,9 +30,11 @@ function selfUrl(request: FastifyRequest): string {
  * "Try it out" calls the mock. Paths the spec declares itself are left to the spec's operations.
  */
 export async function registerDocs(app: FastifyInstance, api: Api): Promise<void> {
-  // Serialised once: the document never changes while the mock runs.
+  // Serialised once: the document never changes while the mock runs. YAML on first request only, so a
+  // start never loads the YAML library for it.
   const json = JSON.stringify(api.document);
-  const yaml = stringify(api.document, { aliasDuplicateObjects: false });
+  let yaml: Promise<string> | undefined;
+  const yamlText = (): Promise<string> => (yaml ??= import('yaml').then(({ stringify }) => stringify(api.document, { aliasDuplicateObjects: false })));
 
   // An encapsulated context keeps the swagger decorators and the static-file plugin away from the mock's routes.
   await app.register(async (docs) => {
@@ -41,7 +42,7 @@ export async function registerDocs(app: FastifyInstance, api: Api): Promise<void
       docs.get(specRoutes.json, async (_request, reply) => reply.type('application/json; charset=utf-8').send(json));
     }
     if (!specOwns(api, specRoutes.yaml)) {
-      docs.get(specRoutes.yaml, async (_request, reply) => reply.type('application/yaml; charset=utf-8').send(yaml));
+      docs.get(specRoutes.yaml, async (_request, reply) => reply.type('application/yaml; charset=utf-8').send(await yamlText()));
     }
     if (specOwns(api, docsPrefix, true)) {
       app.log.warn(`the spec declares ${docsPrefix} itself; the interactive docs are not served`);

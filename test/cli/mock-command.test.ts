@@ -3,7 +3,7 @@ import { once } from 'node:events';
 import { describe, expect, it } from 'vitest';
 
 // These tests run the built CLI (npm test builds dist/ first), as a user would.
-const cli = 'dist/src/cli/main.js';
+const cli = 'dist/iwkit.mjs';
 
 function startMock(args: string[]): { child: ChildProcessWithoutNullStreams; output: () => string; address: Promise<string> } {
   const child = spawn(process.execPath, [cli, 'mock', ...args], { env: { ...process.env, NO_COLOR: '1' } });

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
 // Runs the built CLI (npm test builds dist/ first), as a user would.
-const cli = 'dist/src/cli/main.js';
+const cli = 'dist/iwkit.mjs';
 const LOGIN = '/api/opendata/instagram/login';
 
 function startMock(args: string[]): { child: ChildProcessWithoutNullStreams; output: () => string; address: Promise<string> } {
