@@ -1,5 +1,6 @@
 import { RetryGeneration, unsupported, type CompileContext, type SchemaObject } from './compile-context.js';
 import type { GenerateState, NodeGenerator } from './generate-state.js';
+import { decimalsOf } from './edge-numbers.js';
 import { numberHintForName } from './name-hints.js';
 import { timestampWindowStart } from './timestamps.js';
 
@@ -11,14 +12,6 @@ const DEFAULT_RANGE = 1000;
 // for it; candidates are tested with exactly that expression.
 function isMultiple(value: number, m: number | undefined): boolean {
   return m === undefined || value % m === 0;
-}
-
-function decimalsOf(m: number): number {
-  const text = String(m);
-  const exp = /e-(\d+)$/.exec(text);
-  if (exp) return Number(exp[1]);
-  const dot = text.indexOf('.');
-  return dot < 0 ? 0 : text.length - dot - 1;
 }
 
 /** A number or integer node: a realistic range from the name (ids 1..10^6, ages, prices) clipped to the schema's bounds. */

@@ -11,7 +11,8 @@ function step(bound: number): number {
   return Math.max(1e-9, Math.abs(bound) * 1e-12);
 }
 
-function decimalsOf(m: number): number {
+/** How many decimal places a multipleOf step has (`0.05` → 2, `1e-7` → 7). */
+export function decimalsOf(m: number): number {
   const text = String(m);
   const exp = /e-(\d+)$/.exec(text);
   if (exp) return Number(exp[1]);

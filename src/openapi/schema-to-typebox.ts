@@ -78,10 +78,6 @@ function hasAny(schema: RawSchema, keys: readonly string[]): boolean {
   return keys.some((key) => key in schema);
 }
 
-function isComposite(schema: RawSchema): boolean {
-  return hasAny(schema, ['allOf', 'oneOf', 'anyOf', 'not']);
-}
-
 /** Types the schema declares: 3.1 `type` arrays, a single `type`, or inferred from type-specific keywords. */
 function declaredTypes(schema: RawSchema, pointer: string, fail: Fail): string[] {
   const { type } = schema;

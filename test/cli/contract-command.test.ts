@@ -1,42 +1,10 @@
-import { Command } from 'commander';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { registerContractCommand } from '../../src/cli/contract-command.js';
+import { runContractCli as cli } from './run-contract-cli.js';
 import { SERVER_TOKEN, startLoginServer } from '../contract/login-test-server.js';
 
-interface Run {
-  code: number | undefined;
-  stdout: string;
-  stderr: string;
-}
-
-/** Runs `iwkit contract …` in-process; toolkit errors go to process.stderr through runAction, so that is captured too. */
-async function cli(args: string[], env: NodeJS.ProcessEnv = {}, tty = false): Promise<Run> {
-  let stdout = '';
-  let stderr = '';
-  const program = new Command('iwkit').exitOverride();
-  registerContractCommand(program, {
-    stdout: { write: (t: string) => (stdout += t) },
-    stderr: { write: (t: string) => (stderr += t), isTTY: tty, columns: 120 },
-    env,
-  });
-  const original = process.stderr.write.bind(process.stderr);
-  process.stderr.write = ((chunk: string | Uint8Array) => {
-    stderr += String(chunk);
-    return true;
-  }) as typeof process.stderr.write;
-  process.exitCode = undefined;
-  try {
-    await program.parseAsync(['node', 'iwkit', 'contract', ...args]);
-  } finally {
-    process.stderr.write = original;
-  }
-  const code = process.exitCode as number | undefined;
-  process.exitCode = undefined;
-  return { code, stdout, stderr };
-}
 
 const fast = ['--cases', '1', '--seed', '9', '--rate', '500/s', '--concurrency', '4', '--timeout', '2000'];
 

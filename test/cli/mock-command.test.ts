@@ -1,24 +1,10 @@
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { describe, expect, it } from 'vitest';
+import { cli, spawnMock } from './spawn-mock.js';
 
-// These tests run the built CLI (npm test builds dist/ first), as a user would.
-const cli = 'dist/iwkit.mjs';
 
-function startMock(args: string[]): { child: ChildProcessWithoutNullStreams; output: () => string; address: Promise<string> } {
-  const child = spawn(process.execPath, [cli, 'mock', ...args], { env: { ...process.env, NO_COLOR: '1' } });
-  let out = '';
-  const address = new Promise<string>((resolve, reject) => {
-    child.stdout.on('data', (chunk: Buffer) => {
-      out += chunk.toString();
-      const m = /listening on (http:\/\/[\d.:]+)/.exec(out);
-      if (m) resolve(m[1]);
-    });
-    child.stderr.on('data', (chunk: Buffer) => (out += chunk.toString()));
-    child.on('exit', (code) => reject(new Error(`mock exited with ${code}: ${out}`)));
-  });
-  return { child, output: () => out, address };
-}
+const startMock = spawnMock;
 
 describe('iwkit mock', () => {
   it('prints its base URL and routes, answers, logs one line per request without secrets, and exits 0 on SIGTERM', async () => {

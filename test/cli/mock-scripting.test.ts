@@ -4,25 +4,11 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { cli, spawnMock } from './spawn-mock.js';
 
-// Runs the built CLI (npm test builds dist/ first), as a user would.
-const cli = 'dist/iwkit.mjs';
 const LOGIN = '/api/opendata/instagram/login';
 
-function startMock(args: string[]): { child: ChildProcessWithoutNullStreams; output: () => string; address: Promise<string> } {
-  const child = spawn(process.execPath, [cli, 'mock', '--port', '0', '--log-level', 'silent', ...args], { env: { ...process.env, NO_COLOR: '1' } });
-  let out = '';
-  const address = new Promise<string>((resolve, reject) => {
-    child.stdout.on('data', (chunk: Buffer) => {
-      out += chunk.toString();
-      const m = /listening on (http:\/\/[\d.:]+)/.exec(out);
-      if (m) resolve(m[1]);
-    });
-    child.stderr.on('data', (chunk: Buffer) => (out += chunk.toString()));
-    child.on('exit', (code) => reject(new Error(`mock exited with ${code}: ${out}`)));
-  });
-  return { child, output: () => out, address };
-}
+const startMock = (args: string[]) => spawnMock(['--port', '0', '--log-level', 'silent', ...args]);
 
 async function stop(child: ChildProcessWithoutNullStreams): Promise<number | null> {
   const exit = once(child, 'exit');

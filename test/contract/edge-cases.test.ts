@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { registerContractCommand } from '../../src/cli/contract-command.js';
+import { runContractCli as cli } from '../cli/run-contract-cli.js';
 import { buildCases } from '../../src/contract/build-cases.js';
 import type { ContractResult } from '../../src/contract/contract-result.js';
 import type { ContractCase } from '../../src/contract/contract-types.js';
@@ -129,27 +130,6 @@ describe('edge cases against the project\'s own mock', () => {
 });
 
 describe('iwkit contract --edge', () => {
-  async function cli(args: string[]): Promise<{ code: number | undefined; stdout: string; stderr: string }> {
-    let stdout = '';
-    let stderr = '';
-    const program = new Command('iwkit').exitOverride();
-    registerContractCommand(program, { stdout: { write: (t: string) => (stdout += t) }, stderr: { write: (t: string) => (stderr += t) }, env: {} });
-    const original = process.stderr.write.bind(process.stderr);
-    process.stderr.write = ((chunk: string | Uint8Array) => {
-      stderr += String(chunk);
-      return true;
-    }) as typeof process.stderr.write;
-    process.exitCode = undefined;
-    try {
-      await program.parseAsync(['node', 'iwkit', 'contract', ...args]);
-    } finally {
-      process.stderr.write = original;
-    }
-    const code = process.exitCode as number | undefined;
-    process.exitCode = undefined;
-    return { code, stdout, stderr };
-  }
-
   it('exits 2 with IWKIT_ERR_OPTION_INVALID for an unknown profile, naming it and the known ones', async () => {
     const run = await cli(['--base-url', 'http://127.0.0.1:9', '--edge', 'min,biggest']);
     expect(run.code).toBe(2);
