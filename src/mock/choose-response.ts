@@ -54,6 +54,19 @@ function knownExamples(op: CompiledOperation): string[] {
   return [...names].sort();
 }
 
+// Clients send a handful of distinct Accept headers over and over: negotiate each once per response.
+const negotiated = new WeakMap<CompiledResponse, Map<string | undefined, string | undefined>>();
+
+function negotiateFor(response: CompiledResponse, accept: string | undefined): string | undefined {
+  let memo = negotiated.get(response);
+  if (!memo) negotiated.set(response, (memo = new Map()));
+  if (memo.has(accept)) return memo.get(accept);
+  const offered = negotiateMediaType(accept, response.media.map((m) => m.contentType));
+  if (memo.size >= 64) memo.clear();
+  memo.set(accept, offered);
+  return offered;
+}
+
 /** Decides status, media type and body source, in the documented order; a Problem means the request asked for something that does not exist. */
 export function chooseResponse(op: CompiledOperation, prefs: Preferences, accept: string | undefined): { choice: ResponseChoice } | { problem: Problem } {
   const named = prefs.example;
@@ -70,7 +83,7 @@ export function chooseResponse(op: CompiledOperation, prefs: Preferences, accept
   let media: CompiledMedia | undefined;
   let contentType: string | undefined;
   if (response.media.length > 0) {
-    const offered = negotiateMediaType(accept, response.media.map((m) => m.contentType));
+    const offered = negotiateFor(response, accept);
     if (!offered) {
       const available = response.media.map((m) => m.contentType);
       return { problem: problem(406, `none of the media types of response ${response.spec.status} is acceptable: ${available.join(', ')}`, [

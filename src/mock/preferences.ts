@@ -78,6 +78,11 @@ function apply(prefs: Preferences, key: string, raw: string, where: 'header' | '
   }
 }
 
+function hasReservedKey(query: Record<string, unknown>): boolean {
+  for (const key in query) if (key.startsWith('__')) return true;
+  return false;
+}
+
 /** Reads preferences from the `iwkit-scenario` cookie, the `__x` query fallbacks, then the `Prefer` header (each later one wins). */
 export function parsePreferences(
   preferHeader: string | string[] | undefined,
@@ -87,6 +92,8 @@ export function parsePreferences(
 ): { preferences: Preferences; errors: PreferenceError[] } {
   const preferences: Preferences = {};
   const errors: PreferenceError[] = [];
+  // Most requests ask for nothing: answer them without looking up every key.
+  if (!preferHeader && scenarioCookie === undefined && edgeCookie === undefined && !hasReservedKey(query)) return { preferences, errors };
   const cookieName = scenarioCookie?.trim();
   if (cookieName) {
     preferences.example = cookieName;

@@ -80,6 +80,18 @@ function single(value: string | string[] | undefined): string | undefined {
 /** Builds the Fastify handler that answers one operation. */
 export function createOperationHandler(op: CompiledOperation, routePath: RoutePath, runtime: MockRuntime, fastifyValidatesAll: boolean) {
   const operationId = op.operation.operationId;
+  // The 415 verdict per Content-Type header value: clients repeat the same few.
+  const acceptedTypes = new Map<string, boolean>();
+  const acceptsBodyType = (header: string): boolean => {
+    let verdict = acceptedTypes.get(header);
+    if (verdict === undefined) {
+      const type = mediaEssence(header);
+      verdict = !type || (op.operation.requestBody?.content.some((m) => acceptsContentType(m.contentType, type)) ?? true);
+      if (acceptedTypes.size >= 64) acceptedTypes.clear();
+      acceptedTypes.set(header, verdict);
+    }
+    return verdict;
+  };
   const needsCookies = op.operation.security.some((alt) => alt.some((s) => s.type === 'apiKey' && s.in === 'cookie')) || op.parts.cookie !== undefined;
 
   /** The mock's own error; the global delay applies to it as to any answer. */
@@ -101,8 +113,9 @@ export function createOperationHandler(op: CompiledOperation, routePath: RoutePa
     }
 
     const requestBody = op.operation.requestBody;
-    const type = mediaEssence(request.headers['content-type']);
-    if (requestBody && request.body !== undefined && type && !requestBody.content.some((m) => acceptsContentType(m.contentType, type))) {
+    const contentType = request.headers['content-type'];
+    if (requestBody && request.body !== undefined && contentType && !acceptsBodyType(contentType)) {
+      const type = mediaEssence(contentType);
       const accepted = requestBody.content.map((m) => m.contentType);
       return refuse(reply, problem(415, `content type "${type}" is not accepted; use ${accepted.join(' or ')}`, [
         { in: 'header', pointer: '/content-type', message: `expected ${accepted.join(' or ')}` },
