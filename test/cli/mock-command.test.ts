@@ -1,7 +1,9 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { describe, expect, it } from 'vitest';
-import { cli, spawnMock } from './spawn-mock.js';
+import { afterEach, describe, expect, it } from 'vitest';
+import { cli, spawnMock, stopSpawnedMocks } from './spawn-mock.js';
+
+afterEach(stopSpawnedMocks);
 
 
 const startMock = spawnMock;

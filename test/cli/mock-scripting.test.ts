@@ -3,8 +3,10 @@ import { once } from 'node:events';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
-import { cli, spawnMock } from './spawn-mock.js';
+import { afterEach, describe, expect, it } from 'vitest';
+import { cli, spawnMock, stopSpawnedMocks } from './spawn-mock.js';
+
+afterEach(stopSpawnedMocks);
 
 const LOGIN = '/api/opendata/instagram/login';
 

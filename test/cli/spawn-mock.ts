@@ -12,9 +12,18 @@ export interface SpawnedMock {
   address: Promise<string>;
 }
 
+const running = new Set<ChildProcessWithoutNullStreams>();
+
+/** Kills every spawned mock still running, so a failed assertion never leaves a server behind (use in afterEach). */
+export function stopSpawnedMocks(): void {
+  for (const child of running) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  running.clear();
+}
+
 /** Starts `iwkit mock ...args`; `address` rejects if the process exits before it listens. */
 export function spawnMock(args: string[]): SpawnedMock {
   const child = spawn(process.execPath, [cli, 'mock', ...args], { env: { ...process.env, NO_COLOR: '1' } });
+  running.add(child);
   let out = '';
   const address = new Promise<string>((resolve, reject) => {
     child.stdout.on('data', (chunk: Buffer) => {
