@@ -1,5 +1,6 @@
 import type { TSchema } from '@sinclair/typebox';
 import type { EdgeProfile } from '../fake/edge-profiles.js';
+import { isHeaderName, isHeaderValue } from './header-text.js';
 import { Value, ValueErrorType, type ValueError } from '@sinclair/typebox/value';
 import { toolkitError } from '../errors.js';
 import { hasScenario } from './choose-response.js';
@@ -121,8 +122,8 @@ function checkAnswer(rule: ScenarioRule, op: CompiledOperation | undefined, path
     }
   }
   for (const [name, value] of Object.entries(respond.headers ?? {})) {
-    if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(name)) fail(ctx, [...at('headers'), name], `"${name}" is not a valid header name`);
-    if (/[\r\n\0]/.test(value)) fail(ctx, [...at('headers'), name], 'a header value cannot hold line breaks');
+    if (!isHeaderName(name)) fail(ctx, [...at('headers'), name], `"${name}" is not a valid header name`);
+    if (!isHeaderValue(value)) fail(ctx, [...at('headers'), name], 'a header value cannot hold line breaks, control or non-Latin-1 characters');
   }
   let delay: DelayRange | undefined;
   if (respond.delay !== undefined) {

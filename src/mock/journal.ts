@@ -54,7 +54,7 @@ export class Journal {
   list(filter: JournalFilter = {}): JournalEntry[] {
     const kept = this.entries.length > this.capacity ? this.entries.slice(-this.capacity) : this.entries;
     const found = kept.filter((e) => matches(e, filter));
-    return filter.limit !== undefined ? found.slice(-filter.limit) : found;
+    return filter.limit !== undefined ? found.slice(Math.max(0, found.length - filter.limit)) : found;
   }
 
   /** Removes the matching entries; returns how many. */

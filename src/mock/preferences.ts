@@ -25,8 +25,8 @@ export const scenarioCookieName = 'iwkit-scenario';
 /** The cookie a browser sets to pick an edge profile, as `Prefer: edge=<profile>` does. */
 export const edgeCookieName = 'iwkit-edge';
 
-/** The query keys the mock reserves for preferences; they are removed before parameter validation. */
-export const preferenceQueryKeys = ['__code', '__example', '__dynamic', '__seed', '__delay', '__edge'] as const;
+/** The preferences a request can state, each also readable from the `__<name>` query key. */
+const preferenceNames = ['code', 'example', 'dynamic', 'seed', 'delay', 'edge'] as const;
 
 /** An invalid preference value: the mock answers 400 naming it. */
 export interface PreferenceError {
@@ -45,8 +45,9 @@ function apply(prefs: Preferences, key: string, raw: string, where: 'header' | '
   const pointer = where === 'header' ? '/prefer' : `/__${key}`;
   switch (key) {
     case 'code':
-      if (/^[1-5]\d\d$/.test(value)) prefs.code = value;
-      else errors.push({ in: where, pointer, message: `code must be an HTTP status such as 200, got "${value}"` });
+      // 1xx are interim answers: sent as the final one, they would leave the client waiting.
+      if (/^[2-5]\d\d$/.test(value)) prefs.code = value;
+      else errors.push({ in: where, pointer, message: `code must be a final HTTP status from 200 to 599, got "${value}"` });
       break;
     case 'example':
       if (value) {
@@ -101,7 +102,7 @@ export function parsePreferences(
   }
   // An unknown profile in a cookie is ignored: the cookie reaches every request of the page.
   if (edgeCookie !== undefined && isEdgeProfile(edgeCookie.trim())) preferences.edge = edgeCookie.trim() as EdgeProfile;
-  for (const key of ['code', 'example', 'dynamic', 'seed', 'delay', 'edge']) {
+  for (const key of preferenceNames) {
     const raw = first(query[`__${key}`]);
     if (raw !== undefined) apply(preferences, key, raw, 'query', errors);
   }

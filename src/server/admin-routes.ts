@@ -59,6 +59,16 @@ export async function registerAdminRoutes(app: FastifyInstance, controls: MockCo
 
   await app.register(async (admin) => {
     admin.addHook('onRequest', async (request, reply) => {
+      // A page can send "simple" requests (POST without a body) with no preflight; browsers always say
+      // where they come from, so any Origin is refused. Test code and curl send none.
+      if (request.headers.origin !== undefined) {
+        return sendProblem(reply, problem(403, 'the admin API does not answer browsers', [{ in: 'header', pointer: '/origin', message: 'requests from web pages are refused' }]));
+      }
+      // Without a token, a Host that is not a loopback name would be a DNS-rebinding page posing as same-origin.
+      const host = (request.headers.host ?? '').replace(/:\d+$/, '');
+      if (!options.token && host && !isLoopbackHost(host)) {
+        return sendProblem(reply, problem(403, 'the admin API answers only loopback host names unless an admin token is set', [{ in: 'header', pointer: '/host', message: `"${host}" is not a loopback name` }]));
+      }
       if (options.token) {
         const sent = sentToken(request);
         if (sent && sameSecret(sent, options.token)) return;

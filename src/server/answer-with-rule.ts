@@ -4,6 +4,7 @@ import { findResponse, type CompiledMedia, type CompiledOperation } from '../moc
 import type { CompiledRule } from '../mock/compile-rules.js';
 import { breakContract, malformJson } from '../mock/fault-bodies.js';
 import { mergeOver, type FixtureRequest } from '../mock/fixture.js';
+import { headerText } from '../mock/header-text.js';
 import { isJsonMediaType } from '../mock/negotiate-media-type.js';
 import type { Preferences } from '../mock/preferences.js';
 import { problemContentType } from '../mock/problem.js';
@@ -88,7 +89,7 @@ export async function answerWithRule(s: ScriptedRequest): Promise<FastifyReply |
     }
     for (const h of choice.response.headers) {
       const value = h.generate({ seed: s.seed, now: runtime.now });
-      headers[h.name] = typeof value === 'string' ? value : JSON.stringify(value);
+      headers[h.name] = headerText(value);
     }
     if (choice.source.kind === 'fixture' && choice.source.fixture.headers) Object.assign(headers, choice.source.fixture.headers);
   }

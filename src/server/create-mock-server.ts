@@ -212,9 +212,11 @@ export async function createMockServer(options: MockServerOptions = {}): Promise
     clientErrorHandler: answerClientError,
     // Node would answer a Host-less HTTP/1.1 request with a bare 400 of its own; the hook below answers a problem.
     http: { requireHostHeader: false },
-    frameworkErrors: (error, _request, reply) => {
+    frameworkErrors: (error, request, reply) => {
       const status = error.statusCode && error.statusCode < 500 ? error.statusCode : 400;
-      return sendProblem(reply, problem(status, `the request URL cannot be read: ${error.message}`, [{ in: 'path', pointer: '', message: error.message }]));
+      // Fastify's message quotes the whole URL; its query may hold an API key.
+      const message = `the path "${request.url.split('?')[0]}" is not valid percent-encoding`;
+      return sendProblem(reply, problem(status, message, [{ in: 'path', pointer: '', message }]));
     },
     ...(options.serverFactory ? { serverFactory: options.serverFactory } : {}),
   }).withTypeProvider<TypeBoxTypeProvider>();
@@ -270,8 +272,10 @@ export async function createMockServer(options: MockServerOptions = {}): Promise
     const path = request.url.split('?')[0];
     const allowed = [...new Set(compiled.filter((c) => c.route.matcher.test(path)).map((c) => c.op.operation.method.toUpperCase()))];
     if (allowed.length > 0) {
-      const allow = [...allowed, ...(allowed.includes('GET') ? ['HEAD'] : []), ...(options.cors !== false ? ['OPTIONS'] : [])].join(', ');
+      const allow = [...allowed, ...(allowed.includes('GET') ? ['HEAD'] : []), 'OPTIONS'].join(', ');
       reply.header('allow', allow);
+      // OPTIONS asks which methods a path has (RFC 9110); CORS preflights were answered before this.
+      if (request.method === 'OPTIONS') return reply.code(204).send();
       return sendProblem(reply, problem(405, `${request.method} is not allowed on ${path}; allowed: ${allow}`, [
         { in: 'request', pointer: '', message: `method ${request.method} is not declared for this path` },
       ], { allowed: allow.split(', ') }));

@@ -4,6 +4,7 @@ import { checkSecurity } from '../mock/check-security.js';
 import { chooseResponse, hasScenario } from '../mock/choose-response.js';
 import type { CompiledOperation } from '../mock/compile-operation.js';
 import type { FixtureRequest } from '../mock/fixture.js';
+import { headerText } from '../mock/header-text.js';
 import type { RequestView } from '../mock/match-rule.js';
 import { edgeCookieName, parsePreferences, scenarioCookieName, type Preferences } from '../mock/preferences.js';
 import { problem, type Problem, type ProblemFieldError } from '../mock/problem.js';
@@ -182,7 +183,7 @@ export function createOperationHandler(op: CompiledOperation, routePath: RoutePa
     reply.code(choice.status).header('iwkit-scenario', choice.scenario);
     for (const h of choice.response.headers) {
       const value = h.generate({ seed, now: runtime.now });
-      reply.header(h.name, typeof value === 'string' ? value : JSON.stringify(value));
+      reply.header(h.name, headerText(value));
     }
     if (choice.source.kind === 'fixture' && choice.source.fixture.headers) reply.headers(choice.source.fixture.headers);
     if (preferences.delay || runtime.delay) await wait(chooseDelay(runtime.random, preferences.delay, runtime.delay));

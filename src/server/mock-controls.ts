@@ -51,7 +51,9 @@ export function journalRequest(controls: MockControls, request: FastifyRequest, 
   if (!journal) return;
   const client = request.headers[clientHeader];
   const raw = (request as unknown as Record<symbol, string | undefined>)[rawBodyKey];
-  const body = raw !== undefined && raw.length > maxJournalBodyChars ? `[${raw.length} characters not kept]` : request.body;
+  // Any body counts against the cap: JSON by its raw text, text bodies by their length, others by Content-Length.
+  const size = raw?.length ?? (typeof request.body === 'string' ? request.body.length : Number(request.headers['content-length'] ?? 0));
+  const body = size > maxJournalBodyChars ? `[${size} characters not kept]` : request.body;
   const operationId = request.routeOptions.config?.iwkit?.op.operation.operationId;
   journal.record({
     time: new Date(Date.now() - durationMs).toISOString(),

@@ -3,6 +3,7 @@ import { basename, extname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { toolkitError } from '../errors.js';
 import type { Fixture, FixtureBuilder } from '../mock/fixture.js';
+import { isHeaderName, isHeaderValue } from '../mock/header-text.js';
 
 // File reading stays at the edge (here, in the server adapter) so src/mock can run without Node's fs.
 
@@ -24,6 +25,11 @@ function checkEnvelope(file: string, data: unknown): Omit<Fixture, 'name' | 'fil
   }
   if (headers !== undefined && (typeof headers !== 'object' || headers === null || Object.values(headers).some((v) => typeof v !== 'string'))) {
     throw toolkitError('IWKIT_ERR_FIXTURE_READ', file, '"headers" must map header names to strings');
+  }
+  for (const [name, value] of Object.entries((headers ?? {}) as Record<string, string>)) {
+    if (!isHeaderName(name) || !isHeaderValue(value)) {
+      throw toolkitError('IWKIT_ERR_FIXTURE_READ', file, `header "${name}" cannot be sent (names are tokens; values hold no line breaks, control or non-Latin-1 characters)`);
+    }
   }
   const text = typeof summary === 'string' ? summary : typeof description === 'string' ? description : undefined;
   return { status: status as number | undefined, headers: headers as Record<string, string> | undefined, summary: text, body };

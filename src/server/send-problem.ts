@@ -1,6 +1,7 @@
 import type { FastifyReply } from 'fastify';
 import { findResponse, type CompiledOperation } from '../mock/compile-operation.js';
 import { mergeOver } from '../mock/fixture.js';
+import { headerText } from '../mock/header-text.js';
 import { concreteContentType } from '../mock/negotiate-media-type.js';
 import { problemContentType, type Problem } from '../mock/problem.js';
 import { hashSeed } from '../mock/request-seed.js';
@@ -14,10 +15,6 @@ declare module 'fastify' {
   interface FastifyContextConfig extends ProblemRouteConfig {}
 }
 
-// Header values must be visible ASCII; problem details may echo client input.
-function headerSafe(text: string): string {
-  return text.replace(/[^\x20-\x7e]/g, '?').slice(0, 300);
-}
 
 /**
  * Sends one of the mock's own errors. Where the operation declares a response for that status
@@ -34,7 +31,7 @@ export function sendProblem(reply: FastifyReply, body: Problem): FastifyReply {
 
   const contentType = concreteContentType(media.contentType);
   reply.header('content-type', /json/i.test(contentType) && !/charset/i.test(contentType) ? `${contentType}; charset=utf-8` : contentType);
-  reply.header('iwkit-problem', headerSafe(body.detail));
+  reply.header('iwkit-problem', headerText(body.detail));
   if (/problem\+json/i.test(contentType) || !media.validator) return reply.send(JSON.stringify(body));
   const generated = media.generate?.({ seed: hashSeed(body.status, body.detail), now: context.now });
   const candidates = [body, mergeOver(generated, body), mergeOver(body, generated)];

@@ -1,9 +1,9 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { pickDelay, type DelayRange } from '../mock/delay.js';
 
-/** Waits `ms` milliseconds without keeping the process alive for it (a closing mock must not wait for delayed answers). */
+/** Waits `ms` milliseconds; the timer keeps the process alive, so a script awaiting a delayed answer gets it. */
 export async function wait(ms: number): Promise<void> {
-  if (ms > 0) await sleep(ms, undefined, { ref: false });
+  if (ms > 0) await sleep(ms);
 }
 
 /** The delay to apply: the rule's, else the request's `Prefer: delay=`, else the global one; 0 when none. */

@@ -6,6 +6,7 @@ import type { FastifyInstance } from 'fastify';
 import { toolkitError } from '../errors.js';
 import { Journal } from '../mock/journal.js';
 import { OverrideStore } from '../mock/overrides.js';
+import { answerClientError } from './answer-client-error.js';
 import { createMockServer, type MockServerOptions } from './create-mock-server.js';
 import { resolveMockSources } from './mock-sources.js';
 
@@ -83,6 +84,8 @@ export async function watchMockServer(options: MockServerOptions, watchOptions: 
     let handler: Handler | undefined;
     const app = await createMockServer({
       ...options,
+      // The admin API's loopback guard needs the address this server really binds.
+      host: options.host ?? watchOptions.host,
       carryOver,
       serverFactory: (h) => {
         handler = h as Handler;
@@ -95,7 +98,10 @@ export async function watchMockServer(options: MockServerOptions, watchOptions: 
   }
 
   let active = await build();
-  const server = createServer((req, res) => active.handler(req, res));
+  // The options Fastify would give its own server go on this long-lived one: problem+json for bytes that are
+  // not HTTP, and Host-less requests left to the mock's hook.
+  const server = createServer({ requireHostHeader: false }, (req, res) => active.handler(req, res));
+  server.on('clientError', answerClientError);
   server.keepAliveTimeout = 72_000;
   try {
     await new Promise<void>((done, fail) => {

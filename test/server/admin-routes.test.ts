@@ -26,6 +26,16 @@ describe('the admin API', () => {
   });
   afterAll(() => app.close());
 
+  it('refuses requests from web pages and from non-loopback host names, so neither a page nor DNS rebinding can steer it', async () => {
+    const fromPage = await app.inject({ method: 'POST', url: '/__iwkit/reset', headers: { origin: 'http://evil.example' } });
+    expect(fromPage.statusCode).toBe(403);
+    expect(fromPage.json().errors[0]).toMatchObject({ in: 'header', pointer: '/origin' });
+    const rebound = await app.inject({ method: 'GET', url: '/__iwkit/journal', headers: { host: 'attacker.example:4010' } });
+    expect(rebound.statusCode).toBe(403);
+    const local = await app.inject({ method: 'GET', url: '/__iwkit/journal', headers: { host: '127.0.0.1:4010' } });
+    expect(local.statusCode).toBe(200);
+  });
+
   it('sets an override for one request, then answers normally again', async () => {
     const set = await admin(base, 'POST', '/overrides', { body: { operationId: 'instagramLogin', respond: { status: 500 }, times: 1 } });
     expect(set.status).toBe(201);
@@ -114,9 +124,10 @@ describe('the admin API', () => {
   it('fails browser preflights and sends no CORS headers, so no web page can steer the mock', async () => {
     const preflight = await fetch(`${base}/__iwkit/overrides`, { method: 'OPTIONS', headers: { origin: 'http://evil.example', 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type' } });
     expect(preflight.headers.get('access-control-allow-origin')).toBeNull();
-    expect(preflight.status).toBe(404);
+    expect(preflight.status).toBe(403);
     const read = await fetch(`${base}/__iwkit/journal`, { headers: { origin: 'http://evil.example' } });
     expect(read.headers.get('access-control-allow-origin')).toBeNull();
+    expect(read.status).toBe(403);
   });
 });
 

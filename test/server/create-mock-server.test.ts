@@ -148,6 +148,25 @@ describe('the login mock', () => {
     await small.close();
   });
 
+  it('never echoes the query string of an unreadable URL, which may hold a key', async () => {
+    const res = await app.inject({ method: 'GET', url: '/items/%E0?api_key=SECRETKEY' });
+    expect(res.statusCode).toBe(400);
+    expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(res.body).not.toContain('SECRETKEY');
+  });
+
+  it('refuses an interim 1xx status as the answer to Prefer: code=', async () => {
+    const res = await login(app, { headers: { prefer: 'code=100' } });
+    expect(res.statusCode).toBe(400);
+    expect(res.json().errors[0].message).toMatch(/final HTTP status/);
+  });
+
+  it('answers OPTIONS on a known path with 204 and its Allow list', async () => {
+    const res = await app.inject({ method: 'OPTIONS', url: LOGIN });
+    expect(res.statusCode).toBe(204);
+    expect(res.headers.allow).toBe('POST, OPTIONS');
+  });
+
   it('answers an unknown path with 404 and a known path with a wrong method with 405 and Allow', async () => {
     const missing = await app.inject({ method: 'GET', url: '/nope' });
     expect(missing.statusCode).toBe(404);

@@ -63,6 +63,14 @@ describe('use(), reset() and journal() on the mock', () => {
     expect(mock.journal()).toEqual([]);
   });
 
+  it('keeps no large body in the journal, whatever its content type, and honours limit 0', async () => {
+    await fetch(`${base}/nowhere`, { method: 'POST', headers: { 'content-type': 'text/plain' }, body: 'x'.repeat(200_000) });
+    const [entry] = mock.journal();
+    expect(entry.body).toBe('[200000 characters not kept]');
+    expect(mock.journal({ limit: 0 })).toEqual([]);
+    mock.reset();
+  });
+
   it('journals a request whose connection a fault dropped, with no status', async () => {
     await postLogin(base, 'drop').catch(() => undefined);
     expect(mock.journal()).toEqual([expect.objectContaining({ scenario: 'rule:drop', status: null })]);

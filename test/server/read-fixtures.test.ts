@@ -38,6 +38,11 @@ describe('readFixtures', () => {
     expect(second.build?.({} as never)).toEqual({ version: 2 });
   });
 
+  it('refuses a fixture header that could not be sent, naming the file', async () => {
+    const dir = await folder({ 'login/bad.json': JSON.stringify({ headers: { 'x-note': 'a\nb' } }) });
+    await expect(readFixtures(dir, ['login'])).rejects.toMatchObject({ code: 'IWKIT_ERR_FIXTURE_READ', message: expect.stringMatching(/bad\.json.*x-note/) });
+  });
+
   it('refuses a JSON fixture with keys outside the envelope, naming the file', async () => {
     const dir = await folder({ 'login/bad.json': JSON.stringify({ valid: true }) });
     await expect(readFixtures(dir, ['login'])).rejects.toMatchObject({ code: 'IWKIT_ERR_FIXTURE_READ', message: expect.stringMatching(/bad\.json.*put the response body under "body"/) });
