@@ -7,6 +7,7 @@ import { renderJson } from '../contract/reporters/json-reporter.js';
 import { renderJunit } from '../contract/reporters/junit-reporter.js';
 import { contractDefaults, runContract } from '../contract/run-contract.js';
 import { toolkitError } from '../errors.js';
+import { isHeaderName, isHeaderValue } from '../mock/header-text.js';
 import { edgeProfiles, parseEdgeProfiles } from '../fake/edge-profiles.js';
 import { packageRoot } from '../server/package-root.js';
 import { collect, parseInteger } from './parse-options.js';
@@ -50,7 +51,12 @@ function parseHeaders(raw: string[] = []): Record<string, string> {
     const m = HEADER.exec(line);
     // The value may be a secret: the error names only the expected shape.
     if (!m) throw toolkitError('IWKIT_ERR_OPTION_INVALID', '--header', `expected "Name: value" (header ${Object.keys(headers).length + 1} is malformed)`);
-    headers[m[1]] = m[2].trim();
+    const value = m[2].trim();
+    // Node would refuse to send it, and every case would then look like a transport failure of the target.
+    if (!isHeaderName(m[1]) || !isHeaderValue(value)) {
+      throw toolkitError('IWKIT_ERR_OPTION_INVALID', '--header', `header "${m[1]}" cannot be sent (names are tokens; values hold no line breaks, control or non-Latin-1 characters)`);
+    }
+    headers[m[1]] = value;
   }
   return headers;
 }

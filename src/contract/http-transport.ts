@@ -7,7 +7,10 @@ import { TransportError, transportErrorKind } from './transport.js';
 // node:http directly, so the run controls the whole-request deadline and the body read cap itself.
 // Connections are kept alive (a new TCP connection per case costs more than the case itself); a socket
 // that errs, times out or is cut off is destroyed, so it never returns to the pool, and a reset on a
-// reused idle socket (the server closed it as we sent) is retried once on a fresh one.
+// reused idle socket (the server closed it as we sent) is retried once on a fresh one, for idempotent
+// methods only: a retried POST would be one more login than --max-requests and --rate allow.
+
+const idempotent = new Set(['GET', 'HEAD', 'PUT', 'DELETE', 'OPTIONS', 'TRACE']);
 
 /** A transport over real HTTP(S) with a hard deadline per request, a capped body read and pooled connections. */
 export function createHttpTransport(options: { keepAlive?: boolean } = {}): Transport {
@@ -41,7 +44,7 @@ export function createHttpTransport(options: { keepAlive?: boolean } = {}): Tran
       }, limits.timeoutMs);
 
       req.on('error', (error) => {
-        if (!retried && !settled && req.reusedSocket && (error as NodeJS.ErrnoException).code === 'ECONNRESET') {
+        if (!retried && !settled && req.reusedSocket && idempotent.has(request.method.toUpperCase()) && (error as NodeJS.ErrnoException).code === 'ECONNRESET') {
           settled = true;
           clearTimeout(timer);
           send(request, limits, true).then(resolve, reject);

@@ -12,7 +12,7 @@ const SECRET_HEADERS = new Set([
   'x-access-token',
 ]);
 
-const SECRET_KEY = /(token|secret|passw(or)?d|session_?id|api_?key|apikey|authorization|cookie|credential|private_?key)/i;
+const SECRET_KEY = /(token|secret|passw(or)?d|session|^sid$|jwt|api_?key|apikey|authorization|cookie|credential|private_?key)/i;
 
 /** The text that replaces a secret in reports. */
 export const REDACTED = '[redacted]';

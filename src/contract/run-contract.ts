@@ -90,6 +90,10 @@ function validateOptions(options: ContractOptions): void {
   if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:')) {
     throw toolkitError('IWKIT_ERR_OPTION_INVALID', '--base-url', `expected an http(s) URL, got "${options.baseUrl}"`);
   }
+  // Reports print the base URL and curl lines; a password inside it would be printed with them.
+  if (url.username || url.password) {
+    throw toolkitError('IWKIT_ERR_OPTION_INVALID', '--base-url', 'credentials in the URL would be printed in every report; pass them with --token, IWKIT_TOKEN or --header');
+  }
   requireInteger('--cases', options.cases, 0, 1000);
   requireInteger('--seed', options.seed, 0);
   requireInteger('--timeout', options.timeoutMs, 1);
@@ -101,6 +105,10 @@ function validateOptions(options: ContractOptions): void {
   }
   if (options.token !== undefined && options.token === '') throw toolkitError('IWKIT_ERR_OPTION_INVALID', '--token', 'the token is empty');
   if (options.edge !== undefined && options.edge.length > 0) parseEdgeProfiles(options.edge, '--edge');
+  const only = options.checks ?? [];
+  if (only.length > 0 && only.every((c) => c === 'max-response-time') && options.maxResponseTimeMs === undefined) {
+    throw toolkitError('IWKIT_ERR_OPTION_INVALID', '--checks', 'max-response-time checks nothing without --max-response-time');
+  }
 }
 
 // Round-robin over operations so a small --max-requests still reaches every operation.
@@ -118,7 +126,9 @@ function runChecks(checks: Check[], context: CheckContext, secrets: readonly str
     try {
       verdict = check.run(context);
     } catch (error) {
-      verdict = { status: 'skipped' as const, note: `check could not run: ${error instanceof Error ? error.message : String(error)}`, problems: [] };
+      // A response that breaks the check itself (e.g. nesting deep enough to overflow the stack) is not a pass.
+      const message = `the check could not run on this response: ${error instanceof Error ? error.message : String(error)}`;
+      verdict = { status: 'failed' as const, problems: [{ message, expected: 'a response the check can read', actual: 'the check threw' }] };
     }
     if (!verdict) continue;
     const problems = verdict.problems.map((p) => ({
@@ -304,6 +314,7 @@ export async function runContract(options: ContractOptions): Promise<ContractRes
   }
   const warnings = [...api.warnings, ...built.warnings];
   if (operations.length === 0) warnings.push('the spec has no operations: nothing was checked');
+  if (planned.length > 0 && totals.passed === 0 && totals.failed === 0) warnings.push('no check passed or failed: the run proves nothing, so it does not pass');
   const uncredentialed = operations.filter(
     (op) => needsCredential(op) && options.token === undefined && !Object.keys(headers).some((h) => credentialHeaderNames(op).includes(h.toLowerCase())),
   );
@@ -326,7 +337,7 @@ export async function runContract(options: ContractOptions): Promise<ContractRes
     outcomes,
     totals,
     warnings,
-    ok: totals.failed === 0 && !stoppedEarly,
+    ok: totals.failed === 0 && !stoppedEarly && (totals.passed > 0 || planned.length === 0),
   };
   emit({ type: 'finish', result });
   return result;

@@ -21,6 +21,16 @@ describe('iwkit contract', () => {
     await rm(dir, { recursive: true, force: true });
   });
 
+  it('exits 2 instead of sending when the base URL carries credentials or a header cannot be sent', async () => {
+    const withPassword = await cli(['--base-url', 'http://admin:SECRETPW@127.0.0.1:9']);
+    expect(withPassword.code).toBe(2);
+    expect(withPassword.stderr).toMatch(/^IWKIT_ERR_OPTION_INVALID: .*--base-url/);
+    expect(withPassword.stderr).not.toContain('SECRETPW');
+    const badHeader = await cli(['--base-url', 'http://127.0.0.1:9', '--header', 'X-Client: Zoë 🎉']);
+    expect(badHeader.code).toBe(2);
+    expect(badHeader.stderr).toMatch(/^IWKIT_ERR_OPTION_INVALID: .*X-Client/);
+  });
+
   it('exits 0 when every check passes, taking the token from IWKIT_TOKEN and writing both reports', async () => {
     const server = await startLoginServer('none');
     servers.push(server);
