@@ -176,11 +176,18 @@ export async function runContract(options: ContractOptions): Promise<ContractRes
   const ordered = interleave(built.cases);
   const planned = ordered.slice(0, maxRequests);
 
+  // Every credential the user hands over is hidden wherever it shows up: the token, its Basic encoding,
+  // headers that look secret or that the spec names as apiKey headers, and the bare token after a scheme word.
+  const specCredentialHeaders = new Set(operations.flatMap(credentialHeaderNames));
+  const headerSecrets = Object.entries(headers)
+    .filter(([name]) => isSecretHeader(name) || specCredentialHeaders.has(name.toLowerCase()))
+    .flatMap(([, value]) => {
+      const bare = /^\S+\s+(\S.*)$/.exec(value)?.[1];
+      return bare && bare.length >= 8 ? [value, bare] : [value];
+    });
   const secrets = [
-    ...(options.token ? [options.token] : []),
-    ...Object.entries(headers)
-      .filter(([name]) => isSecretHeader(name))
-      .map(([, value]) => value),
+    ...(options.token ? [options.token, Buffer.from(options.token).toString('base64')] : []),
+    ...headerSecrets,
   ];
   const transport = options.transport ?? createHttpTransport();
   if (!options.transport && planned.length > 0) await probeTarget(options.baseUrl, Math.min(timeoutMs, 5000));

@@ -3,10 +3,16 @@ import type { Operation, SecurityScheme } from '../openapi/api-model.js';
 /** The credential value sent by "invalid credential" security cases; it is not a secret. */
 export const INVALID_CREDENTIAL = 'iwkit-invalid-credential-0000';
 
-type Supported = Extract<SecurityScheme, { type: 'apiKey' | 'http' }>;
+type Supported = Extract<SecurityScheme, { type: 'apiKey' | 'http' | 'oauth2' | 'openIdConnect' }>;
 
+// OAuth 2 and OpenID Connect access tokens travel as bearer tokens: --token is the access token.
 function supported(scheme: SecurityScheme): scheme is Supported {
-  return scheme.type === 'apiKey' || (scheme.type === 'http' && ['bearer', 'basic'].includes(scheme.scheme.toLowerCase()));
+  return (
+    scheme.type === 'apiKey' ||
+    scheme.type === 'oauth2' ||
+    scheme.type === 'openIdConnect' ||
+    (scheme.type === 'http' && ['bearer', 'basic'].includes(scheme.scheme.toLowerCase()))
+  );
 }
 
 /** The schemes a request must satisfy: the first alternative iwkit can fill, or `[]` when anonymous access is allowed or nothing is supported. */
@@ -36,7 +42,7 @@ export function placeCredential(schemes: Supported[], value: string): Credential
       if (scheme.in === 'header') placement.headers[scheme.name] = value;
       else if (scheme.in === 'query') placement.query[scheme.name] = value;
       else placement.cookies[scheme.name] = value;
-    } else if (scheme.scheme.toLowerCase() === 'bearer') {
+    } else if (scheme.type !== 'http' || scheme.scheme.toLowerCase() === 'bearer') {
       placement.headers.Authorization = `Bearer ${value}`;
     } else {
       // A basic credential given as user:password is encoded; one already encoded is sent as is.
@@ -53,7 +59,7 @@ export function credentialHeaderNames(operation: Operation): string[] {
     for (const scheme of alt) {
       if (scheme.type === 'apiKey' && scheme.in === 'header') names.add(scheme.name.toLowerCase());
       if (scheme.type === 'apiKey' && scheme.in === 'cookie') names.add('cookie');
-      if (scheme.type === 'http') names.add('authorization');
+      if (scheme.type === 'http' || scheme.type === 'oauth2' || scheme.type === 'openIdConnect') names.add('authorization');
     }
   }
   return [...names];
