@@ -35,12 +35,15 @@ function matches(entry: JournalEntry, filter: JournalFilter): boolean {
   return filter.client === undefined || entry.client === filter.client;
 }
 
+/** How many requests a journal keeps unless told otherwise. */
+export const defaultJournalCapacity = 1000;
+
 /** A bounded journal: keeps the last `capacity` entries, oldest first. */
 export class Journal {
   private entries: JournalEntry[] = [];
   private counter = 0;
 
-  constructor(readonly capacity = 1000) {}
+  constructor(readonly capacity = defaultJournalCapacity) {}
 
   /** Appends an entry, dropping the oldest beyond capacity. */
   record(entry: Omit<JournalEntry, 'id'>): void {

@@ -35,6 +35,11 @@ const titles: Record<number, [slug: string, title: string]> = {
 /** The media type of every problem the mock sends. */
 export const problemContentType = 'application/problem+json; charset=utf-8';
 
+/** The 404 problem for a path no operation of the spec matches. */
+export function notFoundProblem(method: string, path: string): Problem {
+  return problem(404, `no operation of the spec matches ${method} ${path}`, [{ in: 'path', pointer: '', message: 'unknown path' }]);
+}
+
 /** Builds a problem for `status` with a human detail and the offending fields. */
 export function problem(status: number, detail: string, errors: ProblemFieldError[] = [], extensions: Record<string, unknown> = {}): Problem {
   const [slug, title] = titles[status] ?? (status >= 500 ? ['internal-error', 'Internal mock error'] : ['client-error', 'Client error']);

@@ -2,7 +2,7 @@ import { timingSafeEqual } from 'node:crypto';
 import type { FastifyContextConfig, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { isToolkitError } from '../errors.js';
 import type { JournalFilter } from '../mock/journal.js';
-import { problem } from '../mock/problem.js';
+import { notFoundProblem, problem } from '../mock/problem.js';
 import { clientHeader } from './handle-operation.js';
 import { isLoopbackHost } from './is-loopback-host.js';
 import { addOverride, type MockControls } from './mock-controls.js';
@@ -41,7 +41,7 @@ function sameSecret(a: string, b: string): boolean {
 
 function notFound(request: FastifyRequest, reply: FastifyReply): FastifyReply {
   const path = request.url.split('?')[0];
-  return sendProblem(reply, problem(404, `no operation of the spec matches ${request.method} ${path}`, [{ in: 'path', pointer: '', message: 'unknown path' }]));
+  return sendProblem(reply, notFoundProblem(request.method, path));
 }
 
 /**

@@ -11,9 +11,9 @@ import { loadApi } from '../openapi/load-api.js';
 import { compileOperation, type CompiledOperation } from '../mock/compile-operation.js';
 import { compileRules, type CompiledRule } from '../mock/compile-rules.js';
 import { delayFromValue, parseDelay, type DelayRange } from '../mock/delay.js';
-import { Journal } from '../mock/journal.js';
+import { defaultJournalCapacity, Journal } from '../mock/journal.js';
 import { OverrideStore } from '../mock/overrides.js';
-import { problem } from '../mock/problem.js';
+import { notFoundProblem, problem } from '../mock/problem.js';
 import { createRequestRedactor } from '../mock/redact-request.js';
 import type { ScenarioRules } from '../mock/scenario-rules.js';
 import { RuleSet } from '../mock/select-rule.js';
@@ -172,7 +172,7 @@ export async function createMockServer(options: MockServerOptions = {}): Promise
   const operations = new Map(compiled.map((c) => [c.op.operation.operationId, c.op]));
   const rules = new RuleSet(await loadRules(options.scenarios, sources.scenariosFile, operations, api), operations.keys());
   const secrets = secretNames(api);
-  const journalCapacity = options.journal === false ? 0 : typeof options.journal === 'number' ? options.journal : 1000;
+  const journalCapacity = options.journal === false ? 0 : typeof options.journal === 'number' ? options.journal : defaultJournalCapacity;
   const controls: MockControls = {
     operations: compiled.map((c) => c.op),
     rules,
@@ -280,9 +280,7 @@ export async function createMockServer(options: MockServerOptions = {}): Promise
         { in: 'request', pointer: '', message: `method ${request.method} is not declared for this path` },
       ], { allowed: allow.split(', ') }));
     }
-    return sendProblem(reply, problem(404, `no operation of the spec matches ${request.method} ${path}`, [
-      { in: 'path', pointer: '', message: 'unknown path' },
-    ]));
+    return sendProblem(reply, notFoundProblem(request.method, path));
   });
 
   if (logger) {

@@ -1,8 +1,8 @@
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { basename, extname, join, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { toolkitError } from '../errors.js';
 import type { Fixture, FixtureBuilder } from '../mock/fixture.js';
+import { importFresh } from './import-fresh.js';
 import { isHeaderName, isHeaderValue } from '../mock/header-text.js';
 
 // File reading stays at the edge (here, in the server adapter) so src/mock can run without Node's fs.
@@ -48,9 +48,7 @@ async function readJsonFixture(file: string): Promise<Omit<Fixture, 'name' | 'fi
 async function readModuleFixture(file: string): Promise<Omit<Fixture, 'name' | 'file'>> {
   let mod: Record<string, unknown>;
   try {
-    // Node caches modules by URL: the file's mtime in the query makes a hot reload see an edited builder.
-    const { mtimeMs } = await stat(file);
-    mod = (await import(`${pathToFileURL(file).href}?mtime=${mtimeMs}`)) as Record<string, unknown>;
+    mod = await importFresh(file);
   } catch (error) {
     const hint = /\.m?ts$/.test(file) ? ' (TypeScript fixtures need a TS-aware runtime such as vitest or tsx; plain Node 20 loads .js/.mjs)' : '';
     throw toolkitError('IWKIT_ERR_FIXTURE_READ', file, `${error instanceof Error ? error.message : String(error)}${hint}`);

@@ -1,8 +1,8 @@
-import { readFile, stat } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { extname, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { LineCounter, parseDocument, isNode, type Document } from 'yaml';
 import { toolkitError } from '../errors.js';
+import { importFresh } from './import-fresh.js';
 import type { RulePath } from '../mock/compile-rules.js';
 
 // File reading stays here, at the edge; src/mock only sees the parsed data and a way to name positions.
@@ -75,9 +75,7 @@ async function readData(file: string): Promise<ScenarioSource> {
 async function readModule(file: string): Promise<ScenarioSource> {
   let mod: Record<string, unknown>;
   try {
-    // The modification time in the URL makes a reload (--watch) import the edited module, not the cached one.
-    const { mtimeMs } = await stat(file);
-    mod = (await import(`${pathToFileURL(file).href}?mtime=${mtimeMs}`)) as Record<string, unknown>;
+    mod = await importFresh(file);
   } catch (error) {
     const hint = /\.m?ts$/.test(file) ? ' (TypeScript rules need a TS-aware runtime such as vitest or tsx; plain Node 20 loads .js/.mjs)' : '';
     throw toolkitError('IWKIT_ERR_SCENARIO_INVALID', file, `cannot load: ${error instanceof Error ? error.message : String(error)}${hint}`);

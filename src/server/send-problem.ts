@@ -1,4 +1,5 @@
 import type { FastifyReply } from 'fastify';
+import { contentTypeHeader } from './build-payload.js';
 import { findResponse, type CompiledOperation } from '../mock/compile-operation.js';
 import { mergeOver } from '../mock/fixture.js';
 import { headerText } from '../mock/header-text.js';
@@ -30,7 +31,7 @@ export function sendProblem(reply: FastifyReply, body: Problem): FastifyReply {
   if (!context || !media) return reply.header('content-type', problemContentType).send(JSON.stringify(body));
 
   const contentType = concreteContentType(media.contentType);
-  reply.header('content-type', /json/i.test(contentType) && !/charset/i.test(contentType) ? `${contentType}; charset=utf-8` : contentType);
+  reply.header('content-type', contentTypeHeader(contentType));
   reply.header('iwkit-problem', headerText(body.detail));
   if (/problem\+json/i.test(contentType) || !media.validator) return reply.send(JSON.stringify(body));
   const generated = media.generate?.({ seed: hashSeed(body.status, body.detail), now: context.now });

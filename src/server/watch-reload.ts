@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { basename, dirname, extname, resolve, sep } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { toolkitError } from '../errors.js';
-import { Journal } from '../mock/journal.js';
+import { defaultJournalCapacity, Journal } from '../mock/journal.js';
 import { OverrideStore } from '../mock/overrides.js';
 import { answerClientError } from './answer-client-error.js';
 import { createMockServer, type MockServerOptions } from './create-mock-server.js';
@@ -77,7 +77,7 @@ function watchPlan(options: MockServerOptions): { dir: string; recursive: boolea
 export async function watchMockServer(options: MockServerOptions, watchOptions: WatchOptions): Promise<WatchedMockServer> {
   const carryOver = {
     overrides: new OverrideStore(),
-    journal: options.journal === false ? undefined : new Journal(typeof options.journal === 'number' ? options.journal : 1000),
+    journal: options.journal === false ? undefined : new Journal(typeof options.journal === 'number' ? options.journal : defaultJournalCapacity),
   };
 
   async function build(): Promise<{ app: FastifyInstance; handler: Handler }> {
