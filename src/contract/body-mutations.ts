@@ -1,5 +1,6 @@
 import type { TSchema } from '@sinclair/typebox';
 import type { MutationKind } from './contract-types.js';
+import { followRef } from '../openapi/follow-ref.js';
 import { escapePointerToken, pointerTokens } from './json-pointer.js';
 
 // Negative bodies: a valid body broken in exactly one place. Every candidate is validated and kept
@@ -21,16 +22,6 @@ function isNode(v: unknown): v is Node {
   return v !== null && typeof v === 'object' && !Array.isArray(v);
 }
 
-function resolve(node: Node, refs: Map<string, TSchema>): Node {
-  let current = node;
-  for (let i = 0; i < 32 && typeof current.$ref === 'string'; i++) {
-    const target = refs.get(current.$ref as string);
-    if (!target) break;
-    current = target as unknown as Node;
-  }
-  return current;
-}
-
 function primaryType(node: Node, refs: Map<string, TSchema>): string | undefined {
   if (typeof node.type === 'string') return node.type;
   if (Array.isArray(node.type)) return (node.type as string[]).find((t) => t !== 'null');
@@ -38,7 +29,7 @@ function primaryType(node: Node, refs: Map<string, TSchema>): string | undefined
   if (Array.isArray(union)) {
     for (const branch of union) {
       if (!isNode(branch)) continue;
-      const t = primaryType(resolve(branch, refs), refs);
+      const t = primaryType(followRef(branch, refs), refs);
       if (t && t !== 'null') return t;
     }
   }
@@ -70,7 +61,7 @@ function facets(node: Node, refs: Map<string, TSchema>, depth = 0): Node[] {
   const out = [node];
   for (const key of ['allOf', 'anyOf', 'oneOf']) {
     const list = node[key];
-    if (Array.isArray(list)) for (const m of list) if (isNode(m)) out.push(...facets(resolve(m, refs), refs, depth + 1));
+    if (Array.isArray(list)) for (const m of list) if (isNode(m)) out.push(...facets(followRef(m, refs), refs, depth + 1));
   }
   return out;
 }
@@ -101,7 +92,7 @@ export function bodyMutations(schema: TSchema, base: unknown, references: TSchem
 
   const walk = (raw: unknown, value: unknown, pointer: string, depth: number): void => {
     if (!isNode(raw) || depth > MAX_DEPTH || out.length >= MAX_MUTATIONS) return;
-    const node = resolve(raw, refs);
+    const node = followRef(raw, refs);
     const type = primaryType(node, refs);
     const wrong = type ? wrongValueFor(type) : undefined;
     if (wrong !== undefined) tryAdd('wrong-type', pointer, setAt(base, pointer, wrong, false));

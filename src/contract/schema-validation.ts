@@ -5,6 +5,7 @@ import { registerFormats } from '../openapi/formats.js';
 import type { Problem } from './contract-types.js';
 import { excerpt } from './excerpt.js';
 import { escapePointerToken, pointerTokens, valueAtPointer } from './json-pointer.js';
+import { followRef } from '../openapi/follow-ref.js';
 import { isSecretKey, REDACTED, redactJson } from './redact.js';
 
 // Response bodies are validated with the same compiled TypeBox validators as the mock.
@@ -53,20 +54,10 @@ export function requireAllProperties(schema: TSchema): TSchema {
   return walk(schema) as TSchema;
 }
 
-function resolve(node: SchemaNode, references: Map<string, TSchema>): SchemaNode {
-  let current = node;
-  for (let i = 0; i < 32 && typeof current.$ref === 'string'; i++) {
-    const target = references.get(current.$ref as string);
-    if (!target) break;
-    current = target as unknown as SchemaNode;
-  }
-  return current;
-}
-
 /** A short description of what a schema allows, e.g. `string (date-time)` or `integer | null`. */
 export function describeSchema(schema: unknown, references: Map<string, TSchema>, depth = 0): string {
   if (!isNode(schema) || depth > 4) return 'any value';
-  const node = resolve(schema, references);
+  const node = followRef(schema, references);
   if ('const' in node) return `the constant ${excerpt(node.const, 40)}`;
   if (Array.isArray(node.enum)) return `one of ${(node.enum as unknown[]).map((v) => excerpt(v, 20)).join(', ')}`;
   const union = (node.anyOf ?? node.oneOf) as unknown[] | undefined;
@@ -82,12 +73,12 @@ function schemaAtPointer(schema: TSchema, pointer: string, references: Map<strin
   let node: unknown = schema;
   for (const token of pointerTokens(pointer)) {
     if (!isNode(node)) return undefined;
-    const resolved = resolve(node, references);
+    const resolved = followRef(node, references);
     const candidates = [resolved, ...(['allOf', 'anyOf', 'oneOf'] as const).flatMap((k) => (Array.isArray(resolved[k]) ? (resolved[k] as unknown[]) : []))];
     let next: unknown;
     for (const c of candidates) {
       if (!isNode(c)) continue;
-      const r = resolve(c, references);
+      const r = followRef(c, references);
       if (isNode(r.properties) && token in (r.properties as SchemaNode)) next = (r.properties as SchemaNode)[token];
       else if (/^\d+$/.test(token) && isNode(r.items)) next = r.items;
       if (next) break;
@@ -100,7 +91,7 @@ function schemaAtPointer(schema: TSchema, pointer: string, references: Map<strin
 function knownProperties(node: SchemaNode, value: Record<string, unknown>, references: Map<string, TSchema>, refList: TSchema[], depth = 0): { props: Map<string, unknown>; open: boolean } {
   const props = new Map<string, unknown>();
   let open = false;
-  const resolved = resolve(node, references);
+  const resolved = followRef(node, references);
   if (depth > 16) return { props, open: true };
   if (resolved.additionalProperties !== undefined || resolved.patternProperties !== undefined || resolved.unevaluatedProperties !== undefined) open = true;
   if (isNode(resolved.properties)) for (const [k, v] of Object.entries(resolved.properties as SchemaNode)) props.set(k, v);
@@ -138,7 +129,7 @@ export function findUndocumentedProperties(schema: TSchema, value: unknown, refe
   const found: string[] = [];
   const walk = (node: unknown, v: unknown, pointer: string, depth: number): void => {
     if (!isNode(node) || depth > 32 || found.length > 50) return;
-    const resolved = resolve(node, byId);
+    const resolved = followRef(node, byId);
     if (Array.isArray(v)) {
       if (isNode(resolved.items)) v.slice(0, 100).forEach((item, i) => walk(resolved.items, item, `${pointer}/${i}`, depth + 1));
       else {

@@ -84,6 +84,17 @@ export function createGenerator(schema: TSchema, references: TSchema[], options:
     companyKey: undefined,
     budget,
   };
+  // Every call starts from the same state: only the seed and the clock differ.
+  const reset = (seed: number | number[], now: number): GenerateState => {
+    randomizer.seed(seed);
+    state.now = now;
+    state.depth = 0;
+    state.person = undefined;
+    state.company = undefined;
+    state.companyKey = undefined;
+    state.budget = budget;
+    return state;
+  };
   const values = createRealisticValues(faker);
   const check = createChecker(references);
   const ctx: CompileContext = {
@@ -99,16 +110,7 @@ export function createGenerator(schema: TSchema, references: TSchema[], options:
     usesFakerDates: false,
     compile: (child, name, pointer) => compileNode(child, ctx, name, pointer),
     check,
-    probe: (seed) => {
-      randomizer.seed(seed);
-      state.now = PROBE_NOW;
-      state.depth = 0;
-      state.person = undefined;
-      state.company = undefined;
-      state.companyKey = undefined;
-      state.budget = budget;
-      return state;
-    },
+    probe: (seed) => reset(seed, PROBE_NOW),
   };
   if (strategy.budget !== undefined) {
     // Built on first use: only arrays whose items must differ need it.
@@ -127,13 +129,7 @@ export function createGenerator(schema: TSchema, references: TSchema[], options:
   const verify = options.verify ?? 'auto';
 
   const run = (seed: number | number[], now: number): unknown => {
-    randomizer.seed(seed);
-    state.now = now;
-    state.depth = 0;
-    state.person = undefined;
-    state.company = undefined;
-    state.companyKey = undefined;
-    state.budget = budget;
+    reset(seed, now);
     if (ctx.usesFakerDates) faker.setDefaultRefDate(now);
     return root(state);
   };

@@ -1,16 +1,11 @@
 import type { TSchema } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';
+import { followRef } from '../openapi/follow-ref.js';
 import type { Parameter } from '../openapi/api-model.js';
 
 // HTTP hands every parameter over as text; the spec's schema and serialisation style say what it means.
 
 const delimiters: Record<string, string> = { simple: ',', form: ',', pipeDelimited: '|', spaceDelimited: ' ' };
-
-function resolve(schema: TSchema, references: Map<string, TSchema>): TSchema {
-  let current = schema;
-  for (let i = 0; i < 8 && typeof current.$ref === 'string'; i++) current = references.get(current.$ref) ?? current;
-  return current;
-}
 
 function isArraySchema(schema: TSchema): boolean {
   return schema.type === 'array';
@@ -23,7 +18,7 @@ export type ParameterReader = (raw: Record<string, unknown>) => Record<string, u
 export function createParameterReader(parameters: Parameter[], references: TSchema[]): ParameterReader {
   const refs = new Map(references.map((r) => [String(r.$id), r]));
   const plan = parameters.map((p) => {
-    const schema = resolve(p.schema, refs);
+    const schema = followRef(p.schema, refs);
     const key = p.in === 'header' ? p.name.toLowerCase() : p.name;
     return { key, name: p.name, schema: p.schema, array: isArraySchema(schema), delimiter: delimiters[p.style] ?? ',', explode: p.explode, style: p.style };
   });
