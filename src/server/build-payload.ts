@@ -30,12 +30,17 @@ export function buildBody(op: CompiledOperation, choice: ResponseChoice, seed: n
 export function buildPayload(op: CompiledOperation, choice: ResponseChoice, seed: number, runtime: MockRuntime, request: FixtureRequest, log: FastifyRequest['log']): string | undefined {
   const { source, media } = choice;
   if (source.kind === 'none' || !media) return undefined;
-  if (source.kind === 'example') return serialise(source.value, choice.contentType);
+  // A spec example never depends on the seed: one cached text serves every request that asks for it.
+  const key = `${op.operation.operationId}|${choice.status}|${media.contentType}|${choice.scenario}|${source.kind === 'example' ? '' : seed}`;
   const cacheable = !(source.kind === 'fixture' && source.fixture.build);
-  const key = `${op.operation.operationId}|${choice.status}|${media.contentType}|${choice.scenario}|${seed}`;
   if (cacheable) {
     const hit = runtime.cache.get(key);
     if (hit !== undefined) return hit;
+  }
+  if (source.kind === 'example') {
+    const text = serialise(source.value, choice.contentType);
+    runtime.cache.set(key, text);
+    return text;
   }
   const body = buildBody(op, choice, seed, runtime, request);
   if (media.validator && !media.validator.check(body)) {
