@@ -69,6 +69,21 @@ function pickDefaultStatus(responses: ResponseSpec[]): number {
   return numeric.sort((a, b) => a - b)[0] ?? 200;
 }
 
+/**
+ * Validators and generators are compiled when a request first needs them: a 250-operation document would otherwise
+ * spend many seconds compiling code most runs never call, before the mock listens.
+ */
+function lazyValidator(schema: TSchema, references: TSchema[]): Validator {
+  let compiled: Validator | undefined;
+  const get = (): Validator => (compiled ??= compileValidator(schema, references));
+  return { check: (value) => get().check(value), errors: (value) => get().errors(value) };
+}
+
+function lazyGenerator(schema: TSchema, references: TSchema[], options?: Parameters<typeof createGenerator>[2]): ValueGenerator {
+  let compiled: ValueGenerator | undefined;
+  return (ctx) => (compiled ??= createGenerator(schema, references, options))(ctx);
+}
+
 function compilePart(parameters: Parameter[], references: TSchema[]): CompiledPart | undefined {
   if (parameters.length === 0) return undefined;
   const properties: Record<string, TSchema> = {};
@@ -81,22 +96,22 @@ function compilePart(parameters: Parameter[], references: TSchema[]): CompiledPa
   // Type.Object marks every property required; the spec decides which are.
   schema.required = required;
   if (required.length === 0) delete schema.required;
-  return { read: createParameterReader(parameters, references), validator: compileValidator(schema, references), schema };
+  return { read: createParameterReader(parameters, references), validator: lazyValidator(schema, references), schema };
 }
 
 function compileMedia(media: MediaTypeBody, references: TSchema[]): CompiledMedia {
   const json = isJsonMediaType(media.contentType);
-  const generate = createGenerator(media.schema, references);
+  const generate = lazyGenerator(media.schema, references);
   // Profiles are asked for rarely: compile each only when a request first wants it.
   const edge = new Map<EdgeProfile, ValueGenerator>();
   return {
     contentType: media.contentType,
-    validator: json ? compileValidator(media.schema, references) : undefined,
+    validator: json ? lazyValidator(media.schema, references) : undefined,
     generate,
     generatorFor(profile) {
       if (!profile) return generate;
       let generator = edge.get(profile);
-      if (!generator) edge.set(profile, (generator = createGenerator(media.schema, references, { profile })));
+      if (!generator) edge.set(profile, (generator = lazyGenerator(media.schema, references, { profile })));
       return generator;
     },
     examples: new Map(media.examples.map((e) => [e.name, e.value])),
@@ -165,12 +180,12 @@ export function compileOperation(api: Api, op: Operation, fixtures: Fixture[], f
   const bodies = (op.requestBody?.content ?? []).map((m) => ({
     contentType: m.contentType,
     schema: m.schema,
-    validator: isJsonMediaType(m.contentType) ? compileValidator(m.schema, refs) : undefined,
+    validator: isJsonMediaType(m.contentType) ? lazyValidator(m.schema, refs) : undefined,
   }));
   const responses = op.responses.map((spec) => ({
     spec,
     media: spec.content.map((m) => compileMedia(m, refs)),
-    headers: spec.headers.map((h) => ({ name: h.name, generate: createGenerator(h.schema, refs) })),
+    headers: spec.headers.map((h) => ({ name: h.name, generate: lazyGenerator(h.schema, refs) })),
   }));
   const defaultStatus = pickDefaultStatus(op.responses);
   for (const fixture of fixtures) checkFixture(op, fixture, responses, defaultStatus, faker, now);

@@ -87,6 +87,15 @@ export interface Operation {
   security: SecurityRequirement;
 }
 
+/** An operation the document declares but iwkit cannot serve (lenient mode): the mock answers it with a 501 problem. */
+export interface UnservedOperation {
+  operationId: string;
+  method: HttpMethod;
+  path: string;
+  /** Why, naming the JSON pointer of the problem. */
+  reason: string;
+}
+
 /** A loaded, validated and normalised API. */
 export interface Api {
   /** Absolute path of the spec file, or undefined when loaded from an object. */
@@ -96,6 +105,8 @@ export interface Api {
   version: string;
   servers: { url: string; description?: string }[];
   operations: Operation[];
+  /** Declared operations left out because they cannot be served (never filled in strict mode, which refuses instead). */
+  unserved?: UnservedOperation[];
   /**
    * Named schemas that operations refer to with `Type.Ref(id)` (`{ $ref: id }`), each carrying its `$id`.
    * Pass them as `references` to TypeCompiler / Value / the fake-data generator.

@@ -12,7 +12,9 @@ import type {
   ResponseSpec,
   SecurityRequirement,
   SecurityScheme,
+  UnservedOperation,
 } from './api-model.js';
+import { isToolkitError } from '../errors.js';
 import { joinPointer, resolvePointer } from './json-pointer.js';
 import type { Direction, SchemaConverter } from './schema-to-typebox.js';
 
@@ -23,12 +25,22 @@ type Document = OpenAPIV3.Document | OpenAPIV3_1.Document;
 
 const METHODS: HttpMethod[] = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'];
 const LOCATIONS = new Set<ParameterLocation>(['path', 'query', 'header', 'cookie']);
+/** OpenAPI: header parameters with these names are ignored (the media type and security schemes say them). */
+const RESERVED_HEADERS = new Set(['accept', 'content-type', 'authorization']);
+/** Swagger 2 wrote a parameter's schema keywords on the parameter itself; documents still do. */
+const INLINE_SCHEMA_KEYS = ['type', 'format', 'items', 'enum', 'default', 'minimum', 'maximum', 'minLength', 'maxLength', 'pattern'];
 
 interface BuildContext {
   document: RawObject;
   converter: SchemaConverter;
   source: string;
   warnings: string[];
+  strict: boolean;
+}
+
+function warn(context: BuildContext, pointer: string, message: string): void {
+  const line = `${pointer}: ${message}`;
+  if (!context.warnings.includes(line)) context.warnings.push(line);
 }
 
 function isObject(value: unknown): value is RawObject {
@@ -110,13 +122,27 @@ function schemaHolder(object: RawObject, pointer: string): { schema: unknown; po
   return { schema: {}, pointer, holder: object };
 }
 
-function buildParameter(raw: unknown, pointer: string, context: BuildContext): Parameter {
+/** A parameter without `schema` or `content` that carries Swagger 2 style keywords: they are its schema. */
+function legacySchema(object: RawObject, pointer: string, context: BuildContext): RawObject | undefined {
+  if ('schema' in object || 'content' in object || !INLINE_SCHEMA_KEYS.some((key) => key in object)) return undefined;
+  if (context.strict) throw invalid(context, pointer, 'a parameter needs "schema" or "content"; Swagger 2 style keywords on the parameter are not OpenAPI 3');
+  warn(context, pointer, 'Swagger 2 style schema keywords on the parameter itself are read as its schema');
+  return Object.fromEntries(INLINE_SCHEMA_KEYS.filter((key) => key in object).map((key) => [key, object[key]]));
+}
+
+function buildParameter(raw: unknown, pointer: string, context: BuildContext): Parameter | undefined {
   const { value: object, pointer: at } = deref(raw, pointer, context);
   const location = object.in as ParameterLocation;
-  if (!LOCATIONS.has(location)) throw invalid(context, joinPointer(at, 'in'), `unknown parameter location ${String(object.in)}`);
+  if (!LOCATIONS.has(location)) {
+    if (context.strict) throw invalid(context, joinPointer(at, 'in'), `unknown parameter location ${String(object.in)}`);
+    warn(context, joinPointer(at, 'in'), `unknown parameter location ${String(object.in)}: the parameter is ignored`);
+    return undefined;
+  }
+  if (location === 'header' && RESERVED_HEADERS.has(String(object.name).toLowerCase())) return undefined;
   const style = typeof object.style === 'string' ? object.style : location === 'query' || location === 'cookie' ? 'form' : 'simple';
   const explode = typeof object.explode === 'boolean' ? object.explode : style === 'form';
-  const { schema, pointer: schemaPointer, holder } = schemaHolder(object, at);
+  const legacy = legacySchema(object, at, context);
+  const { schema, pointer: schemaPointer, holder } = legacy ? { schema: legacy, pointer: at, holder: object } : schemaHolder(object, at);
   const parameter: Parameter = {
     name: String(object.name),
     in: location,
@@ -137,6 +163,7 @@ function buildParameters(pathItem: RawObject, operation: RawObject, pathPointer:
     if (!Array.isArray(list)) return;
     list.forEach((raw, index) => {
       const parameter = buildParameter(raw, joinPointer(pointer, 'parameters', index), context);
+      if (!parameter) return;
       // Header names are case-insensitive in HTTP.
       const key = `${parameter.in}:${parameter.in === 'header' ? parameter.name.toLowerCase() : parameter.name}`;
       merged.set(key, parameter);
@@ -205,10 +232,15 @@ function buildResponses(responses: unknown, pointer: string, context: BuildConte
     .sort((a, b) => statusRank(a.status) - statusRank(b.status));
 }
 
-function buildScheme(key: string, pointer: string, context: BuildContext): SecurityScheme {
+function buildScheme(key: string, pointer: string, context: BuildContext): SecurityScheme | undefined {
   const schemes = resolvePointer(context.document, '#/components/securitySchemes');
   const raw = isObject(schemes) ? schemes[key] : undefined;
-  if (raw === undefined) throw invalid(context, pointer, `security scheme "${key}" is not defined in #/components/securitySchemes`);
+  if (raw === undefined) {
+    const message = `security scheme "${key}" is not defined in #/components/securitySchemes`;
+    if (context.strict) throw invalid(context, pointer, message);
+    warn(context, pointer, `${message}: the requirement is ignored`);
+    return undefined;
+  }
   const { value: scheme } = deref(raw, joinPointer('#/components/securitySchemes', key), context);
   switch (scheme.type) {
     case 'apiKey':
@@ -222,8 +254,12 @@ function buildScheme(key: string, pointer: string, context: BuildContext): Secur
     case 'openIdConnect':
     case 'mutualTLS':
       return { key, type: scheme.type };
-    default:
-      throw invalid(context, joinPointer('#/components/securitySchemes', key), `unknown security scheme type ${String(scheme.type)}`);
+    default: {
+      const at = joinPointer('#/components/securitySchemes', key, 'type');
+      if (context.strict) throw invalid(context, at, `unknown security scheme type ${String(scheme.type)}`);
+      warn(context, at, `unknown security scheme type ${String(scheme.type)}: requirements naming it are ignored`);
+      return undefined;
+    }
   }
 }
 
@@ -234,61 +270,99 @@ function buildSecurity(operation: RawObject, opPointer: string, context: BuildCo
   const pointer = own ? joinPointer(opPointer, 'security') : '#/security';
   if (!Array.isArray(list) || list.length === 0) return [[]];
   return list.map((requirement, index) =>
-    isObject(requirement) ? Object.keys(requirement).map((key) => buildScheme(key, joinPointer(pointer, index, key), context)) : [],
+    isObject(requirement)
+      ? Object.keys(requirement).flatMap((key) => buildScheme(key, joinPointer(pointer, index, key), context) ?? [])
+      : [],
   );
 }
 
-/** Normalises every operation of a bundled, validated document (schemas converted with `converter`). */
-export function buildOperations(
-  document: Record<string, unknown>,
-  converter: SchemaConverter,
-  options: { source?: string; warnings?: string[] } = {},
-): Operation[] {
-  const context: BuildContext = { document, converter, source: options.source ?? '<document>', warnings: options.warnings ?? [] };
-  const paths = isObject((document as unknown as Document).paths) ? (document.paths as RawObject) : {};
-  const operations: Operation[] = [];
-  const explicitIds = new Set<string>();
+/** What {@link buildOperations} gives: the operations to serve, and those left out with the reason. */
+export interface BuiltOperations {
+  operations: Operation[];
+  unserved: UnservedOperation[];
+}
+
+function buildOperation(raw: RawObject, pathItem: RawObject, method: HttpMethod, path: string, ids: { id: string; derived: boolean }, context: BuildContext): Operation {
+  const pathPointer = joinPointer('#/paths', path);
+  const opPointer = joinPointer(pathPointer, method);
+  const operation: Operation = {
+    operationId: ids.id,
+    operationIdDerived: ids.derived,
+    method,
+    path,
+    tags: Array.isArray(raw.tags) ? raw.tags.map(String) : [],
+    deprecated: raw.deprecated === true,
+    parameters: buildParameters(pathItem, raw, pathPointer, opPointer, context),
+    responses: buildResponses(raw.responses, joinPointer(opPointer, 'responses'), context),
+    security: buildSecurity(raw, opPointer, context),
+  };
+  const summary = raw.summary ?? pathItem.summary;
+  const description = raw.description ?? pathItem.description;
+  if (typeof summary === 'string') operation.summary = summary;
+  if (typeof description === 'string') operation.description = description;
+  if (raw.requestBody !== undefined) operation.requestBody = buildRequestBody(raw.requestBody, joinPointer(opPointer, 'requestBody'), context);
+  return operation;
+}
+
+/** Gives each operation its id: the spec's own, or one derived from method and path that no other operation uses. */
+function operationIdMaker(paths: RawObject): (raw: RawObject, method: HttpMethod, path: string) => { id: string; derived: boolean } {
+  const used = new Set<string>();
   for (const pathItem of Object.values(paths)) {
     if (!isObject(pathItem)) continue;
     for (const method of METHODS) {
       const op = pathItem[method];
-      if (isObject(op) && typeof op.operationId === 'string') explicitIds.add(op.operationId);
+      if (isObject(op) && typeof op.operationId === 'string') used.add(op.operationId);
     }
   }
-  const usedIds = new Set(explicitIds);
+  return (raw, method, path) => {
+    if (typeof raw.operationId === 'string') return { id: raw.operationId, derived: false };
+    const base = deriveOperationId(method, path);
+    let id = base;
+    for (let n = 2; used.has(id); n += 1) id = `${base}${n}`;
+    used.add(id);
+    return { id, derived: true };
+  };
+}
+
+/**
+ * Normalises every operation of a bundled document (schemas converted with `converter`). Lenient by default: an
+ * operation whose description cannot be used is left out with a warning and listed in `unserved`; `strict` throws.
+ */
+export function buildOperations(
+  document: Record<string, unknown>,
+  converter: SchemaConverter,
+  options: { source?: string; warnings?: string[]; strict?: boolean } = {},
+): BuiltOperations {
+  const context: BuildContext = { document, converter, source: options.source ?? '<document>', warnings: options.warnings ?? [], strict: options.strict === true };
+  const paths = isObject((document as unknown as Document).paths) ? (document.paths as RawObject) : {};
+  const nextId = operationIdMaker(paths);
+  const built: BuiltOperations = { operations: [], unserved: [] };
   for (const [path, rawItem] of Object.entries(paths)) {
     const pathPointer = joinPointer('#/paths', path);
-    const { value: pathItem } = deref(rawItem, pathPointer, context);
+    const pathItem = servable(() => deref(rawItem, pathPointer, context).value, pathPointer, context);
+    if (!pathItem) continue;
     for (const method of METHODS) {
       const raw = pathItem[method];
       if (!isObject(raw)) continue;
-      const opPointer = joinPointer(pathPointer, method);
-      let operationId = typeof raw.operationId === 'string' ? raw.operationId : undefined;
-      const derived = operationId === undefined;
-      if (operationId === undefined) {
-        const base = deriveOperationId(method, path);
-        operationId = base;
-        for (let n = 2; usedIds.has(operationId); n += 1) operationId = `${base}${n}`;
-        usedIds.add(operationId);
-      }
-      const operation: Operation = {
-        operationId,
-        operationIdDerived: derived,
-        method,
-        path,
-        tags: Array.isArray(raw.tags) ? raw.tags.map(String) : [],
-        deprecated: raw.deprecated === true,
-        parameters: buildParameters(pathItem, raw, pathPointer, opPointer, context),
-        responses: buildResponses(raw.responses, joinPointer(opPointer, 'responses'), context),
-        security: buildSecurity(raw, opPointer, context),
-      };
-      const summary = raw.summary ?? pathItem.summary;
-      const description = raw.description ?? pathItem.description;
-      if (typeof summary === 'string') operation.summary = summary;
-      if (typeof description === 'string') operation.description = description;
-      if (raw.requestBody !== undefined) operation.requestBody = buildRequestBody(raw.requestBody, joinPointer(opPointer, 'requestBody'), context);
-      operations.push(operation);
+      const ids = nextId(raw, method, path);
+      const operation = servable(() => buildOperation(raw, pathItem, method, path, ids, context), joinPointer(pathPointer, method), context, (reason) =>
+        built.unserved.push({ operationId: ids.id, method, path, reason }),
+      );
+      if (operation) built.operations.push(operation);
     }
   }
-  return operations;
+  return built;
+}
+
+/** Runs `build`; in lenient mode a coded spec error becomes a warning (and `onSkip`) instead of refusing the document. */
+function servable<T>(build: () => T, pointer: string, context: BuildContext, onSkip?: (reason: string) => void): T | undefined {
+  try {
+    return build();
+  } catch (error) {
+    if (context.strict || !isToolkitError(error)) throw error;
+    const reason = error.message;
+    warn(context, pointer, `not served: ${reason}`);
+    onSkip?.(reason);
+    return undefined;
+  }
 }

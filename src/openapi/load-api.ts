@@ -8,6 +8,8 @@ import type { Api } from './api-model.js';
 import { buildOperations } from './build-operations.js';
 import { registerFormats } from './formats.js';
 import { escapePointerToken, joinPointer, resolvePointer } from './json-pointer.js';
+import { documentWarnings } from './document-warnings.js';
+import { parseSpecText } from './parse-spec-text.js';
 import { createSchemaConverter } from './schema-to-typebox.js';
 
 type RawDocument = Record<string, unknown>;
@@ -17,20 +19,6 @@ const REMOTE = /^[a-z][a-z0-9+.-]*:\/\//i;
 
 function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-/** Parses YAML or JSON text; a syntax error names file:line:col. */
-async function parseText(text: string, file: string): Promise<unknown> {
-  // Loaded on demand: a start from a cached spec never needs the YAML parser.
-  const { parseDocument } = await import('yaml');
-  const document = parseDocument(text, { prettyErrors: true });
-  const [error] = document.errors;
-  if (error) {
-    const at = error.linePos?.[0];
-    const where = at ? `${file}:${at.line}:${at.col}` : file;
-    throw toolkitError('IWKIT_ERR_SPEC_PARSE', where, error.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, ''));
-  }
-  return document.toJS();
 }
 
 async function readSpecText(file: string): Promise<string> {
@@ -114,7 +102,7 @@ async function hoistExternalSchemas(raw: RawDocument, baseDir: string, label: st
         const code = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
         throw toolkitError('IWKIT_ERR_SPEC_REF', site, `$ref ${ref}: cannot read ${file} (${code})`);
       }
-      files.set(file, await parseText(text, file));
+      files.set(file, await parseSpecText(text, file));
     }
     return files.get(file);
   }
@@ -185,17 +173,15 @@ function servers(document: RawDocument): Api['servers'] {
   });
 }
 
-function hasExternalRef(node: unknown): boolean {
-  if (Array.isArray(node)) return node.some(hasExternalRef);
-  if (!isObject(node)) return false;
-  if (typeof node.$ref === 'string' && !node.$ref.startsWith('#')) return true;
-  return Object.values(node).some(hasExternalRef);
+/** True when a `$ref` in a place that refers (not inside example or default data) points outside the document. */
+function hasExternalRef(raw: RawDocument): boolean {
+  return collectRefs(raw, '#', false, []).some((site) => !(site.holder.$ref as string).startsWith('#'));
 }
 
 // Bundling and validating load ajv and compile the OpenAPI meta-schema: most of a start's time.
 // A document already found valid (same bytes, no refs to other files) reuses that verdict.
 const cacheDir = join(tmpdir(), 'iwkit-spec-cache');
-const cacheVersion = 'v1';
+const cacheVersion = 'v2';
 
 interface Validated {
   document: RawDocument;
@@ -221,58 +207,117 @@ async function writeValidated(key: string, value: Validated): Promise<void> {
   }
 }
 
-function cacheKey(kind: string, content: string): string | undefined {
+function cacheKey(kind: string, strict: boolean, content: string): string | undefined {
   if (process.env.IWKIT_SPEC_CACHE === '0') return undefined;
-  return createHash('sha256').update(cacheVersion).update(kind).update(content).digest('hex');
+  return createHash('sha256').update(cacheVersion).update(kind).update(strict ? 'strict' : 'lenient').update(content).digest('hex');
 }
 
-async function bundleAndValidate(raw: RawDocument, pristine: RawDocument, label: string): Promise<Validated> {
-  const key = hasExternalRef(raw) ? undefined : cacheKey('document', JSON.stringify(raw));
-  const hit = key ? await readValidated(key) : undefined;
-  if (hit) return hit;
+/**
+ * Example and default values are data: a `$ref`-looking key inside one (Square's examples hold 60, pointing at URLs)
+ * must reach clients as written, never be fetched or inlined. They are swapped for placeholders while the bundler runs.
+ */
+function stashDataRefs(raw: RawDocument): (document: RawDocument) => void {
+  const stash = new Map<string, unknown>();
+  const hasRef = (value: unknown): boolean =>
+    Array.isArray(value) ? value.some(hasRef) : isObject(value) && ('$ref' in value || Object.values(value).some(hasRef));
+  const walk = (node: unknown, replace: (holder: Record<string, unknown>, key: string) => void): void => {
+    if (Array.isArray(node)) node.forEach((item) => walk(item, replace));
+    else if (isObject(node)) for (const key of Object.keys(node)) replace(node, key);
+  };
+  const hide = (holder: Record<string, unknown>, key: string): void => {
+    const value = holder[key];
+    if ((key === 'example' || key === 'value' || key === 'default') && hasRef(value)) {
+      const token = `\u0000iwkit-data-${stash.size}`;
+      stash.set(token, value);
+      holder[key] = token;
+    } else walk(value, hide);
+  };
+  walk(raw, hide);
+  const show = (holder: Record<string, unknown>, key: string): void => {
+    const value = holder[key];
+    if (typeof value === 'string' && stash.has(value)) holder[key] = stash.get(value);
+    else walk(value, show);
+  };
+  return (document) => {
+    if (stash.size > 0) walk(document, show);
+  };
+}
 
-  const { bundle, compileErrors, validate } = await import('@readme/openapi-parser');
-  let document: RawDocument;
+async function bundle(raw: RawDocument, label: string): Promise<RawDocument> {
+  const pristine = structuredClone(raw);
+  const restore = stashDataRefs(raw);
+  const parser = await import('@readme/openapi-parser');
   try {
-    document = (await bundle(raw as unknown as OpenAPIV3_1.Document, { resolve: { external: true, file: true } })) as unknown as RawDocument;
+    const document = (await parser.bundle(raw as unknown as OpenAPIV3_1.Document, { resolve: { external: true, file: true, http: false } as never })) as unknown as RawDocument;
+    restore(document);
+    return document;
   } catch (error) {
     throw bundleError(error, pristine, label);
   }
+}
+
+/** Strict: the OpenAPI parser's full validation, and any finding refuses the document. */
+async function validateStrictly(document: RawDocument, label: string): Promise<string[]> {
+  const { compileErrors, validate } = await import('@readme/openapi-parser');
   let result: Awaited<ReturnType<typeof validate>>;
   try {
-    result = await validate(structuredClone(document) as unknown as OpenAPIV3_1.Document);
+    result = await validate(structuredClone(document) as unknown as OpenAPIV3_1.Document, { resolve: { external: false } });
   } catch (error) {
-    throw bundleError(error, pristine, label);
+    throw bundleError(error, document, label);
   }
   if (!result.valid) throw toolkitError('IWKIT_ERR_SPEC_INVALID', label, compileErrors(result));
-  const validated = { document, warnings: result.warnings.map((w) => w.message) };
+  return result.warnings.map((w) => w.message);
+}
+
+async function bundleAndValidate(raw: RawDocument, label: string, strict: boolean): Promise<Validated> {
+  const external = hasExternalRef(raw);
+  const key = external ? undefined : cacheKey('document', strict, JSON.stringify(raw));
+  const hit = key ? await readValidated(key) : undefined;
+  if (hit) return hit;
+  // A self-contained document is already bundled; strict mode bundles anyway, which also proves every local $ref.
+  const document = external || strict ? await bundle(raw, label) : raw;
+  const warnings = strict ? await validateStrictly(document, label) : await documentWarnings(document);
+  const validated = { document, warnings };
   if (key) await writeValidated(key, validated);
   return validated;
 }
 
-/** Loads, bundles, validates and normalises an OpenAPI 3.0/3.1 document from a YAML/JSON path or an object. */
-export async function loadApi(source: string | object, options: { cwd?: string } = {}): Promise<Api> {
+/** Options of {@link loadApi}. */
+export interface LoadApiOptions {
+  /** Resolves a relative spec path (default: the process's working directory). */
+  cwd?: string;
+  /** Refuse any document or schema problem with a coded error, instead of serving what can be served and warning. */
+  strict?: boolean;
+}
+
+/**
+ * Loads, bundles, validates and normalises an OpenAPI 3.0/3.1 document from a YAML/JSON path or an object.
+ * Lenient by default: what breaks the OpenAPI schema, or cannot be honoured in one operation, becomes a warning
+ * (`api.warnings`), and an operation that cannot be served at all is listed in `api.unserved`.
+ */
+export async function loadApi(source: string | object, options: LoadApiOptions = {}): Promise<Api> {
   registerFormats();
+  const strict = options.strict === true;
   const cwd = options.cwd ?? process.cwd();
   const file = typeof source === 'string' ? resolve(cwd, source) : undefined;
   const label = file ?? '<object>';
   const text = file ? await readSpecText(file) : undefined;
   // A file that refers to no other file is known by its text alone: an unchanged one skips parsing too.
-  const textKey = text !== undefined ? cacheKey('text', text) : undefined;
+  const textKey = text !== undefined ? cacheKey('text', strict, text) : undefined;
   let validated = textKey ? await readValidated(textKey) : undefined;
   if (!validated) {
-    const raw = text !== undefined && file ? await parseText(text, file) : structuredClone(source);
+    const raw = text !== undefined && file ? await parseSpecText(text, file) : structuredClone(source);
     checkVersion(raw, label);
-    const pristine = structuredClone(raw);
     const selfContained = !hasExternalRef(raw);
     await hoistExternalSchemas(raw, file ? dirname(file) : cwd, label);
-    validated = await bundleAndValidate(raw, pristine, label);
+    validated = await bundleAndValidate(raw, label, strict);
     if (textKey && selfContained) await writeValidated(textKey, validated);
   }
-  const { document, warnings } = validated;
+  const { document } = validated;
+  const warnings = [...validated.warnings];
 
   const converter = createSchemaConverter({ document, source: label, warnings });
-  const operations = buildOperations(document, converter, { source: label, warnings });
+  const { operations, unserved } = buildOperations(document, converter, { source: label, warnings, strict });
   const references = converter.references();
   const info = isObject(document.info) ? document.info : {};
   return {
@@ -282,6 +327,7 @@ export async function loadApi(source: string | object, options: { cwd?: string }
     version: String(info.version ?? ''),
     servers: servers(document),
     operations,
+    unserved,
     references,
     document,
     warnings,

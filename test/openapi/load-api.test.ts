@@ -251,11 +251,22 @@ describe('broken specs', () => {
     ['missing-ref-file.yaml', 'IWKIT_ERR_SPEC_REF', 'does-not-exist.yaml'],
     ['invalid-document.yaml', 'IWKIT_ERR_SPEC_INVALID', "must have required property 'responses'"],
     ['unsupported-keyword.yaml', 'IWKIT_ERR_SCHEMA_UNSUPPORTED', `${broken('unsupported-keyword.yaml')}#/components/schemas/Pet/if`],
-  ])('%s fails with %s naming where', async (name, code, where) => {
-    const error = await loadApi(broken(name)).catch((e: unknown) => e);
+  ])('%s fails with %s naming where in strict mode', async (name, code, where) => {
+    const error = await loadApi(broken(name), { strict: true }).catch((e: unknown) => e);
     expect(error).toMatchObject({ code });
     expect((error as Error).message).toContain(where);
     expect((error as Error).message).toContain(broken(name));
+  });
+
+  test('a document that breaks the OpenAPI schema loads leniently, with a warning naming the pointer', async () => {
+    const api = await loadApi(broken('invalid-document.yaml'));
+    expect(api.warnings).toContain("#/paths/~1pets/get: must have required property 'responses' (the document breaks the OpenAPI schema here)");
+    expect(api.operations.map((o) => o.operationId)).toEqual(['listPets']);
+  });
+
+  test('syntax and version problems refuse the document in lenient mode too', async () => {
+    await expect(loadApi(broken('yaml-syntax.yaml'))).rejects.toMatchObject({ code: 'IWKIT_ERR_SPEC_PARSE' });
+    await expect(loadApi(broken('swagger-2.0.yaml'))).rejects.toMatchObject({ code: 'IWKIT_ERR_SPEC_VERSION' });
   });
 
   test('a missing spec file is IWKIT_ERR_SPEC_READ naming the path', async () => {
