@@ -29,6 +29,17 @@ interface MockOptions {
   adminToken?: string;
   watch?: boolean;
   edge?: string;
+  strictSpec?: boolean;
+}
+
+/** Warnings beyond this many are counted, not listed: a large imperfect document can have hundreds. */
+const LISTED_WARNINGS = 20;
+
+function warningLines(warnings: string[]): string {
+  if (warnings.length === 0) return '';
+  const listed = warnings.slice(0, LISTED_WARNINGS).map((w) => `  ${w}\n`).join('');
+  const more = warnings.length > LISTED_WARNINGS ? `  … and ${warnings.length - LISTED_WARNINGS} more\n` : '';
+  return `iwkit: ${warnings.length} warning${warnings.length === 1 ? '' : 's'} about the spec (served anyway; --strict-spec refuses instead):\n${listed}${more}`;
 }
 
 const levels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
@@ -78,6 +89,7 @@ export function registerMockCommand(program: Command): void {
     .option('--admin-token <token>', 'require this token for the admin API (needed with a non-loopback --host); or IWKIT_ADMIN_TOKEN')
     .option('--watch', 'reload spec, fixtures and rules when they change, keeping connections')
     .option('--edge <profile>', 'edge-case profile for all generated data: min, max, unicode, dates, nulls or random')
+    .option('--strict-spec', 'refuse a spec with any problem instead of serving what can be served and warning')
     .action(runAction(async (opts: MockOptions) => {
       const port = parseInteger('port', opts.port, 0, 65535)!;
       const seed = parseInteger('seed', opts.seed, 0, Number.MAX_SAFE_INTEGER);
@@ -109,6 +121,7 @@ export function registerMockCommand(program: Command): void {
         ...(edge ? { edge: edge[0] } : {}),
         // The journal is only readable through the admin API: without it, recording would be wasted work.
         journal: admin,
+        strictSpec: opts.strictSpec === true,
       };
       const adminServed = admin && (adminToken !== undefined || isLoopbackHost(opts.host));
       if (admin && !adminServed) {
@@ -144,6 +157,7 @@ export function registerMockCommand(program: Command): void {
         }
         close = () => app.close();
       }
+      process.stderr.write(warningLines(app.iwkitApi.warnings));
       process.stdout.write(startLines(app, address, options, rulesFile, adminServed, opts.watch === true));
       await new Promise<void>((done) => {
         const stop = () => {

@@ -46,6 +46,8 @@ declare module 'fastify' {
 export interface MockServerOptions {
   /** A spec path, a raw OpenAPI object or an already loaded Api. Default: iwkit's schema/openapi.yaml. */
   spec?: string | Api | Record<string, unknown>;
+  /** Refuse a spec with any problem (coded error) instead of serving what can be served and warning (default false). */
+  strictSpec?: boolean;
   /** Fixture folder (`<dir>/<operationId>/*.json|.js`); `false` for none. Default: iwkit's fixtures/ with the default spec, none otherwise. */
   fixturesDir?: string | false;
   /** Seed for generated data; with it, timestamps are anchored to a fixed date so bodies are identical across runs. */
@@ -160,7 +162,7 @@ export async function createMockServer(options: MockServerOptions = {}): Promise
   checkOptions(options);
   const delay = checkDelay(options.delay);
   const sources = resolveMockSources(options);
-  const api = isLoadedApi(options.spec) ? options.spec : await loadApi(sources.specPath ?? (options.spec as Record<string, unknown>));
+  const api = isLoadedApi(options.spec) ? options.spec : await loadApi(sources.specPath ?? (options.spec as Record<string, unknown>), { strict: options.strictSpec === true });
   const fixtures = sources.fixturesDir ? await readFixtures(sources.fixturesDir, api.operations.map((o) => o.operationId)) : new Map();
 
   const faker = createFaker();

@@ -1,0 +1,137 @@
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ContractResult } from '../../src/contract/contract-result.js';
+import type { HttpRequest, HttpResponse } from '../../src/contract/contract-types.js';
+import { createInjectTransport } from '../../src/contract/inject-transport.js';
+import { runContract } from '../../src/contract/run-contract.js';
+import type { Operation } from '../../src/openapi/api-model.js';
+import { createMockServer } from '../../src/server/create-mock-server.js';
+import { independentValidator, type IndependentValidator } from '../openapi/independent-validator.js';
+
+// Every real public document in the shared corpus: the mock starts on it, answers a valid request to each
+// (sampled) operation with a 2xx that ajv accepts, and the contract runner finds nothing wrong with that mock.
+
+const DIR = '../shared/specs/public';
+const SPECS = readdirSync(DIR).filter((file) => /\.(ya?ml|json)$/.test(file)).sort();
+const TOKEN = 'public-spec-token-7f3a';
+/** Operations tried per document: enough to meet its variety, few enough to keep the suite quick. */
+const SAMPLE = 24;
+
+type Node = Record<string, unknown>;
+
+function escapeToken(token: string): string {
+  return token.replace(/~/g, '~0').replace(/\//g, '~1');
+}
+
+function at(document: Node, pointer: string): unknown {
+  let node: unknown = document;
+  for (const token of pointer.slice(2).split('/')) node = (node as Node | undefined)?.[token.replace(/~1/g, '/').replace(/~0/g, '~')];
+  return node;
+}
+
+/** Follows `$ref`s to the object's own pointer, as a validator addressing the document must. */
+function follow(document: Node, pointer: string): string {
+  let current = pointer;
+  for (let hops = 0; hops < 10; hops += 1) {
+    const node = at(document, current) as Node | undefined;
+    if (!node || typeof node.$ref !== 'string') return current;
+    current = node.$ref;
+  }
+  return current;
+}
+
+/** The pointer of the schema the spec declares for this status and media type, or undefined when it declares none. */
+function responseSchemaPointer(document: Node, op: Operation, status: number, mediaType: string): string | undefined {
+  const responses = follow(document, `#/paths/${escapeToken(op.path)}/${op.method}/responses`);
+  const keys = Object.keys((at(document, responses) as Node) ?? {});
+  const key = keys.find((k) => k === String(status)) ?? keys.find((k) => k.toUpperCase() === `${String(status)[0]}XX`) ?? keys.find((k) => k === 'default');
+  if (!key) return undefined;
+  const content = `${follow(document, `${responses}/${escapeToken(key)}`)}/content`;
+  const types = Object.keys((at(document, content) as Node) ?? {});
+  const [type, subtype] = mediaType.split('/');
+  const declared = types.find((t) => t.split(';')[0].trim().toLowerCase() === mediaType)
+    ?? types.find((t) => t === `${type}/*`) ?? types.find((t) => t === '*/*') ?? types.find((t) => t.endsWith(`+${subtype}`));
+  if (!declared || at(document, `${content}/${escapeToken(declared)}/schema`) === undefined) return undefined;
+  return `${content}/${escapeToken(declared)}/schema`;
+}
+
+function declaresSuccess(op: Operation): boolean {
+  return op.responses.some((r) => /^2/.test(r.status) || r.status === 'default');
+}
+
+function sample(operations: Operation[]): Operation[] {
+  if (operations.length <= SAMPLE) return operations;
+  const step = operations.length / SAMPLE;
+  return Array.from({ length: SAMPLE }, (_, i) => operations[Math.floor(i * step)]);
+}
+
+function failuresOf(result: ContractResult): string[] {
+  return result.outcomes.flatMap((o) => o.results.filter((r) => r.status === 'failed').map((r) => `${r.check} · ${o.operationId} · ${o.name}: ${JSON.stringify(r.problems).slice(0, 400)}`));
+}
+
+function mediaTypeOf(response: HttpResponse): string {
+  return String(response.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
+}
+
+function isJson(mediaType: string): boolean {
+  return /^application\/([\w.+-]+\+)?json$/.test(mediaType);
+}
+
+describe.each(SPECS)('the public spec %s', (file) => {
+  let app: FastifyInstance;
+  let validator: IndependentValidator;
+
+  beforeAll(async () => {
+    app = await createMockServer({ spec: join(DIR, file), tokens: [TOKEN], docs: false, seed: 5 });
+    validator = independentValidator(app.iwkitApi.document);
+  }, 60_000);
+  afterAll(async () => {
+    await app?.close();
+  });
+
+  it('starts with every declared operation served', () => {
+    expect(app.iwkitApi.operations.length).toBeGreaterThan(0);
+    expect(app.iwkitApi.unserved ?? []).toEqual([]);
+  });
+
+  it('answers a valid request to each sampled operation with a 2xx body that ajv accepts, and passes its own contract', async () => {
+    const api = app.iwkitApi;
+    const chosen = sample(api.operations);
+    const exchanges: { request: HttpRequest; response: HttpResponse }[] = [];
+    const inject = createInjectTransport(app);
+    const transport = async (request: HttpRequest, limits: Parameters<typeof inject>[1]): Promise<HttpResponse> => {
+      const response = await inject(request, limits);
+      exchanges.push({ request, response });
+      return response;
+    };
+    const result = await runContract({
+      spec: api, baseUrl: 'http://mock.invalid', transport, token: TOKEN, seed: 3, cases: 1, concurrency: 1,
+      operations: chosen.map((o) => o.operationId), ratePerSecond: 100_000, maxRequests: chosen.length * 40, timeoutMs: 20_000,
+    });
+    expect(failuresOf(result)).toEqual([]);
+
+    // One request in flight at a time: exchanges and sent outcomes are in the same order.
+    const sent = result.outcomes.filter((o) => o.sent);
+    expect(sent.map((o) => o.method)).toEqual(exchanges.map((e) => e.request.method));
+    const problems: string[] = [];
+    for (const op of chosen) {
+      const index = sent.findIndex((o) => o.operationId === op.operationId && o.expectation === 'accept' && o.auth === 'valid');
+      if (index < 0) {
+        problems.push(`${op.operationId}: no valid request was sent`);
+        continue;
+      }
+      const { response } = exchanges[index];
+      const where = `${op.method.toUpperCase()} ${op.path} → ${response.status}`;
+      if (declaresSuccess(op) && (response.status < 200 || response.status > 299)) problems.push(`${where}: not a 2xx: ${response.body.toString('utf8').slice(0, 300)}`);
+      const mediaType = mediaTypeOf(response);
+      const pointer = responseSchemaPointer(api.document, op, response.status, mediaType);
+      if (pointer && isJson(mediaType) && response.body.length > 0) {
+        const errors = validator.errors(pointer, 'response', JSON.parse(response.body.toString('utf8')));
+        if (errors.length > 0) problems.push(`${where}: ajv: ${errors.join('; ')}`);
+      }
+    }
+    expect(problems).toEqual([]);
+  }, 120_000);
+});
