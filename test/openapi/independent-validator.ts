@@ -1,6 +1,7 @@
 import { Ajv, type ValidateFunction } from 'ajv';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
+import type { Operation } from '../../src/openapi/api-model.js';
 
 // A validator that shares no code with iwkit: ajv (2020-12 for OpenAPI 3.1, draft-07 for 3.0) with ajv-formats, over
 // the raw document. Tests use it to prove that what iwkit generates is valid by someone else's reading of the spec.
@@ -14,15 +15,6 @@ const OPENAPI_FORMATS = ['int32', 'int64', 'float', 'double', 'byte', 'binary', 
 
 function isNode(value: unknown): value is Node {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function resolveLocal(document: Node, ref: unknown): unknown {
-  if (typeof ref !== 'string' || !ref.startsWith('#/')) return undefined;
-  let node: unknown = document;
-  for (const token of ref.slice(2).split('/')) {
-    node = isNode(node) || Array.isArray(node) ? (node as Node)[token.replace(/~1/g, '/').replace(/~0/g, '~')] : undefined;
-  }
-  return node;
 }
 
 /** OpenAPI 3.0's dialect in JSON Schema terms: `nullable`, boolean exclusive bounds. */
@@ -49,7 +41,7 @@ function dropHidden(node: Node, direction: Direction, document: Node): void {
   const properties = node.properties;
   node.required = node.required.filter((name) => {
     const property = properties[String(name)];
-    const target = isNode(property) && '$ref' in property ? resolveLocal(document, property.$ref) : property;
+    const target = isNode(property) && typeof property.$ref === 'string' && property.$ref.startsWith('#/') ? at(document, property.$ref) : property;
     return !(isNode(property) && property[hidden] === true) && !(isNode(target) && target[hidden] === true);
   });
 }
@@ -102,3 +94,40 @@ export function independentValidator(document: Node): IndependentValidator {
     },
   };
 }
+
+function escapeToken(token: string): string {
+  return token.replace(/~/g, '~0').replace(/\//g, '~1');
+}
+
+function at(document: Node, pointer: string): unknown {
+  let node: unknown = document;
+  for (const token of pointer.slice(2).split('/')) node = (node as Node | undefined)?.[token.replace(/~1/g, '/').replace(/~0/g, '~')];
+  return node;
+}
+
+/** Follows `$ref`s to the object's own pointer, as a validator addressing the document must. */
+function follow(document: Node, pointer: string): string {
+  let current = pointer;
+  for (let hops = 0; hops < 10; hops += 1) {
+    const node = at(document, current) as Node | undefined;
+    if (!node || typeof node.$ref !== 'string') return current;
+    current = node.$ref;
+  }
+  return current;
+}
+
+/** The pointer of the schema the spec declares for this status and media type, or undefined when it declares none. */
+export function responseSchemaPointer(document: Node, op: Pick<Operation, 'path' | 'method'>, status: number, mediaType: string): string | undefined {
+  const responses = follow(document, `#/paths/${escapeToken(op.path)}/${op.method}/responses`);
+  const keys = Object.keys((at(document, responses) as Node) ?? {});
+  const key = keys.find((k) => k === String(status)) ?? keys.find((k) => k.toUpperCase() === `${String(status)[0]}XX`) ?? keys.find((k) => k === 'default');
+  if (!key) return undefined;
+  const content = `${follow(document, `${responses}/${escapeToken(key)}`)}/content`;
+  const types = Object.keys((at(document, content) as Node) ?? {});
+  const [type, subtype] = mediaType.split('/');
+  const declared = types.find((t) => t.split(';')[0].trim().toLowerCase() === mediaType)
+    ?? types.find((t) => t === `${type}/*`) ?? types.find((t) => t === '*/*') ?? types.find((t) => t.endsWith(`+${subtype}`));
+  if (!declared || at(document, `${content}/${escapeToken(declared)}/schema`) === undefined) return undefined;
+  return `${content}/${escapeToken(declared)}/schema`;
+}
+

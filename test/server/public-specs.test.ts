@@ -8,7 +8,7 @@ import { createInjectTransport } from '../../src/contract/inject-transport.js';
 import { runContract } from '../../src/contract/run-contract.js';
 import type { Operation } from '../../src/openapi/api-model.js';
 import { createMockServer } from '../../src/server/create-mock-server.js';
-import { independentValidator, type IndependentValidator } from '../openapi/independent-validator.js';
+import { independentValidator, responseSchemaPointer, type IndependentValidator } from '../openapi/independent-validator.js';
 
 // Every real public document in the shared corpus: the mock starts on it, answers a valid request to each
 // (sampled) operation with a 2xx that ajv accepts, and the contract runner finds nothing wrong with that mock.
@@ -18,44 +18,6 @@ const SPECS = readdirSync(DIR).filter((file) => /\.(ya?ml|json)$/.test(file)).so
 const TOKEN = 'public-spec-token-7f3a';
 /** Operations tried per document: enough to meet its variety, few enough to keep the suite quick. */
 const SAMPLE = 24;
-
-type Node = Record<string, unknown>;
-
-function escapeToken(token: string): string {
-  return token.replace(/~/g, '~0').replace(/\//g, '~1');
-}
-
-function at(document: Node, pointer: string): unknown {
-  let node: unknown = document;
-  for (const token of pointer.slice(2).split('/')) node = (node as Node | undefined)?.[token.replace(/~1/g, '/').replace(/~0/g, '~')];
-  return node;
-}
-
-/** Follows `$ref`s to the object's own pointer, as a validator addressing the document must. */
-function follow(document: Node, pointer: string): string {
-  let current = pointer;
-  for (let hops = 0; hops < 10; hops += 1) {
-    const node = at(document, current) as Node | undefined;
-    if (!node || typeof node.$ref !== 'string') return current;
-    current = node.$ref;
-  }
-  return current;
-}
-
-/** The pointer of the schema the spec declares for this status and media type, or undefined when it declares none. */
-function responseSchemaPointer(document: Node, op: Operation, status: number, mediaType: string): string | undefined {
-  const responses = follow(document, `#/paths/${escapeToken(op.path)}/${op.method}/responses`);
-  const keys = Object.keys((at(document, responses) as Node) ?? {});
-  const key = keys.find((k) => k === String(status)) ?? keys.find((k) => k.toUpperCase() === `${String(status)[0]}XX`) ?? keys.find((k) => k === 'default');
-  if (!key) return undefined;
-  const content = `${follow(document, `${responses}/${escapeToken(key)}`)}/content`;
-  const types = Object.keys((at(document, content) as Node) ?? {});
-  const [type, subtype] = mediaType.split('/');
-  const declared = types.find((t) => t.split(';')[0].trim().toLowerCase() === mediaType)
-    ?? types.find((t) => t === `${type}/*`) ?? types.find((t) => t === '*/*') ?? types.find((t) => t.endsWith(`+${subtype}`));
-  if (!declared || at(document, `${content}/${escapeToken(declared)}/schema`) === undefined) return undefined;
-  return `${content}/${escapeToken(declared)}/schema`;
-}
 
 function declaresSuccess(op: Operation): boolean {
   return op.responses.some((r) => /^2/.test(r.status) || r.status === 'default');
