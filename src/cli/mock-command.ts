@@ -34,6 +34,8 @@ interface MockOptions {
 
 /** Warnings beyond this many are counted, not listed: a large imperfect document can have hundreds. */
 const LISTED_WARNINGS = 20;
+/** Routes listed by name at start. */
+const LISTED_ROUTES = 40;
 
 function warningLines(warnings: string[]): string {
   if (warnings.length === 0) return '';
@@ -56,7 +58,9 @@ function parseErrorRate(raw: string | undefined): number | undefined {
 function startLines(app: FastifyInstance, address: string, options: MockServerOptions, rulesFile: string | undefined, adminServed: boolean, watching: boolean): string {
   const api = app.iwkitApi;
   const lines = [`iwkit mock of ${api.title} ${api.version} listening on ${address}`];
-  for (const op of api.operations) lines.push(`  ${op.method.toUpperCase().padEnd(7)} ${address}${op.path}  (${op.operationId})`);
+  // A 400-operation document would bury the rest of the banner: the first few, then a count.
+  for (const op of api.operations.slice(0, LISTED_ROUTES)) lines.push(`  ${op.method.toUpperCase().padEnd(7)} ${address}${op.path}  (${op.operationId})`);
+  if (api.operations.length > LISTED_ROUTES) lines.push(`  … and ${api.operations.length - LISTED_ROUTES} more operations (all at ${address}/docs)`);
   if (rulesFile) lines.push(`  rules   ${rulesFile}`);
   if (options.delay !== undefined) lines.push(`  delay   ${String(options.delay)} ms on every answer`);
   if (options.errorRate) lines.push(`  errors  ${options.errorRate * 100}% of answers are 500/503`);
