@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { isToolkitError, toolkitError } from '../errors.js';
 import { parseDelay } from '../mock/delay.js';
+import { basePathsOf } from '../mock/route-table.js';
 import { adminPrefix } from '../server/admin-routes.js';
 import { createMockServer, type MockServerOptions } from '../server/create-mock-server.js';
 import { isLoopbackHost } from '../server/is-loopback-host.js';
@@ -46,6 +47,7 @@ function startLines(app: FastifyInstance, address: string, options: MockServerOp
   const api = app.iwkitApi;
   const lines = [`iwkit mock of ${api.title} ${api.version} listening on ${address}`];
   for (const op of api.operations) lines.push(`  ${op.method.toUpperCase().padEnd(7)} ${address}${op.path}  (${op.operationId})`);
+  for (const base of basePathsOf(api.servers)) lines.push(`  base    every path is also served under ${address}${base} (the first server URL's path)`);
   if (rulesFile) lines.push(`  rules   ${rulesFile}`);
   if (options.delay !== undefined) lines.push(`  delay   ${String(options.delay)} ms on every answer`);
   if (options.errorRate) lines.push(`  errors  ${options.errorRate * 100}% of answers are 500/503`);
