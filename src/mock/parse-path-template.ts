@@ -18,6 +18,8 @@ export interface PathTemplate {
   /** `?name=value` pairs of the key (value undefined for a bare `?name`), decoded. */
   query: [string, string | undefined][];
   fragment?: string;
+  /** For each `{name=pattern}` variable, its whole text: a document may name the parameter either way. */
+  patterns: Map<string, string>;
 }
 
 /** Percent-decodes text, keeping it as written when it is not valid percent-encoding. */
@@ -57,6 +59,7 @@ function parseQuery(text: string): [string, string | undefined][] {
 
 class SegmentBuilder {
   readonly segments: TemplatePiece[][] = [[]];
+  readonly patterns = new Map<string, string>();
 
   get current(): TemplatePiece[] {
     return this.segments[this.segments.length - 1];
@@ -81,6 +84,7 @@ class SegmentBuilder {
       return;
     }
     const capture = content.slice(0, eq);
+    this.patterns.set(capture, content);
     content.slice(eq + 1).split('/').forEach((part, index) => {
       if (index > 0) this.split();
       if (part === '*') this.current.push({ kind: 'param', capture, spans: true });
@@ -122,6 +126,7 @@ export function parsePathTemplate(key: string): PathTemplate {
   return {
     key,
     segments,
+    patterns: builder.patterns,
     query: question < 0 ? [] : parseQuery(beforeHash.slice(question + 1)),
     ...(hash < 0 ? {} : { fragment: key.slice(hash + 1) }),
   };

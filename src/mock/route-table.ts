@@ -116,6 +116,12 @@ function capturesOf(template: PathTemplate, shape: ShapeSegment[]): RouteCandida
   return [...plans].map(([name, plan]) => ({ name, parts: plan.parts }));
 }
 
+/** A `{name=pattern}` value goes to the parameter named `name`, or to one named `name=pattern` when the operation has that. */
+function parameterName(op: RouteOperation, template: PathTemplate, capture: string): string {
+  const whole = template.patterns.get(capture);
+  return whole !== undefined && op.parameters.some((p) => p.in === 'path' && p.name === whole) ? whole : capture;
+}
+
 /**
  * Splits one segment's text into its pieces' texts; undefined when it does not fit. A parameter followed by
  * fixed text ends at that text's first occurrence (at the end, for the last piece), so the work is linear.
@@ -173,31 +179,40 @@ function queryHas(query: Record<string, unknown>, [name, value]: [string, string
   return Array.isArray(actual) ? actual.some((v) => String(v) === value) : String(actual) === value;
 }
 
-/** Prefers the candidates a request's query tells apart: the key's own `?query` first, then the required query parameters. */
+/** How much of a candidate's slots is fixed text: fixed text beats a parameter in the same place, as in a router. */
+function specificity(candidate: RouteCandidate): number {
+  let score = 0;
+  for (const pieces of candidate.slots) {
+    const literals = pieces.filter((p) => p.kind === 'literal').length;
+    score += literals === pieces.length ? 1000 : literals;
+  }
+  return score;
+}
+
+/**
+ * Ranks candidates that match a request's path: more fixed text first, then the key's own `?query` when the
+ * request carries it, then the required query parameters when all are present. Ties go to the first declared.
+ */
 function preference(candidate: RouteCandidate, query: Record<string, unknown>): number {
-  if (!candidate.query.every((pair) => queryHas(query, pair))) return -Infinity;
+  const keyQuery = candidate.query.every((pair) => queryHas(query, pair)) ? candidate.query.length : -1;
   const required = candidate.requiredQuery.every((name) => query[name] !== undefined) ? candidate.requiredQuery.length : -1;
-  return candidate.query.length * 1000 + required;
+  return specificity(candidate) * 1e6 + (keyQuery + 1) * 1e3 + (required + 1);
 }
 
 function choose(route: TableRoute, slotTexts: readonly string[], query: Record<string, unknown>): RouteChoice | undefined {
-  let first: RouteChoice | undefined;
   let best: RouteChoice | undefined;
   let bestScore = -Infinity;
   for (let index = 0; index < route.candidates.length; index++) {
     const candidate = route.candidates[index];
     const matched = matchCandidate(candidate, slotTexts);
     if (!matched) continue;
-    const choice = { index, params: paramsOf(candidate, matched) };
-    first ??= choice;
     const score = route.candidates.length === 1 ? 0 : preference(candidate, query);
     if (score > bestScore) {
       bestScore = score;
-      best = choice;
+      best = { index, params: paramsOf(candidate, matched) };
     }
   }
-  // No candidate's own query fits: the first declared answers.
-  return best ?? first;
+  return best;
 }
 
 /** The slot texts of a decoded path for a shape; undefined when its fixed text or length differs. */
@@ -211,7 +226,11 @@ function slotTextsOf(shape: ShapeSegment[], segments: string[]): string[] | unde
     }
     if (i >= segments.length) return undefined;
     if (s.kind === 'static' && segments[i] !== s.text) return undefined;
-    if (s.kind === 'slot') texts.push(segments[i]);
+    // An empty segment is no parameter value (a router may still hand one over; the operation then validates it).
+    if (s.kind === 'slot') {
+      if (segments[i] === '') return undefined;
+      texts.push(segments[i]);
+    }
   }
   return segments.length === shape.length ? texts : undefined;
 }
@@ -279,7 +298,7 @@ export function buildRouteTable(operations: RouteOperation[], options: { basePat
       operation,
       path: template.key,
       slots,
-      captures: capturesOf(template, shape),
+      captures: capturesOf(template, shape).map((c) => ({ ...c, name: parameterName(op, template, c.name) })),
       query: template.query,
       requiredQuery: op.parameters.filter((p) => p.in === 'query' && p.required).map((p) => p.name),
     };
@@ -343,11 +362,12 @@ export function buildRouteTable(operations: RouteOperation[], options: { basePat
 function directNames(route: TableRoute): string[] | undefined {
   if (route.candidates.length !== 1) return undefined;
   const [candidate] = route.candidates;
+  if (candidate.slots.some((pieces) => pieces.length !== 1 || pieces[0].kind === 'literal')) return undefined;
   const names: string[] = [];
-  for (const [slot, pieces] of candidate.slots.entries()) {
-    if (pieces.length !== 1 || pieces[0].kind === 'literal') return undefined;
-    names[slot] = pieces[0].capture;
+  for (const { name, parts } of candidate.captures) {
+    const [part] = parts;
+    if (parts.length !== 1 || !('slot' in part)) return undefined;
+    names[part.slot] = name;
   }
-  const simple = candidate.captures.every((c) => c.parts.length === 1 && 'slot' in c.parts[0]);
-  return simple && candidate.captures.length === candidate.slots.length ? names : undefined;
+  return names.filter((n) => n !== undefined).length === candidate.slots.length ? names : undefined;
 }
