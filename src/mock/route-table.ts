@@ -339,7 +339,11 @@ export function buildRouteTable(operations: RouteOperation[], options: { basePat
     const direct = directNames(route);
     if (direct) route.direct = direct;
     if (route.shape.some((s) => s.kind === 'rest')) withRest.push(route);
-    else bySegments.set(route.shape.length, [...(bySegments.get(route.shape.length) ?? []), route]);
+    else {
+      const sameLength = bySegments.get(route.shape.length);
+      if (sameLength) sameLength.push(route);
+      else bySegments.set(route.shape.length, [route]);
+    }
   }
 
   return {
