@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { isToolkitError, toolkitError } from '../errors.js';
 import { parseDelay } from '../mock/delay.js';
+import { basePathsOf } from '../mock/route-table.js';
 import { adminPrefix } from '../server/admin-routes.js';
 import { createMockServer, type MockServerOptions } from '../server/create-mock-server.js';
 import { isLoopbackHost } from '../server/is-loopback-host.js';
@@ -61,6 +62,7 @@ function startLines(app: FastifyInstance, address: string, options: MockServerOp
   // A 400-operation document would bury the rest of the banner: the first few, then a count.
   for (const op of api.operations.slice(0, LISTED_ROUTES)) lines.push(`  ${op.method.toUpperCase().padEnd(7)} ${address}${op.path}  (${op.operationId})`);
   if (api.operations.length > LISTED_ROUTES) lines.push(`  … and ${api.operations.length - LISTED_ROUTES} more operations (all at ${address}/docs)`);
+  for (const base of basePathsOf(api.servers)) lines.push(`  base    every path is also served under ${address}${base} (the first server URL's path)`);
   if (rulesFile) lines.push(`  rules   ${rulesFile}`);
   if (options.delay !== undefined) lines.push(`  delay   ${String(options.delay)} ms on every answer`);
   if (options.errorRate) lines.push(`  errors  ${options.errorRate * 100}% of answers are 500/503`);

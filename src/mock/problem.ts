@@ -30,10 +30,16 @@ const titles: Record<number, [slug: string, title: string]> = {
   415: ['unsupported-media-type', 'Unsupported content type'],
   422: ['invalid-request', 'Invalid request'],
   500: ['internal-error', 'Internal mock error'],
+  501: ['not-served', 'Operation not served'],
 };
 
 /** The media type of every problem the mock sends. */
 export const problemContentType = 'application/problem+json; charset=utf-8';
+
+/** The 501 problem for an operation the spec declares but the mock cannot serve, saying why. */
+export function unservedProblem(method: string, path: string, reason: string): Problem {
+  return problem(501, `${method} ${path} is declared by the spec, but the mock cannot serve it: ${reason}`, [{ in: 'request', pointer: '', message: reason }]);
+}
 
 /** The 404 problem for a path no operation of the spec matches. */
 export function notFoundProblem(method: string, path: string): Problem {

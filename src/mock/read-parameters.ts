@@ -7,8 +7,60 @@ import type { Parameter } from '../openapi/api-model.js';
 
 const delimiters: Record<string, string> = { simple: ',', form: ',', pipeDelimited: '|', spaceDelimited: ' ' };
 
-function isArraySchema(schema: TSchema): boolean {
-  return schema.type === 'array';
+type ValueKind = 'array' | 'object' | 'primitive';
+
+function kindOf(schema: TSchema): ValueKind {
+  return schema.type === 'array' ? 'array' : schema.type === 'object' ? 'object' : 'primitive';
+}
+
+function pairsToObject(list: string[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (let i = 0; i + 1 < list.length; i += 2) out[list[i]] = list[i + 1];
+  return out;
+}
+
+function entriesToObject(list: string[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const entry of list) {
+    const eq = entry.indexOf('=');
+    if (eq > 0) out[entry.slice(0, eq)] = entry.slice(eq + 1);
+  }
+  return out;
+}
+
+/** A `simple` value (the text a `label` or `matrix` prefix leaves too): `a,b`, `k,v,k2,v2` or exploded `k=v,k2=v2`. */
+function readSimple(text: string, kind: ValueKind, explode: boolean, separator = ','): unknown {
+  if (kind === 'primitive') return text;
+  const list = text === '' ? [] : text.split(explode ? separator : ',');
+  if (kind === 'array') return list;
+  return explode ? entriesToObject(list) : pairsToObject(list);
+}
+
+/** `.a` / `.a.b` (exploded) / `.a,b` / `.k=v.k2=v2` (exploded object). */
+function readLabel(text: string, kind: ValueKind, explode: boolean): unknown {
+  if (!text.startsWith('.')) return readSimple(text, kind, false);
+  return readSimple(text.slice(1), kind, explode, '.');
+}
+
+/** `;name=a` / `;name=a,b` / `;name=a;name=b` (exploded) / `;k=v;k2=v2` (exploded object). */
+function readMatrix(text: string, name: string, kind: ValueKind, explode: boolean): unknown {
+  // Some APIs put free-form `;k=v` text where a plain string is declared: that text is the value.
+  if (!text.startsWith(';')) return readSimple(text, kind, false);
+  const prefix = `;${name}=`;
+  if (kind === 'object' && explode) return entriesToObject(text.slice(1).split(';'));
+  if (kind === 'array' && explode) {
+    return text.slice(1).split(';').filter((e) => e === name || e.startsWith(`${name}=`)).map((e) => e.slice(name.length + 1));
+  }
+  if (text === `;${name}`) return readSimple('', kind, false);
+  if (!text.startsWith(prefix)) return kind === 'primitive' ? text : readSimple(text.slice(1), kind, false);
+  return readSimple(text.slice(prefix.length), kind, false);
+}
+
+/** Path and header values, whose style packs a whole array or object into one text. */
+function readStyled(text: string, item: { name: string; style: string; explode: boolean; kind: ValueKind }): unknown {
+  if (item.style === 'matrix') return readMatrix(text, item.name, item.kind, item.explode);
+  if (item.style === 'label') return readLabel(text, item.kind, item.explode);
+  return readSimple(text, item.kind, item.explode);
 }
 
 /** A compiled reader: turns the raw values of one request part into typed values, as the spec's styles say. */
@@ -18,16 +70,20 @@ export type ParameterReader = (raw: Record<string, unknown>) => Record<string, u
 export function createParameterReader(parameters: Parameter[], references: TSchema[]): ParameterReader {
   const refs = new Map(references.map((r) => [String(r.$id), r]));
   const plan = parameters.map((p) => {
-    const schema = followRef(p.schema, refs);
+    const kind = kindOf(followRef(p.schema, refs));
     const key = p.in === 'header' ? p.name.toLowerCase() : p.name;
-    return { key, name: p.name, schema: p.schema, array: isArraySchema(schema), delimiter: delimiters[p.style] ?? ',', explode: p.explode, style: p.style };
+    // Path values and header objects arrive as one text that the style unpacks; query and header arrays repeat or split.
+    const styled = p.in === 'path' ? kind !== 'primitive' || p.style !== 'simple' : p.in === 'header' && kind === 'object';
+    return { key, name: p.name, schema: p.schema, kind, styled, delimiter: delimiters[p.style] ?? ',', explode: p.explode, style: p.style };
   });
   return (raw) => {
     const out: Record<string, unknown> = {};
     for (const item of plan) {
       let value = raw[item.key];
       if (value === undefined) continue;
-      if (item.array) {
+      if (item.styled) {
+        value = readStyled(String(Array.isArray(value) ? value[0] : value), item);
+      } else if (item.kind === 'array') {
         const list = Array.isArray(value) ? value.map(String) : [String(value)];
         // form+explode repeats the key; every other style packs the items into one delimited value.
         value = item.style === 'form' && item.explode ? list : list.flatMap((v) => (v === '' ? [] : v.split(item.delimiter)));

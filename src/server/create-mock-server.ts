@@ -13,21 +13,21 @@ import { compileRules, type CompiledRule } from '../mock/compile-rules.js';
 import { delayFromValue, parseDelay, type DelayRange } from '../mock/delay.js';
 import { defaultJournalCapacity, Journal } from '../mock/journal.js';
 import { OverrideStore } from '../mock/overrides.js';
-import { notFoundProblem, problem } from '../mock/problem.js';
+import { problem } from '../mock/problem.js';
 import { createRequestRedactor } from '../mock/redact-request.js';
+import { basePathsOf, buildRouteTable } from '../mock/route-table.js';
 import type { ScenarioRules } from '../mock/scenario-rules.js';
 import { RuleSet } from '../mock/select-rule.js';
 import { registerAdminRoutes } from './admin-routes.js';
 import { answerClientError } from './answer-client-error.js';
-import { createOperationHandler, rawBodyKey, scenarioKey, type MockRuntime } from './handle-operation.js';
+import { rawBodyKey, scenarioKey, type MockRuntime } from './handle-operation.js';
 import { installControls, journalRequest, type MockControls } from './mock-controls.js';
 import { resolveMockSources } from './mock-sources.js';
 import { readScenarioFile, withRulePath } from './read-scenarios.js';
 import { readFixtures } from './read-fixtures.js';
 import { registerDocs } from './register-docs.js';
+import { createUnroutedHandler, createUnservedHandler, registerOperationRoutes } from './register-operation-routes.js';
 import { ResponseCache } from './response-cache.js';
-import { toRoutePath, type RoutePath } from './route-path.js';
-import { routeSchema, routeValidatorCompiler } from './route-validator.js';
 import { sendProblem } from './send-problem.js';
 
 // Re-exported from the module that augments FastifyInstance with use()/reset()/journal(), so the
@@ -167,16 +167,13 @@ export async function createMockServer(options: MockServerOptions = {}): Promise
 
   const faker = createFaker();
   const now = options.now ?? (options.seed !== undefined ? seededNow : Date.now());
-  const compiled: { op: CompiledOperation; route: RoutePath }[] = api.operations.map((op) => ({
-    op: compileOperation(api, op, fixtures.get(op.operationId) ?? [], faker, now),
-    route: toRoutePath(op.path),
-  }));
-  const operations = new Map(compiled.map((c) => [c.op.operation.operationId, c.op]));
+  const compiled: CompiledOperation[] = api.operations.map((op) => compileOperation(api, op, fixtures.get(op.operationId) ?? [], faker, now));
+  const operations = new Map(compiled.map((op) => [op.operation.operationId, op]));
   const rules = new RuleSet(await loadRules(options.scenarios, sources.scenariosFile, operations, api), operations.keys());
   const secrets = secretNames(api);
   const journalCapacity = options.journal === false ? 0 : typeof options.journal === 'number' ? options.journal : defaultJournalCapacity;
   const controls: MockControls = {
-    operations: compiled.map((c) => c.op),
+    operations: compiled,
     rules,
     rulesFile: sources.scenariosFile,
     overrides: options.carryOver?.overrides ?? new OverrideStore(),
@@ -270,20 +267,10 @@ export async function createMockServer(options: MockServerOptions = {}): Promise
     return sendProblem(reply, problem(status, `malformed request body: ${reason}`, [{ in: 'body', pointer: '', message: reason }]));
   });
 
-  app.setNotFoundHandler((request, reply) => {
-    const path = request.url.split('?')[0];
-    const allowed = [...new Set(compiled.filter((c) => c.route.matcher.test(path)).map((c) => c.op.operation.method.toUpperCase()))];
-    if (allowed.length > 0) {
-      const allow = [...allowed, ...(allowed.includes('GET') ? ['HEAD'] : []), 'OPTIONS'].join(', ');
-      reply.header('allow', allow);
-      // OPTIONS asks which methods a path has (RFC 9110); CORS preflights were answered before this.
-      if (request.method === 'OPTIONS') return reply.code(204).send();
-      return sendProblem(reply, problem(405, `${request.method} is not allowed on ${path}; allowed: ${allow}`, [
-        { in: 'request', pointer: '', message: `method ${request.method} is not declared for this path` },
-      ], { allowed: allow.split(', ') }));
-    }
-    return sendProblem(reply, notFoundProblem(request.method, path));
-  });
+  const basePaths = basePathsOf(api.servers);
+  const table = buildRouteTable(compiled.map((op) => op.operation), { basePaths });
+  for (const warning of table.warnings) if (!api.warnings.includes(warning)) api.warnings.push(warning);
+  app.setNotFoundHandler(createUnservedHandler(api.unserved ?? [], basePaths, createUnroutedHandler(table)));
 
   if (logger) {
     app.addHook('onResponse', async (request, reply) => {
@@ -295,19 +282,7 @@ export async function createMockServer(options: MockServerOptions = {}): Promise
     });
   }
 
-  for (const { op, route } of compiled) {
-    const { schema, complete } = routeSchema(op);
-    app.route({
-      method: op.operation.method.toUpperCase(),
-      url: route.url,
-      schema,
-      attachValidation: true,
-      // Lets the mock's own errors on this route follow the operation's declared error responses.
-      config: { iwkit: { op, now: runtime.now } },
-      validatorCompiler: routeValidatorCompiler(op, route),
-      handler: createOperationHandler(op, route, runtime, complete),
-    });
-  }
+  registerOperationRoutes(app, { table, operations: compiled, runtime, source: api.source, warnings: api.warnings });
 
   app.decorate('iwkitApi', api);
   return app;

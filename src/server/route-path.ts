@@ -1,36 +1,41 @@
-// OpenAPI path templates (`/users/{user-id}`) become Fastify routes (`/users/:p0`): find-my-way treats `-` and `.`
-// inside a parameter name as separators, so parameters get safe positional keys and are mapped back by name.
+import { buildRouteTable, type ShapeSegment, type TableRoute } from '../mock/route-table.js';
 
-/** A Fastify route path for an OpenAPI template, plus its parameter names and a matcher for 405 detection. */
+// The route table's shapes, written as find-my-way routes: a slot is `:p<n>` (find-my-way ends a parameter name at
+// `-` or `.`, so slots get positional keys that are mapped back to the spec's names), the rest of a path is `*`.
+
+/** A Fastify route path for a table route, and how its params map to the spec's parameter names. */
 export interface RoutePath {
   url: string;
-  /** Fastify param key → the spec's parameter name. */
+  /** Fastify param key → the spec's parameter name (only for routes that hand slots over as parameters). */
   names: Map<string, string>;
-  matcher: RegExp;
 }
 
-function escapeRegExp(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-}
-
-/** Converts an OpenAPI path template into a Fastify route path. */
-export function toRoutePath(template: string): RoutePath {
-  const names = new Map<string, string>();
-  let url = '';
-  let pattern = '';
-  let index = 0;
-  for (const piece of template.split(/(\{[^}]+\})/)) {
-    const m = /^\{([^}]+)\}$/.exec(piece);
-    if (m) {
-      const key = `p${index++}`;
-      names.set(key, m[1]);
-      url += `:${key}`;
-      pattern += '[^/]+';
-    } else {
-      // A literal ':' would start a Fastify parameter; '::' is its escape.
-      url += piece.replace(/:/g, '::');
-      pattern += escapeRegExp(piece);
-    }
+/** The Fastify param key of each slot of a shape, in slot order. */
+export function slotKeys(shape: ShapeSegment[]): string[] {
+  const keys: string[] = [];
+  for (const segment of shape) {
+    if (segment.kind === 'slot') keys.push(`p${keys.length}`);
+    else if (segment.kind === 'rest') keys.push('*');
   }
-  return { url, names, matcher: new RegExp(`^${pattern}/?$`) };
+  return keys;
+}
+
+/** Writes a shape as a find-my-way route path; fixed text never holds `:` or `*` (the table makes those slots). */
+export function routeUrl(shape: ShapeSegment[]): string {
+  let slot = 0;
+  return `/${shape.map((s) => (s.kind === 'static' ? s.text : s.kind === 'slot' ? `:p${slot++}` : '*')).join('/')}`;
+}
+
+/** The Fastify route path of a table route, with the spec's name for each param key when it has them. */
+export function routePathOf(route: TableRoute): RoutePath {
+  const keys = slotKeys(route.shape);
+  const names = new Map<string, string>();
+  if (route.direct) keys.forEach((key, i) => names.set(key, route.direct![i]));
+  return { url: routeUrl(route.shape), names };
+}
+
+/** Converts one OpenAPI path template into the Fastify route path it is served on at the root. */
+export function toRoutePath(template: string): RoutePath {
+  const [route] = buildRouteTable([{ method: 'get', path: template, parameters: [] }]).routes;
+  return routePathOf(route);
 }

@@ -34,6 +34,15 @@ describe('iwkit mock', () => {
     expect(mock.output()).not.toContain('secret-query-value');
   });
 
+  it('says which base path it also serves every path under, and serves it', async () => {
+    const mock = startMock(['--port', '0', '--spec', 'test/specs/petstore-3.0.yaml', '--no-docs']);
+    const base = await mock.address;
+    expect(mock.output()).toContain(`  base    every path is also served under ${base}/v1 (the first server URL's path)`);
+    const key = { headers: { 'x-api-key': 'k' } };
+    expect((await fetch(`${base}/v1/pets`, key)).status).toBe(200);
+    expect((await fetch(`${base}/pets`, key)).status).toBe(200);
+  });
+
   it('exits 2 with a coded error for a bad option or a missing spec', async () => {
     for (const args of [['--port', 'eighty'], ['--spec', 'no/such/spec.yaml']]) {
       const child = spawn(process.execPath, [cli, 'mock', ...args]);
