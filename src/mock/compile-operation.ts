@@ -8,6 +8,7 @@ import { compileValidator, type Validator } from '../openapi/compile-validator.j
 import { mergeOver, type Fixture, type FixtureRequest } from './fixture.js';
 import { isJsonMediaType } from './negotiate-media-type.js';
 import { createParameterReader, type ParameterReader } from './read-parameters.js';
+import { compileRequestBody, type CompiledBody } from './request-body.js';
 
 /** A response media type with everything needed to answer it, compiled once at start. */
 export interface CompiledMedia {
@@ -38,7 +39,7 @@ export interface CompiledPart {
 export interface CompiledOperation {
   operation: Operation;
   parts: Partial<Record<ParameterLocation, CompiledPart>>;
-  bodies: { contentType: string; validator?: Validator; schema: TSchema }[];
+  bodies: CompiledBody[];
   responses: CompiledResponse[];
   fixtures: Map<string, Fixture>;
   /** The status answered when nothing asks for another. */
@@ -162,11 +163,7 @@ export function compileOperation(api: Api, op: Operation, fixtures: Fixture[], f
     const part = compilePart(op.parameters.filter((p) => p.in === location), refs);
     if (part) parts[location] = part;
   }
-  const bodies = (op.requestBody?.content ?? []).map((m) => ({
-    contentType: m.contentType,
-    schema: m.schema,
-    validator: isJsonMediaType(m.contentType) ? compileValidator(m.schema, refs) : undefined,
-  }));
+  const bodies = (op.requestBody?.content ?? []).map((m) => compileRequestBody(m, refs));
   const responses = op.responses.map((spec) => ({
     spec,
     media: spec.content.map((m) => compileMedia(m, refs)),

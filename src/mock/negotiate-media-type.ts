@@ -64,12 +64,23 @@ export function negotiateMediaType(accept: string | undefined, offered: string[]
   return best?.offer;
 }
 
-/** The concrete Content-Type to send for an offered media type (ranges like `application/*` become JSON or text). */
+/** A representative concrete type for each top-level range. */
+const rangeDefaults: Record<string, string> = {
+  '*': 'application/json',
+  application: 'application/json',
+  text: 'text/plain',
+  image: 'image/png',
+  audio: 'audio/mpeg',
+  video: 'video/mp4',
+  font: 'font/woff2',
+  multipart: 'multipart/form-data',
+};
+
+/** The concrete Content-Type to send for an offered media type (ranges like `application/*` become JSON, `image/*` PNG, `text/*` plain text). */
 export function concreteContentType(offered: string): string {
   const [type, subtype] = essence(offered);
   if (subtype !== '*') return offered.split(';')[0].trim();
-  if (type === 'application' || type === '*') return 'application/json';
-  return `${type}/plain`;
+  return rangeDefaults[type] ?? 'application/octet-stream';
 }
 
 /** True when a media type carries JSON (`application/json`, `application/problem+json`, `*\/*+json`). */
