@@ -45,9 +45,11 @@ export function negotiateMediaType(accept: string | undefined, offered: string[]
   }
   // q=0 means "not acceptable": such ranges can only refuse, never select.
   const refused = ranges.filter((r) => r.q <= 0);
-  let best: { offer: string; q: number; specificity: number; order: number } | undefined;
+  let best: { offer: string; q: number; specificity: number; order: number; exact: number } | undefined;
   for (const offer of offered) {
     const [type, subtype] = essence(offer);
+    // Between offers the same range matches, a concrete offer (`image/gif`) beats a range offer (`*/*`).
+    const exact = (type === '*' ? 0 : 1) + (subtype === '*' ? 0 : 1);
     if (refused.some((r) => matches(r.type, type) && matches(r.subtype, subtype) && r.type !== '*')) continue;
     for (const range of ranges) {
       if (range.q <= 0) continue;
@@ -57,8 +59,9 @@ export function negotiateMediaType(accept: string | undefined, offered: string[]
         !best ||
         range.q > best.q ||
         (range.q === best.q && specificity > best.specificity) ||
-        (range.q === best.q && specificity === best.specificity && range.order < best.order);
-      if (better) best = { offer, q: range.q, specificity, order: range.order };
+        (range.q === best.q && specificity === best.specificity && range.order < best.order) ||
+        (range.q === best.q && specificity === best.specificity && range.order === best.order && exact > best.exact);
+      if (better) best = { offer, q: range.q, specificity, order: range.order, exact };
     }
   }
   return best?.offer;

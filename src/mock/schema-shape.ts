@@ -82,10 +82,13 @@ export function propertiesOf(schema: unknown, refs: SchemaRefs): Map<string, TSc
   return out;
 }
 
+/** TypeBox writes `additionalProperties: {…}` as a Record: one catch-all pattern. */
+const anyKey = '^(.*)$';
+
 /** The schema of extra properties, when an object schema gives one. */
 export function additionalPropertiesOf(schema: unknown, refs: SchemaRefs): TSchema | undefined {
   const node = resolve(schema, refs);
-  const additional = asSchema(node?.additionalProperties);
+  const additional = asSchema(node?.additionalProperties) ?? asSchema(asSchema(node?.patternProperties)?.[anyKey]);
   return additional as TSchema | undefined;
 }
 
