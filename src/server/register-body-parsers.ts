@@ -29,9 +29,9 @@ export interface MultipartLimits {
   fileSize: number;
 }
 
-/** The multipart limits for a body limit: 1,000 fields, 100 files, 1,000 parts, 100 header lines a part. */
+/** The multipart limits for a body limit: 1,000 fields, 100 files, 1,100 parts, 100 header lines a part, names of 1,000 bytes. */
 export function multipartLimits(bodyLimit: number): MultipartLimits {
-  return { bodyLimit, fields: 1000, files: 100, parts: 1000, headerPairs: 100, fieldNameSize: 1000, fileSize: bodyLimit };
+  return { bodyLimit, fields: 1000, files: 100, parts: 1100, headerPairs: 100, fieldNameSize: 1000, fileSize: bodyLimit };
 }
 
 /** Decodes forms sent to routes that are no operation (admin, 404): every key as text. */
@@ -91,6 +91,10 @@ async function readParts(request: FastifyRequest, limits: MultipartLimits): Prom
   const over = (): MultipartOutcome => ({ problem: limitProblem('bodyLimit', limits.bodyLimit, `the multipart body holds more than ${limits.bodyLimit} bytes`) });
   try {
     for await (const part of request.parts()) {
+      // Busboy bounds a multipart field name only by its header size: the name limit is checked here.
+      if (part.fieldname.length > limits.fieldNameSize) {
+        return { problem: limitProblem('fieldNameSize', limits.fieldNameSize, `a field name is longer than ${limits.fieldNameSize} characters`) };
+      }
       if (part.type === 'file') {
         const chunks: Buffer[] = [];
         for await (const chunk of part.file as AsyncIterable<Buffer>) {
@@ -101,7 +105,6 @@ async function readParts(request: FastifyRequest, limits: MultipartLimits): Prom
         if (part.file.truncated) return { problem: multipartErrors.FST_REQ_FILE_TOO_LARGE(limits) };
         parts.push({ name: part.fieldname, bytes: Buffer.concat(chunks), filename: part.filename, contentType: part.mimetype });
       } else {
-        if (part.fieldnameTruncated) return { problem: limitProblem('fieldNameSize', limits.fieldNameSize, `a field name is longer than ${limits.fieldNameSize} bytes`) };
         if (part.valueTruncated) return { problem: limitProblem('fileSize', limits.fileSize, `the field "${part.fieldname}" is larger than ${limits.fileSize} bytes`, `/${part.fieldname}`) };
         // The plugin has already parsed a field sent as application/json; the core reads it again from text.
         const text = typeof part.value === 'string' ? part.value : JSON.stringify(part.value);

@@ -154,6 +154,19 @@ describe('multipart/form-data bodies', () => {
     expect(res.json().limit).toEqual({ name: 'files', value: 100 });
   });
 
+  it('answers more text fields than the limit, or an overlong field name, with a 413 naming the limit', async () => {
+    const fd = new FormData();
+    for (let i = 0; i < 1001; i++) fd.append(`f${i}`, 'x');
+    const fields = await upload(fd);
+    expect(fields.statusCode).toBe(413);
+    expect(fields.json().limit).toEqual({ name: 'fields', value: 1000 });
+    const named = new FormData();
+    named.append('n'.repeat(1001), 'x');
+    const name = await upload(named);
+    expect(name.statusCode).toBe(413);
+    expect(name.json().limit).toEqual({ name: 'fieldNameSize', value: 1000 });
+  });
+
   it('answers a file larger than the body limit with a 413', async () => {
     const small = await createMockServer({ spec: structuredClone(bodiesSpec), bodyLimit: 2048 });
     const fd = new FormData();
