@@ -106,7 +106,8 @@ export function chooseResponse(op: CompiledOperation, prefs: Preferences, accept
         { in: 'header', pointer: '/prefer', message: `example=${named} does not exist` },
       ], { available }) };
     }
-  } else if (prefs.dynamic === false && media.examples.size > 0) {
+  } else if ((prefs.dynamic === false || (prefs.dynamic === undefined && !media.validator)) && media.examples.size > 0) {
+    // Non-JSON media (no validator) answer their spec example unless asked for dynamic data: generated CSV or text rarely beats it.
     const [name, value] = media.examples.entries().next().value as [string, unknown];
     source = { kind: 'example', name, value };
   } else {

@@ -4,10 +4,12 @@ import { toolkitError } from '../errors.js';
 import { createGenerator, type ValueGenerator } from '../fake/create-generator.js';
 import type { EdgeProfile } from '../fake/edge-profiles.js';
 import type { Api, MediaTypeBody, Operation, Parameter, ParameterLocation, ResponseSpec } from '../openapi/api-model.js';
-import { compileValidator, type Validator } from '../openapi/compile-validator.js';
+import type { Validator } from '../openapi/compile-validator.js';
+import { lazyValidator } from './lazy-validator.js';
 import { mergeOver, type Fixture, type FixtureRequest } from './fixture.js';
 import { isJsonMediaType } from './negotiate-media-type.js';
 import { createParameterReader, type ParameterReader } from './read-parameters.js';
+import { compileRequestBody, type CompiledBody } from './request-body.js';
 
 /** A response media type with everything needed to answer it, compiled once at start. */
 export interface CompiledMedia {
@@ -38,7 +40,7 @@ export interface CompiledPart {
 export interface CompiledOperation {
   operation: Operation;
   parts: Partial<Record<ParameterLocation, CompiledPart>>;
-  bodies: { contentType: string; validator?: Validator; schema: TSchema }[];
+  bodies: CompiledBody[];
   responses: CompiledResponse[];
   fixtures: Map<string, Fixture>;
   /** The status answered when nothing asks for another. */
@@ -69,16 +71,7 @@ function pickDefaultStatus(responses: ResponseSpec[]): number {
   return numeric.sort((a, b) => a - b)[0] ?? 200;
 }
 
-/**
- * Validators and generators are compiled when a request first needs them: a 250-operation document would otherwise
- * spend many seconds compiling code most runs never call, before the mock listens.
- */
-function lazyValidator(schema: TSchema, references: TSchema[]): Validator {
-  let compiled: Validator | undefined;
-  const get = (): Validator => (compiled ??= compileValidator(schema, references));
-  return { check: (value) => get().check(value), errors: (value) => get().errors(value) };
-}
-
+// Generators, like validators, are compiled when a request first needs them.
 function lazyGenerator(schema: TSchema, references: TSchema[], options?: Parameters<typeof createGenerator>[2]): ValueGenerator {
   let compiled: ValueGenerator | undefined;
   return (ctx) => (compiled ??= createGenerator(schema, references, options))(ctx);
@@ -177,11 +170,7 @@ export function compileOperation(api: Api, op: Operation, fixtures: Fixture[], f
     const part = compilePart(op.parameters.filter((p) => p.in === location), refs);
     if (part) parts[location] = part;
   }
-  const bodies = (op.requestBody?.content ?? []).map((m) => ({
-    contentType: m.contentType,
-    schema: m.schema,
-    validator: isJsonMediaType(m.contentType) ? lazyValidator(m.schema, refs) : undefined,
-  }));
+  const bodies = (op.requestBody?.content ?? []).map((m) => compileRequestBody(m, refs));
   const responses = op.responses.map((spec) => ({
     spec,
     media: spec.content.map((m) => compileMedia(m, refs)),

@@ -45,9 +45,11 @@ export function negotiateMediaType(accept: string | undefined, offered: string[]
   }
   // q=0 means "not acceptable": such ranges can only refuse, never select.
   const refused = ranges.filter((r) => r.q <= 0);
-  let best: { offer: string; q: number; specificity: number; order: number } | undefined;
+  let best: { offer: string; q: number; specificity: number; order: number; exact: number } | undefined;
   for (const offer of offered) {
     const [type, subtype] = essence(offer);
+    // Between offers the same range matches, a concrete offer (`image/gif`) beats a range offer (`*/*`).
+    const exact = (type === '*' ? 0 : 1) + (subtype === '*' ? 0 : 1);
     if (refused.some((r) => matches(r.type, type) && matches(r.subtype, subtype) && r.type !== '*')) continue;
     for (const range of ranges) {
       if (range.q <= 0) continue;
@@ -57,19 +59,31 @@ export function negotiateMediaType(accept: string | undefined, offered: string[]
         !best ||
         range.q > best.q ||
         (range.q === best.q && specificity > best.specificity) ||
-        (range.q === best.q && specificity === best.specificity && range.order < best.order);
-      if (better) best = { offer, q: range.q, specificity, order: range.order };
+        (range.q === best.q && specificity === best.specificity && range.order < best.order) ||
+        (range.q === best.q && specificity === best.specificity && range.order === best.order && exact > best.exact);
+      if (better) best = { offer, q: range.q, specificity, order: range.order, exact };
     }
   }
   return best?.offer;
 }
 
-/** The concrete Content-Type to send for an offered media type (ranges like `application/*` become JSON or text). */
+/** A representative concrete type for each top-level range. */
+const rangeDefaults: Record<string, string> = {
+  '*': 'application/json',
+  application: 'application/json',
+  text: 'text/plain',
+  image: 'image/png',
+  audio: 'audio/mpeg',
+  video: 'video/mp4',
+  font: 'font/woff2',
+  multipart: 'multipart/form-data',
+};
+
+/** The concrete Content-Type to send for an offered media type (ranges like `application/*` become JSON, `image/*` PNG, `text/*` plain text). */
 export function concreteContentType(offered: string): string {
   const [type, subtype] = essence(offered);
   if (subtype !== '*') return offered.split(';')[0].trim();
-  if (type === 'application' || type === '*') return 'application/json';
-  return `${type}/plain`;
+  return rangeDefaults[type] ?? 'application/octet-stream';
 }
 
 /** True when a media type carries JSON (`application/json`, `application/problem+json`, `*\/*+json`). */

@@ -29,12 +29,21 @@ export interface Parameter {
   examples: NamedExample[];
 }
 
+/** How one property of a form or multipart body is encoded (an OpenAPI Encoding Object, as written). */
+export interface PropertyEncoding {
+  contentType?: string;
+  style?: string;
+  explode?: boolean;
+}
+
 /** A body (request or response) for one media type. */
 export interface MediaTypeBody {
   /** The media type as written in the spec, e.g. `application/json` or `application/*`. */
   contentType: string;
   schema: TSchema;
   examples: NamedExample[];
+  /** The media type's `encoding` object (forms and multipart), by property name. */
+  encoding?: Record<string, PropertyEncoding>;
 }
 
 /** The request body of an operation. */

@@ -183,6 +183,7 @@ function buildContent(content: unknown, pointer: string, direction: Direction, c
       contentType,
       schema: convert(media.schema, joinPointer(mediaPointer, 'schema'), direction, context),
       examples: examplesOf(media, mediaPointer, context),
+      ...(isObject(media.encoding) ? { encoding: media.encoding as MediaTypeBody['encoding'] } : {}),
     };
   });
 }

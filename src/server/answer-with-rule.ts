@@ -10,7 +10,7 @@ import type { Preferences } from '../mock/preferences.js';
 import { problemContentType } from '../mock/problem.js';
 import { scenarioProblem } from '../mock/scenario-problem.js';
 import { closeEmpty, resetConnection, sendTruncated } from './apply-fault.js';
-import { buildBody, buildPayload, contentTypeHeader, serialise } from './build-payload.js';
+import { buildBody, buildPayload, contentTypeHeader, serialise, toWire } from './build-payload.js';
 import type { MockRuntime } from './mock-runtime.js';
 import { sendProblem } from './send-problem.js';
 import { chooseDelay, wait } from './wait.js';
@@ -122,5 +122,5 @@ export async function answerWithRule(s: ScriptedRequest): Promise<FastifyReply |
     return sendTruncated(request, reply, status, headers, payload ?? '');
   }
   reply.code(status).headers(headers);
-  return payload === undefined ? reply.send() : reply.send(payload);
+  return payload === undefined ? reply.send() : reply.send(toWire(payload, headers['content-type']));
 }

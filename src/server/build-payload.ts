@@ -1,19 +1,52 @@
+import type { TSchema } from '@sinclair/typebox';
 import type { FastifyRequest } from 'fastify';
 import type { ResponseChoice } from '../mock/choose-response.js';
 import { fixtureBody, type CompiledOperation } from '../mock/compile-operation.js';
+import { binaryString } from '../mock/decode-form.js';
 import type { FixtureRequest } from '../mock/fixture.js';
-import { isJsonMediaType } from '../mock/negotiate-media-type.js';
+import { mediaKind } from '../mock/media-kind.js';
+import { refMap } from '../mock/schema-shape.js';
+import { responseContentType, serialiseBody, type SerialiseOptions } from '../mock/serialise-body.js';
 import type { MockRuntime } from './mock-runtime.js';
 
-/** Serialises a body for its content type: text stays text for non-JSON types, everything else is JSON. */
-export function serialise(value: unknown, contentType: string | undefined): string {
-  if (contentType && !isJsonMediaType(contentType) && typeof value === 'string') return value;
-  return JSON.stringify(value) ?? '';
+// Payloads are strings so one cache holds them all: text as itself, bytes as a binary string
+// (one character per byte) that toWire() turns back into a Buffer as the answer is sent.
+
+/** Serialises a body for its content type into a payload string (binary types as a binary string; see toWire). */
+export function serialise(value: unknown, contentType: string | undefined, options: Partial<SerialiseOptions> = {}): string {
+  const out = serialiseBody(value, contentType, { seed: 0, generated: false, ...options });
+  return typeof out === 'string' ? out : binaryString(out);
 }
 
-/** The Content-Type header for a chosen media type, with a charset for JSON. */
+/** True when payloads of this Content-Type are bytes, not UTF-8 text. */
+function isBytes(contentType: string): boolean {
+  if (contentType.startsWith('application/json')) return false;
+  const kind = mediaKind(contentType);
+  return kind === 'binary' || kind === 'msgpack';
+}
+
+/** What to hand to reply.send(): the payload, with binary types back as their bytes. */
+export function toWire(payload: string, contentType: string | undefined): string | Buffer {
+  return contentType && isBytes(contentType) ? Buffer.from(payload, 'latin1') : payload;
+}
+
+/** The Content-Type header for a chosen media type: a UTF-8 charset on every text type. */
 export function contentTypeHeader(contentType: string): string {
-  return isJsonMediaType(contentType) && !/charset/i.test(contentType) ? `${contentType}; charset=utf-8` : contentType;
+  if (/charset/i.test(contentType)) return contentType;
+  const kind = mediaKind(contentType);
+  return kind === 'binary' || kind === 'msgpack' || kind === 'multipart' || kind === 'form' ? contentType : `${contentType}; charset=utf-8`;
+}
+
+function mediaSchema(choice: ResponseChoice): TSchema | undefined {
+  const offered = choice.media?.contentType;
+  return choice.response.spec.content.find((m) => m.contentType === offered)?.schema;
+}
+
+/** The media type a choice is sent as: its concrete type, or octet-stream for a range whose schema is raw bytes. */
+export function payloadContentType(choice: ResponseChoice, references?: readonly TSchema[]): string | undefined {
+  const { contentType, media } = choice;
+  if (!contentType || !media || media.contentType === contentType) return contentType;
+  return responseContentType(contentType, media.contentType, mediaSchema(choice), references ? refMap(references) : undefined);
 }
 
 /** Builds the body value of a choice (not cached): the example, the fixture over generated data, or generated data. */
@@ -26,8 +59,19 @@ export function buildBody(op: CompiledOperation, choice: ResponseChoice, seed: n
     : media.generatorFor(choice.profile)?.({ seed, now: runtime.now });
 }
 
-/** The serialised body of a choice, built once per (operation, status, media, scenario, seed) unless a builder makes it. */
-export function buildPayload(op: CompiledOperation, choice: ResponseChoice, seed: number, runtime: MockRuntime, request: FixtureRequest, log: FastifyRequest['log']): string | undefined {
+/**
+ * The serialised body of a choice, built once per (operation, status, media, scenario, seed) unless a builder makes it.
+ * `references` lets non-JSON serialisers read the schema through `$ref`s (XML names, CSV columns).
+ */
+export function buildPayload(
+  op: CompiledOperation,
+  choice: ResponseChoice,
+  seed: number,
+  runtime: MockRuntime,
+  request: FixtureRequest,
+  log: FastifyRequest['log'],
+  references?: readonly TSchema[],
+): string | undefined {
   const { source, media } = choice;
   if (source.kind === 'none' || !media) return undefined;
   // A spec example never depends on the seed: one cached text serves every request that asks for it.
@@ -37,8 +81,10 @@ export function buildPayload(op: CompiledOperation, choice: ResponseChoice, seed
     const hit = runtime.cache.get(key);
     if (hit !== undefined) return hit;
   }
+  const contentType = payloadContentType(choice, references);
+  const options = { schema: mediaSchema(choice), refs: references ? refMap(references) : undefined, seed };
   if (source.kind === 'example') {
-    const text = serialise(source.value, choice.contentType);
+    const text = serialise(source.value, contentType, { ...options, generated: false });
     runtime.cache.set(key, text);
     return text;
   }
@@ -47,7 +93,9 @@ export function buildPayload(op: CompiledOperation, choice: ResponseChoice, seed
     // A generator or builder bug, never the client's fault: say so loudly, still answer.
     log.error({ operationId: op.operation.operationId, errors: media.validator.errors(body).slice(0, 5) }, 'iwkit built a body that breaks the response schema');
   }
-  const payload = serialise(body, choice.contentType);
+  // A fixture that gives no body of its own leaves the body generated: binary types then get real sample bytes.
+  const generated = source.kind === 'generated' || (source.kind === 'fixture' && source.fixture.body === undefined && !source.fixture.build);
+  const payload = serialise(body, contentType, { ...options, generated });
   if (cacheable) runtime.cache.set(key, payload);
   return payload;
 }

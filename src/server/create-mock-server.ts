@@ -16,6 +16,7 @@ import { OverrideStore } from '../mock/overrides.js';
 import { problem } from '../mock/problem.js';
 import { createRequestRedactor } from '../mock/redact-request.js';
 import { basePathsOf, buildRouteTable } from '../mock/route-table.js';
+import { unsupportedMediaTypeProblem } from '../mock/request-body.js';
 import type { ScenarioRules } from '../mock/scenario-rules.js';
 import { RuleSet } from '../mock/select-rule.js';
 import { registerAdminRoutes } from './admin-routes.js';
@@ -25,6 +26,7 @@ import { installControls, journalRequest, type MockControls } from './mock-contr
 import { resolveMockSources } from './mock-sources.js';
 import { readScenarioFile, withRulePath } from './read-scenarios.js';
 import { readFixtures } from './read-fixtures.js';
+import { registerBodyParsers } from './register-body-parsers.js';
 import { registerDocs } from './register-docs.js';
 import { createUnroutedHandler, createUnservedHandler, registerOperationRoutes } from './register-operation-routes.js';
 import { ResponseCache } from './response-cache.js';
@@ -220,13 +222,8 @@ export async function createMockServer(options: MockServerOptions = {}): Promise
     ...(options.serverFactory ? { serverFactory: options.serverFactory } : {}),
   }).withTypeProvider<TypeBoxTypeProvider>();
 
-  // Keep the raw JSON text: it seeds generation, so the same request always gets the same body.
-  const jsonParser = app.getDefaultJsonParser('error', 'error');
-  app.removeContentTypeParser('application/json');
-  app.addContentTypeParser(/^application\/([\w.+-]+\+)?json(;|$)/i, { parseAs: 'string' }, (request, body, done) => {
-    (request as unknown as Record<symbol, unknown>)[rawBodyKey] = body as string;
-    jsonParser(request, body as string, done);
-  });
+  // Every request media type; each parser keeps the raw body, which seeds generation.
+  await registerBodyParsers(app);
 
   // A callback hook, not an async one: it runs on every request and a promise per request shows in throughput.
   app.addHook('onRequest', (request, reply, done) => {
@@ -257,9 +254,8 @@ export async function createMockServer(options: MockServerOptions = {}): Promise
     const code = error.code ?? '';
     if (code === 'FST_ERR_CTP_BODY_TOO_LARGE') return sendProblem(reply, problem(413, error.message, [{ in: 'body', pointer: '', message: error.message }]));
     if (code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') {
-      return sendProblem(reply, problem(415, `content type "${request.headers['content-type'] ?? ''}" is not accepted`, [
-        { in: 'header', pointer: '/content-type', message: error.message },
-      ]));
+      const declared = request.routeOptions.config?.iwkit?.op.operation.requestBody?.content.map((m) => m.contentType);
+      return sendProblem(reply, unsupportedMediaTypeProblem(String(request.headers['content-type'] ?? ''), declared ?? ['application/json']));
     }
     const isBodyError = code.startsWith('FST_ERR_CTP') || error instanceof SyntaxError;
     if (!isBodyError) return sendProblem(reply, problem(status, error.message, [{ in: 'request', pointer: '', message: error.message }]));

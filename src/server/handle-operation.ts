@@ -1,18 +1,21 @@
 import { parseCookie } from 'cookie';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { ValidationIssue } from '../openapi/compile-validator.js';
 import { checkSecurity } from '../mock/check-security.js';
 import { chooseResponse, hasScenario } from '../mock/choose-response.js';
 import type { CompiledOperation } from '../mock/compile-operation.js';
 import type { FixtureRequest } from '../mock/fixture.js';
 import { headerText } from '../mock/header-text.js';
+import { mediaEssence } from '../mock/media-kind.js';
 import type { RequestView } from '../mock/match-rule.js';
 import { edgeCookieName, parsePreferences, scenarioCookieName, type Preferences } from '../mock/preferences.js';
 import { problem, type Problem, type ProblemFieldError } from '../mock/problem.js';
+import { bodyIssues, defaultBodyType, findRequestBody, requestBodyKind, unsupportedMediaTypeProblem } from '../mock/request-body.js';
 import { hashSeed } from '../mock/request-seed.js';
 import { scenarioProblem } from '../mock/scenario-problem.js';
 import { selectRule } from '../mock/select-rule.js';
 import { answerWithRule } from './answer-with-rule.js';
-import { buildPayload, contentTypeHeader } from './build-payload.js';
+import { buildPayload, contentTypeHeader, payloadContentType, toWire } from './build-payload.js';
 import type { MockRuntime } from './mock-runtime.js';
 import type { RoutePath } from './route-path.js';
 import { sendProblem } from './send-problem.js';
@@ -20,8 +23,11 @@ import { chooseDelay, wait } from './wait.js';
 
 export type { MockRuntime } from './mock-runtime.js';
 
-/** The raw JSON text of a request body, kept by the content-type parser for seeding. */
+/** The raw text of a request body (bytes as a binary string, multipart as its parts), kept by the body parsers for seeding. */
 export const rawBodyKey = Symbol('iwkit.rawBody');
+
+/** Problems the body parsers found while decoding a form (forbidden names), reported with the validation errors. */
+export const bodyIssuesKey = Symbol('iwkit.bodyIssues');
 
 /** The scenario label a reply carries, for the request log and the journal. */
 export const scenarioKey = Symbol('iwkit.scenario');
@@ -29,17 +35,12 @@ export const scenarioKey = Symbol('iwkit.scenario');
 /** The header that scopes overrides and journal entries to one client (one test run). */
 export const clientHeader = 'iwkit-client';
 
-type MockRequest = FastifyRequest & { [rawBodyKey]?: string };
+type MockRequest = FastifyRequest & { [rawBodyKey]?: string; [bodyIssuesKey]?: ValidationIssue[] };
 type MockReply = FastifyReply & { [scenarioKey]?: string };
 
-function mediaEssence(contentType: string | undefined): string {
-  return (contentType ?? '').split(';')[0].trim().toLowerCase();
-}
-
-function acceptsContentType(declared: string, actual: string): boolean {
-  const [dt, ds] = declared.split(';')[0].trim().toLowerCase().split('/');
-  const [at, as] = actual.split('/');
-  return (dt === '*' || dt === at) && (ds === '*' || ds === as);
+/** The wire type of a request body: its Content-Type essence, or octet-stream when it has none. */
+function bodyType(contentType: string | undefined): string {
+  return mediaEssence(contentType) || defaultBodyType;
 }
 
 /** Collects every offending field of every part, so the problem names them all at once. */
@@ -59,9 +60,10 @@ function requestErrors(op: CompiledOperation, request: MockRequest, routePath: R
     if (body === undefined) {
       if (requestBody.required) errors.push({ in: 'body', pointer: '', message: 'a request body is required' });
     } else {
-      const type = mediaEssence(request.headers['content-type']);
-      const target = op.bodies.find((b) => acceptsContentType(b.contentType, type));
-      for (const e of target?.validator?.errors(body) ?? []) errors.push({ in: 'body', pointer: e.pointer, message: e.message });
+      const type = bodyType(request.headers['content-type']);
+      const target = findRequestBody(op.bodies, type);
+      const issues = target ? bodyIssues(target, requestBodyKind(target, type), body, requestBody.required) : [];
+      for (const e of [...(request[bodyIssuesKey] ?? []), ...issues]) errors.push({ in: 'body', pointer: e.pointer, message: e.message });
     }
   }
   return errors;
@@ -86,8 +88,7 @@ export function createOperationHandler(op: CompiledOperation, routePath: RoutePa
   const acceptsBodyType = (header: string): boolean => {
     let verdict = acceptedTypes.get(header);
     if (verdict === undefined) {
-      const type = mediaEssence(header);
-      verdict = !type || (op.operation.requestBody?.content.some((m) => acceptsContentType(m.contentType, type)) ?? true);
+      verdict = findRequestBody(op.bodies, bodyType(header)) !== undefined;
       if (acceptedTypes.size >= 64) acceptedTypes.clear();
       acceptedTypes.set(header, verdict);
     }
@@ -115,16 +116,13 @@ export function createOperationHandler(op: CompiledOperation, routePath: RoutePa
 
     const requestBody = op.operation.requestBody;
     const contentType = request.headers['content-type'];
-    if (requestBody && request.body !== undefined && contentType && !acceptsBodyType(contentType)) {
-      const type = mediaEssence(contentType);
-      const accepted = requestBody.content.map((m) => m.contentType);
-      return refuse(reply, problem(415, `content type "${type}" is not accepted; use ${accepted.join(' or ')}`, [
-        { in: 'header', pointer: '/content-type', message: `expected ${accepted.join(' or ')}` },
-      ], { accepted }));
+    // A Content-Type announces a body even where none was read (a multipart body this operation does not take).
+    if (requestBody && (request.body !== undefined || contentType !== undefined) && !acceptsBodyType(contentType ?? '')) {
+      return refuse(reply, unsupportedMediaTypeProblem(mediaEssence(contentType), requestBody.content.map((m) => m.contentType)));
     }
 
     // Fastify validated each part already; on any doubt, collect every offending field of every part.
-    const errors = request.validationError || !fastifyValidatesAll ? requestErrors(op, request, routePath, cookies()) : [];
+    const errors = request.validationError || !fastifyValidatesAll || request[bodyIssuesKey] ? requestErrors(op, request, routePath, cookies()) : [];
     // The scenario cookie is looked for only when one could be there, so most requests never parse cookies.
     const scenarioCookie = cookieHeader !== undefined && cookieHeader.includes(scenarioCookieName) ? cookies()[scenarioCookieName] : undefined;
     const edgeCookie = cookieHeader !== undefined && cookieHeader.includes(edgeCookieName) ? cookies()[edgeCookieName] : undefined;
@@ -177,7 +175,8 @@ export function createOperationHandler(op: CompiledOperation, routePath: RoutePa
     if ('problem' in decision) return refuse(reply, decision.problem);
     const { choice } = decision;
 
-    const payload = buildPayload(op, choice, seed, runtime, fixtureRequest(), request.log);
+    const references = request.server.iwkitApi?.references;
+    const payload = buildPayload(op, choice, seed, runtime, fixtureRequest(), request.log, references);
 
     reply[scenarioKey] = choice.scenario;
     reply.code(choice.status).header('iwkit-scenario', choice.scenario);
@@ -188,7 +187,8 @@ export function createOperationHandler(op: CompiledOperation, routePath: RoutePa
     if (choice.source.kind === 'fixture' && choice.source.fixture.headers) reply.headers(choice.source.fixture.headers);
     if (preferences.delay || runtime.delay) await wait(chooseDelay(runtime.random, preferences.delay, runtime.delay));
     if (payload === undefined) return reply.send();
-    reply.header('content-type', choice.contentType ? contentTypeHeader(choice.contentType) : undefined);
-    return reply.send(payload);
+    const type = payloadContentType(choice, references);
+    reply.header('content-type', type ? contentTypeHeader(type) : undefined);
+    return reply.send(toWire(payload, type));
   };
 }

@@ -21,3 +21,17 @@ describe('negotiateMediaType', () => {
     expect(negotiateMediaType('application/json;q=0', ['application/json'])).toBeUndefined();
   });
 });
+
+describe('negotiateMediaType across non-JSON types', () => {
+  it('prefers a concrete offer over a range offer the same Accept matches', () => {
+    expect(negotiateMediaType('image/gif', ['*/*', 'image/gif'])).toBe('image/gif');
+    expect(negotiateMediaType('*/*', ['*/*', 'text/csv'])).toBe('text/csv');
+  });
+
+  it('makes ranges concrete per top-level type', () => {
+    expect(concreteContentType('image/*')).toBe('image/png');
+    expect(concreteContentType('text/*')).toBe('text/plain');
+    expect(concreteContentType('video/*')).toBe('video/mp4');
+    expect(concreteContentType('chemical/*')).toBe('application/octet-stream');
+  });
+});
