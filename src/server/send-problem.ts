@@ -34,8 +34,14 @@ export function sendProblem(reply: FastifyReply, body: Problem): FastifyReply {
   reply.header('content-type', contentTypeHeader(contentType));
   reply.header('iwkit-problem', headerText(body.detail));
   if (/problem\+json/i.test(contentType) || !media.validator) return reply.send(JSON.stringify(body));
-  const generated = media.generate?.({ seed: hashSeed(body.status, body.detail), now: context.now });
-  const candidates = [body, mergeOver(generated, body), mergeOver(body, generated)];
-  const fitting = candidates.find((c) => media.validator!.check(c)) ?? generated;
+  let fitting: unknown;
+  try {
+    const generated = media.generate?.({ seed: hashSeed(body.status, body.detail), now: context.now });
+    const candidates = [body, mergeOver(generated, body), mergeOver(body, generated)];
+    fitting = candidates.find((c) => media.validator!.check(c)) ?? generated;
+  } catch {
+    // The mock's own error must always reach the client: when the declared schema cannot be honoured, the plain problem.
+    return reply.header('content-type', problemContentType).send(JSON.stringify(body));
+  }
   return reply.send(typeof fitting === 'string' && !/json/i.test(contentType) ? fitting : JSON.stringify(fitting));
 }
