@@ -217,6 +217,29 @@ describe('request parameters', () => {
     }
   });
 
+  it('breaks a parameter only with a value its schema still rejects once read from text', async () => {
+    const { byOp: cases } = await casesOf({
+      openapi: '3.1.0',
+      info: { title: 'formats', version: '1' },
+      paths: {
+        '/things': {
+          get: {
+            operationId: 'listThings',
+            parameters: [
+              { name: 'ref', in: 'query', required: true, schema: { type: 'string', format: 'uri-reference' } },
+              { name: 'mail', in: 'query', required: true, schema: { type: 'string', format: 'email' } },
+              { name: 'n', in: 'query', required: true, schema: { type: 'integer' } },
+            ],
+            responses: { '200': { description: 'ok' } },
+          },
+        },
+      },
+    });
+    const broken = cases.get('listThings')!.filter((c) => c.kind === 'negative').map((c) => `${c.mutation!.kind} ${c.mutation!.pointer}`);
+    // "iwkit-not-a-uri-reference" is a fine relative reference: sending it would only test the spec, not the server.
+    expect(broken.sort()).toEqual(['bad-format mail', 'missing-parameter mail', 'missing-parameter n', 'missing-parameter ref', 'wrong-type n']);
+  });
+
   it('writes matrix and label path styles, drops a #fragment of the path key, percent-encodes values and keeps a ?query of the key', () => {
     const grid = buildHttpRequest(byOp.get('getGrid')!.find((c) => c.expectation === 'accept')!, settings).request;
     expect(new URL(grid.url).pathname).toMatch(/^\/grid\/;x=\d;y=\d\/\.(red|blue),(red|blue)\/;point=[1-3],[1-3]$/);
