@@ -30,6 +30,7 @@ export interface ContractCliOptions {
   maxRequests?: string;
   concurrency?: string;
   strict?: boolean;
+  strictSpec?: boolean;
   fixtures?: string;
   edge?: string;
   junit?: string;
@@ -104,6 +105,7 @@ export async function runContractCommand(opts: ContractCliOptions, io: CommandIo
     maxRequests: parseInteger('max-requests', opts.maxRequests, 1, 1_000_000),
     concurrency: parseInteger('concurrency', opts.concurrency, 1, 64),
     strict: Boolean(opts.strict),
+    ...(opts.strictSpec ? { strictSpec: true } : {}),
     ...(opts.fixtures ? { fixturesDir: resolve(opts.fixtures) } : {}),
     ...(opts.edge !== undefined ? { edge: parseEdgeProfiles(opts.edge, '--edge') } : {}),
     onEvent: progress.onEvent,
@@ -136,6 +138,7 @@ export function registerContractCommand(program: Command, io: CommandIo = { stdo
     .option('--max-requests <n>', 'send at most this many requests in the whole run', String(d.maxRequests))
     .option('--concurrency <n>', 'requests in flight at once', String(d.concurrency))
     .option('--strict', 'every documented response property required, undocumented properties are failures')
+    .option('--strict-spec', 'refuse a spec with any problem instead of testing what can be loaded and warning')
     .option('--fixtures <dir>', 'also send the requests in <dir>/<operationId>/requests/*.json ({ path?, query?, headers?, cookies?, body? })')
     .option('--edge <profiles>', `also send valid boundary requests built with these edge profiles, comma-separated (${edgeProfiles.join(', ')})`)
     .option('--junit <file>', 'write a JUnit XML report')

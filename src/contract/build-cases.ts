@@ -1,14 +1,21 @@
 import type { TSchema } from '@sinclair/typebox';
+import { Value } from '@sinclair/typebox/value';
 import { createGenerator } from '../fake/create-generator.js';
 import type { EdgeProfile } from '../fake/edge-profiles.js';
 import { edgeStrategy } from '../fake/edge-strategy.js';
 import type { Api, MediaTypeBody, Operation, Parameter } from '../openapi/api-model.js';
+import { followRef } from '../openapi/follow-ref.js';
+import { bodyFields, topLevelProperties } from './body-fields.js';
+import { bodyMutationFits, type TextReading } from './body-mutation-fits.js';
 import { bodyMutations } from './body-mutations.js';
-import type { CaseBody, CaseRequest, ContractCase, Mutation } from './contract-types.js';
+import { reservedHeaderNames } from './build-http-request.js';
+import type { CaseBody, CaseRequest, ContractCase, FieldEncoding, Mutation } from './contract-types.js';
 import { readRequestFixtures } from './read-request-fixtures.js';
-import { isJsonMediaType } from './response-spec-match.js';
+import { chooseRequestMedia, concreteContentType, matchesDeclared, mediaKind, type MediaKind, type Resolve } from './request-media.js';
 import type { SchemaValidation } from './schema-validation.js';
 import { needsCredential } from './security-credentials.js';
+import { serialiseBody } from './serialise-body.js';
+import { readSpecEncodings, type SpecEncodings } from './spec-encodings.js';
 
 /** Options for building cases. */
 export interface CaseOptions {
@@ -45,14 +52,27 @@ function paramBucket(request: CaseRequest, location: Parameter['in']): Record<st
   return location === 'path' ? request.path : location === 'query' ? request.query : location === 'header' ? request.headers : request.cookies;
 }
 
-/** The media type a case sends: JSON when the operation accepts it, else the first declared. */
-function requestMedia(op: Operation): MediaTypeBody | undefined {
-  const content = op.requestBody?.content ?? [];
-  return content.find((c) => isJsonMediaType(c.contentType)) ?? content[0];
+/** The parameters a case fills: OpenAPI ignores header parameters named Accept, Content-Type or Authorization. */
+function sendableParameters(op: Operation): Parameter[] {
+  return op.parameters.filter((p) => !(p.in === 'header' && reservedHeaderNames.has(p.name.toLowerCase())));
 }
 
-function concreteType(contentType: string): string {
-  return contentType.includes('*') ? 'application/json' : contentType;
+/** The request body plan of an operation: the declared media type sent, its concrete Content-Type, kind and field encodings. */
+interface BodyPlan {
+  media: MediaTypeBody;
+  contentType: string;
+  kind: MediaKind;
+  fields?: Record<string, FieldEncoding>;
+}
+
+function bodyPlan(op: Operation, encodings: SpecEncodings, resolve: Resolve): BodyPlan | undefined {
+  const media = chooseRequestMedia(op, resolve);
+  if (!media) return undefined;
+  const contentType = concreteContentType(media.contentType, media.schema, resolve);
+  const kind = mediaKind(contentType);
+  if (kind !== 'form' && kind !== 'multipart') return { media, contentType, kind };
+  const encoding = encodings.bodyEncoding[media.contentType];
+  return { media, contentType, kind, fields: bodyFields(media.schema, resolve, encoding) };
 }
 
 /** Builds every case for every operation: examples, fixtures, generated valid requests, negatives and security cases. */
@@ -75,27 +95,34 @@ export async function buildCases(api: Api, options: CaseOptions, schemas: Schema
   };
   const wanted = new Set(options.kinds ?? ['example', 'fixture', 'generated', 'edge', 'negative', 'security']);
   const all: ContractCase[][] = [];
+  const byId = new Map(api.references.map((r) => [String(r.$id), r]));
+  const resolve: Resolve = (schema) => (schema !== null && typeof schema === 'object' ? followRef(schema as Record<string, unknown>, byId) : {});
 
   for (const op of api.operations) {
     const opSeed = hashSeed(op.operationId, options.seed);
-    const media = requestMedia(op);
+    const encodings = readSpecEncodings(api, op);
+    const plan = bodyPlan(op, encodings, resolve);
+    const media = plan?.media;
+    const parameterMedia = encodings.parameterMedia;
+    const hasParameterMedia = Object.keys(parameterMedia).length > 0;
+    const parameters = sendableParameters(op);
     const list: ContractCase[] = [];
     let counter = 0;
     const add = (c: Omit<ContractCase, 'id' | 'operation'>): void => {
-      list.push({ id: `${op.operationId}/${c.kind}/${counter++}`, operation: op, ...c });
+      list.push({ id: `${op.operationId}/${c.kind}/${counter++}`, operation: op, ...c, ...(hasParameterMedia ? { parameterMedia } : {}) });
     };
 
     const params = (seed: number, includeOptional: boolean, useExamples: boolean): CaseRequest => {
       const request = emptyRequest();
-      op.parameters.forEach((p, index) => {
+      parameters.forEach((p, index) => {
         const example = useExamples ? p.examples[0] : undefined;
         if (example) paramBucket(request, p.in)[p.name] = example.value;
         else if (p.required || includeOptional) paramBucket(request, p.in)[p.name] = generate(p.schema, seed + index + 1, p.name);
       });
       return request;
     };
-    const withBody = (request: CaseRequest, value: unknown): CaseRequest =>
-      media ? { ...request, body: { contentType: concreteType(media.contentType), value } } : request;
+    const bodyOf = (value: unknown): CaseBody => ({ contentType: plan!.contentType, value, ...(plan!.fields ? { fields: plan!.fields } : {}) });
+    const withBody = (request: CaseRequest, value: unknown): CaseRequest => (plan ? { ...request, body: bodyOf(value) } : request);
 
     // The base of negative and security cases: the first valid example, else the first generated request.
     let base: CaseRequest | undefined;
@@ -110,7 +137,7 @@ export async function buildCases(api: Api, options: CaseOptions, schemas: Schema
         base ??= request;
         if (wanted.has('example')) add({ kind: 'example', name: `example "${example.name}"`, expectation: 'accept', auth: 'valid', request });
       }
-    } else if (op.parameters.some((p) => p.examples.length > 0) && wanted.has('example')) {
+    } else if (parameters.some((p) => p.examples.length > 0) && wanted.has('example')) {
       const request = params(opSeed, false, true);
       base ??= request;
       add({ kind: 'example', name: 'parameter examples', expectation: 'accept', auth: 'valid', request });
@@ -119,7 +146,7 @@ export async function buildCases(api: Api, options: CaseOptions, schemas: Schema
     if (options.fixturesDir && wanted.has('fixture')) {
       for (const fixture of await readRequestFixtures(options.fixturesDir, op.operationId)) {
         const request: CaseRequest = { ...params(opSeed, false, true), ...pickLocations(fixture.request) };
-        if (fixture.request.body !== undefined && media) request.body = { contentType: concreteType(media.contentType), value: fixture.request.body };
+        if (fixture.request.body !== undefined && plan) request.body = bodyOf(fixture.request.body);
         add({ kind: 'fixture', name: `fixture "${fixture.name}"`, expectation: 'accept', auth: 'valid', request });
       }
     }
@@ -144,7 +171,7 @@ export async function buildCases(api: Api, options: CaseOptions, schemas: Schema
     if (wanted.has('edge')) {
       (options.edge ?? []).forEach((profile, k) => {
         const seed = opSeed + (k + 1) * 104_729;
-        let request = edgeParams(op, profile, seed, generate);
+        let request = edgeParams(parameters, profile, seed, generate);
         if (media) {
           const value = generate(media.schema, seed, '', profile);
           if (!schemas.isValid(media.schema, value)) {
@@ -163,7 +190,7 @@ export async function buildCases(api: Api, options: CaseOptions, schemas: Schema
     }
 
     if (wanted.has('negative')) {
-      for (const negative of negativeRequests(op, media, base, api.references, schemas)) {
+      for (const negative of negativeRequests(op, parameters, plan, base, api.references, schemas)) {
         add({ kind: 'negative', name: `${negative.mutation.kind} at ${negative.mutation.location} ${negative.mutation.pointer || '(root)'}`, expectation: 'reject', auth: 'valid', request: negative.request, mutation: negative.mutation });
       }
     }
@@ -179,9 +206,9 @@ type GenerateFor = (schema: TSchema, seed: number, name: string, profile?: EdgeP
  * carries Latin-1 only, so unicode-bearing profiles keep realistic header values; an empty path segment would
  * change the route, so an empty path value gives way to a realistic one.
  */
-function edgeParams(op: Operation, profile: EdgeProfile, seed: number, generate: GenerateFor): CaseRequest {
+function edgeParams(parameters: Parameter[], profile: EdgeProfile, seed: number, generate: GenerateFor): CaseRequest {
   const request = emptyRequest();
-  op.parameters.forEach((p, index) => {
+  parameters.forEach((p, index) => {
     if (!p.required && profile === 'min') return;
     const plain = p.in === 'header' && (profile === 'unicode' || profile === 'random');
     let value = generate(p.schema, seed + index + 1, p.name, plain ? undefined : profile, true);
@@ -200,26 +227,52 @@ function pickLocations(request: Partial<Omit<CaseRequest, 'body'>>): Partial<Cas
   return out;
 }
 
+// What a lenient server makes of a text value: Value.Convert to the schema's type, arrays from one item.
+function readText(schema: TSchema, text: string, references: TSchema[], schemas: SchemaValidation): unknown {
+  const raw = schemas.resolve(schema).type === 'array' ? [text] : text;
+  try {
+    return Value.Convert(schema, references, raw);
+  } catch {
+    return raw;
+  }
+}
+
+function textReading(rootSchema: TSchema, references: TSchema[], schemas: SchemaValidation): TextReading {
+  const properties = topLevelProperties(rootSchema, schemas.resolve);
+  return {
+    rootSchema,
+    propertySchema: (name) => properties.get(name) as TSchema | undefined,
+    read: (schema, text) => readText(schema, text, references, schemas),
+    isValid: (body) => schemas.isValid(rootSchema, body),
+  };
+}
+
 function negativeRequests(
   op: Operation,
-  media: MediaTypeBody | undefined,
+  parameters: Parameter[],
+  plan: BodyPlan | undefined,
   base: CaseRequest,
   references: TSchema[],
   schemas: SchemaValidation,
 ): { request: CaseRequest; mutation: Mutation }[] {
   const out: { request: CaseRequest; mutation: Mutation }[] = [];
   const baseBody = base.body && 'value' in base.body ? base.body.value : undefined;
-  if (media && base.body) {
+  if (plan && base.body) {
+    const { media, kind, fields } = plan;
     const contentType = base.body.contentType;
+    const reading = textReading(media.schema, references, schemas);
     for (const m of bodyMutations(media.schema, baseBody, references, (v) => schemas.isValid(media.schema, v))) {
-      out.push({ request: { ...base, body: { contentType, value: m.body } }, mutation: { kind: m.kind, location: 'body', pointer: m.pointer } });
+      if (!bodyMutationFits(kind, m, fields ?? {}, reading)) continue;
+      out.push({ request: { ...base, body: { contentType, value: m.body, ...(fields ? { fields } : {}) } }, mutation: { kind: m.kind, location: 'body', pointer: m.pointer } });
     }
-    if (isJsonMediaType(contentType)) {
-      const declared = (op.requestBody?.content ?? []).map((c) => c.contentType.toLowerCase());
-      if (!declared.some((d) => d === 'text/plain' || d === '*/*' || d === 'text/*')) {
-        const wrongType: CaseBody = { contentType: 'text/plain', raw: JSON.stringify(baseBody) ?? '' };
-        out.push({ request: { ...base, body: wrongType }, mutation: { kind: 'wrong-content-type', location: 'body', pointer: '' } });
-      }
+    // Sent as text/plain, a JSON or form body must be refused, unless the operation also takes text.
+    const declared = (op.requestBody?.content ?? []).map((c) => c.contentType);
+    if ((kind === 'json' || kind === 'form') && !declared.some((d) => matchesDeclared(d, 'text/plain'))) {
+      const text = kind === 'json' ? (JSON.stringify(baseBody) ?? '') : serialiseBody(base.body).bytes.toString('utf8');
+      const wrongType: CaseBody = { contentType: 'text/plain', raw: text };
+      out.push({ request: { ...base, body: wrongType }, mutation: { kind: 'wrong-content-type', location: 'body', pointer: '' } });
+    }
+    if (kind === 'json') {
       const text = JSON.stringify(baseBody) ?? '{}';
       out.push({ request: { ...base, body: { contentType, raw: text.slice(0, Math.max(1, Math.floor(text.length / 2))) + '{"' } }, mutation: { kind: 'malformed-json', location: 'body', pointer: '' } });
     }
@@ -228,7 +281,7 @@ function negativeRequests(
       out.push({ request: rest, mutation: { kind: 'missing-body', location: 'body', pointer: '' } });
     }
   }
-  for (const p of op.parameters) {
+  for (const p of parameters) {
     const bucket = (r: CaseRequest) => paramBucket(r, p.in);
     const clone = (): CaseRequest => ({ ...base, path: { ...base.path }, query: { ...base.query }, headers: { ...base.headers }, cookies: { ...base.cookies } });
     if (p.required && p.in !== 'path') {
@@ -237,7 +290,8 @@ function negativeRequests(
       out.push({ request: r, mutation: { kind: 'missing-parameter', location: p.in, pointer: p.name } });
     }
     const broken = brokenParameterValue(p.schema);
-    if (broken) {
+    // A value the schema still accepts once read from text (a format the validator does not check, say) breaks nothing.
+    if (broken && !schemas.isValid(p.schema, readText(p.schema, broken.value, references, schemas))) {
       const r = clone();
       bucket(r)[p.name] = broken.value;
       out.push({ request: r, mutation: { kind: broken.kind, location: p.in, pointer: p.name } });

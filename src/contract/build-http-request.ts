@@ -1,6 +1,8 @@
 import type { Parameter } from '../openapi/api-model.js';
 import type { ContractCase, HttpRequest } from './contract-types.js';
 import { isJsonMediaType } from './response-spec-match.js';
+import { serialiseBody } from './serialise-body.js';
+import { encodePairs, formPairs, jsonText, pathText, simpleText } from './serialise-parameter.js';
 import { credentialHeaderNames, INVALID_CREDENTIAL, placeCredential, requiredSchemes } from './security-credentials.js';
 
 /** What the request builder needs besides the case. */
@@ -18,70 +20,51 @@ export interface BuiltRequest {
   credential: { headers: string[]; query: string[]; cookies: string[] };
 }
 
-function scalar(value: unknown): string {
-  if (value === null) return 'null';
-  return typeof value === 'object' ? JSON.stringify(value) : String(value);
+/** Header parameters OpenAPI says are ignored: the runner sets these itself and never sends a generated value for them. */
+export const reservedHeaderNames: ReadonlySet<string> = new Set(['accept', 'content-type', 'authorization']);
+
+/** The path template as a URL path: a `#fragment` of the key dropped, a `?a=b` part kept as literal query text. */
+export function splitPathKey(key: string): { template: string; literalQuery: string } {
+  const withoutFragment = key.split('#')[0];
+  const q = withoutFragment.indexOf('?');
+  return q < 0 ? { template: withoutFragment, literalQuery: '' } : { template: withoutFragment.slice(0, q), literalQuery: withoutFragment.slice(q + 1) };
 }
 
-function simple(value: unknown, explode: boolean): string {
-  if (Array.isArray(value)) return value.map(scalar).join(',');
-  if (value !== null && typeof value === 'object') {
-    return Object.entries(value as Record<string, unknown>)
-      .map(([k, v]) => (explode ? `${k}=${scalar(v)}` : `${k},${scalar(v)}`))
-      .join(',');
-  }
-  return scalar(value);
+function isJsonContent(mediaType: string | undefined): boolean {
+  return mediaType !== undefined && isJsonMediaType(mediaType);
 }
 
-function queryPairs(param: Parameter | undefined, name: string, value: unknown): [string, string][] {
-  const style = param?.style ?? 'form';
-  const explode = param?.explode ?? true;
-  if (Array.isArray(value)) {
-    if (explode && style === 'form') return value.map((v) => [name, scalar(v)]);
-    const sep = style === 'spaceDelimited' ? ' ' : style === 'pipeDelimited' ? '|' : ',';
-    return [[name, value.map(scalar).join(sep)]];
-  }
-  if (value !== null && typeof value === 'object') {
-    const entries = Object.entries(value as Record<string, unknown>);
-    if (style === 'deepObject') return entries.map(([k, v]) => [`${name}[${k}]`, scalar(v)]);
-    if (explode) return entries.map(([k, v]) => [k, scalar(v)]);
-    return [[name, entries.map(([k, v]) => `${k},${scalar(v)}`).join(',')]];
-  }
-  return [[name, scalar(value)]];
+function paramKey(location: Parameter['in'], name: string): string {
+  return `${location}:${location === 'header' ? name.toLowerCase() : name}`;
 }
 
-function encodeQuery(pairs: [string, string][]): string {
-  return pairs.map(([k, v]) => `${encodeURIComponent(k).replace(/%5B/g, '[').replace(/%5D/g, ']')}=${encodeURIComponent(v)}`).join('&');
-}
-
-function serialiseBody(body: NonNullable<ContractCase['request']['body']>): Buffer {
-  if ('raw' in body) return Buffer.from(body.raw, 'utf8');
-  const type = body.contentType.toLowerCase();
-  if (isJsonMediaType(type) || type === '*/*' || type === 'application/*') return Buffer.from(JSON.stringify(body.value) ?? 'null', 'utf8');
-  if (type.startsWith('application/x-www-form-urlencoded') && body.value !== null && typeof body.value === 'object') {
-    return Buffer.from(encodeQuery(Object.entries(body.value as Record<string, unknown>).map(([k, v]) => [k, scalar(v)])), 'utf8');
-  }
-  return Buffer.from(typeof body.value === 'string' ? body.value : JSON.stringify(body.value) ?? '', 'utf8');
-}
-
-/** Serialises a case into an HTTP request: path, query styles, headers, cookies, credential and body. */
+/** Serialises a case into an HTTP request: path styles, query styles, headers, cookies, credential and body. */
 export function buildHttpRequest(c: ContractCase, settings: RequestSettings): BuiltRequest {
   const op = c.operation;
-  const params = new Map(op.parameters.map((p) => [`${p.in}:${p.name}`, p]));
-  const path = op.path.replace(/\{([^}]+)\}/g, (_, name: string) => {
+  const params = new Map(op.parameters.map((p) => [paramKey(p.in, p.name), p]));
+  const media = c.parameterMedia ?? {};
+  const jsonParam = (location: Parameter['in'], name: string): boolean => isJsonContent(media[paramKey(location, name)]);
+  const { template, literalQuery } = splitPathKey(op.path);
+  const path = template.replace(/\{([^}]+)\}/g, (_, name: string) => {
     const value = c.request.path[name];
     if (value === undefined) return `{${name}}`;
-    const param = params.get(`path:${name}`);
-    return encodeURIComponent(simple(value, param?.explode ?? false)).replace(/%2C/gi, ',');
+    if (jsonParam('path', name)) return encodeURIComponent(jsonText(value));
+    const param = params.get(paramKey('path', name));
+    return pathText(name, value, param?.style ?? 'simple', param?.explode ?? false);
   });
 
   const pairs: [string, string][] = [];
   for (const [name, value] of Object.entries(c.request.query)) {
-    if (value !== undefined) pairs.push(...queryPairs(params.get(`query:${name}`), name, value));
+    if (value === undefined) continue;
+    const param = params.get(paramKey('query', name));
+    if (jsonParam('query', name)) pairs.push([name, jsonText(value)]);
+    else pairs.push(...formPairs(name, value, param?.style ?? 'form', param?.explode ?? true));
   }
   const headers: Record<string, string> = {};
   const cookies: [string, string][] = [];
-  for (const [name, value] of Object.entries(c.request.cookies)) if (value !== undefined) cookies.push([name, simple(value, false)]);
+  for (const [name, value] of Object.entries(c.request.cookies)) {
+    if (value !== undefined) cookies.push([name, jsonParam('cookie', name) ? jsonText(value) : simpleText(value, false)]);
+  }
 
   // User headers first, so a case's own headers (e.g. a wrong Content-Type) win.
   const dropped = c.auth === 'valid' ? [] : credentialHeaderNames(op);
@@ -108,7 +91,10 @@ export function buildHttpRequest(c: ContractCase, settings: RequestSettings): Bu
     }
   }
   for (const [name, value] of Object.entries(c.request.headers)) {
-    if (value !== undefined) headers[name] = simple(value, params.get(`header:${name}`)?.explode ?? false);
+    if (value === undefined) continue;
+    // Accept, Content-Type and Authorization parameters are ignored by OpenAPI: only a user's own fixture may set them.
+    if (reservedHeaderNames.has(name.toLowerCase()) && c.kind !== 'fixture') continue;
+    headers[name] = jsonParam('header', name) ? jsonText(value) : simpleText(value, params.get(paramKey('header', name))?.explode ?? false);
   }
   if (cookies.length > 0) headers.Cookie = cookies.map(([k, v]) => `${k}=${encodeURIComponent(v)}`).join('; ');
 
@@ -118,10 +104,11 @@ export function buildHttpRequest(c: ContractCase, settings: RequestSettings): Bu
   }
   let body: Buffer | undefined;
   if (c.request.body) {
-    body = serialiseBody(c.request.body);
-    if (!Object.keys(headers).some((h) => h.toLowerCase() === 'content-type')) headers['Content-Type'] = c.request.body.contentType;
+    const wire = serialiseBody(c.request.body);
+    body = wire.bytes;
+    if (!Object.keys(headers).some((h) => h.toLowerCase() === 'content-type')) headers['Content-Type'] = wire.contentType;
   }
-  const query = encodeQuery(pairs);
+  const query = [literalQuery, encodePairs(pairs)].filter(Boolean).join('&');
   const url = `${settings.baseUrl.replace(/\/+$/, '')}${path}${query ? `?${query}` : ''}`;
   return { request: { method: op.method.toUpperCase(), url, headers, ...(body ? { body } : {}) }, credential };
 }

@@ -29,8 +29,21 @@ export interface Mutation {
   pointer: string;
 }
 
-/** A request body as the case describes it: a value to serialise, or raw text sent verbatim. */
-export type CaseBody = { contentType: string; value: unknown } | { contentType: string; raw: string };
+/** How one property of a form or multipart body travels (from the spec's `encoding` and the property's schema). */
+export interface FieldEncoding {
+  /** A file part (multipart) or bytes: the schema says `format: binary` or names a `contentMediaType`. */
+  file?: boolean;
+  /** The part's media type (multipart) or the value's serialisation (`application/json` → JSON text). */
+  contentType?: string;
+  /** An explicit OpenAPI style (form bodies): `form`, `spaceDelimited`, `pipeDelimited` or `deepObject`. */
+  style?: string;
+  explode?: boolean;
+}
+
+/** A request body as the case describes it: a value to serialise (form and multipart fields per `fields`), or raw text sent verbatim. */
+export type CaseBody =
+  | { contentType: string; value: unknown; fields?: Record<string, FieldEncoding> }
+  | { contentType: string; raw: string };
 
 /** The request of a case before serialisation. */
 export interface CaseRequest {
@@ -58,6 +71,8 @@ export interface ContractCase {
   seed?: number;
   /** The edge profile that built this case (kind `edge`). */
   profile?: EdgeProfile;
+  /** Parameters described by `content` instead of `schema`, keyed `in:name`, with their media type (JSON ones travel as JSON text). */
+  parameterMedia?: Record<string, string>;
 }
 
 /** An HTTP request ready for a transport. */
@@ -126,7 +141,10 @@ export interface DisplayRequest {
   method: string;
   url: string;
   headers: Record<string, string>;
+  /** The body as text, or `[N bytes of <type>]` when it is not text. */
   bodyExcerpt?: string;
+  /** For the curl line only: a body that is not one line of text, as a printf(1) format string. */
+  bodyPrintf?: string;
 }
 
 /** A response as reports show it: secret headers and properties redacted, body cut short. */

@@ -59,22 +59,54 @@ export function redactRequest(built: BuiltRequest, token: string | undefined, se
   const scrub = (text: string): string => scrubSecrets(text, all);
   // URLSearchParams percent-encodes the marker; restore it.
   const markedUrl = scrub(url.toString().split(encodeURIComponent(MARK)).join(MARK));
-  const bodyText = request.body ? scrub(request.body.toString('utf8')) : undefined;
-  const marked: DisplayRequest = { method: request.method, url: markedUrl, headers: Object.fromEntries(Object.entries(headers).map(([k, v]) => [k, scrub(v)])), ...(bodyText !== undefined ? { bodyExcerpt: bodyText } : {}) };
+  const body = request.body;
+  const isText = body !== undefined && isUtf8Text(body);
+  const bodyText = body && isText ? scrub(body.toString('utf8')) : undefined;
+  // Bytes are scrubbed as Latin-1, which maps every byte to one character and back unchanged.
+  const bodyBytes = body && !isText ? Buffer.from(scrub(body.toString('latin1')), 'latin1') : undefined;
+  const contentType = Object.entries(request.headers).find(([k]) => k.toLowerCase() === 'content-type')?.[1] ?? 'binary data';
+  const bodyExcerpt = bodyText ?? (bodyBytes ? `[${bodyBytes.length} bytes of ${contentType.split(';')[0]}]` : undefined);
+  const needsPrintf = bodyBytes !== undefined || (bodyText !== undefined && /[\u0000-\u001f\u007f]/.test(bodyText));
+  const marked: DisplayRequest = {
+    method: request.method,
+    url: markedUrl,
+    headers: Object.fromEntries(Object.entries(headers).map(([k, v]) => [k, scrub(v)])),
+    ...(bodyExcerpt !== undefined ? { bodyExcerpt } : {}),
+    ...(needsPrintf ? { bodyPrintf: printfFormat(bodyBytes ?? Buffer.from(bodyText!, 'utf8')) } : {}),
+  };
   const unmark = (text: string): string => text.split(MARK).join('$IWKIT_TOKEN');
   const display: DisplayRequest = {
     method: marked.method,
     url: unmark(marked.url),
     headers: Object.fromEntries(Object.entries(marked.headers).map(([k, v]) => [k, unmark(v)])),
-    ...(bodyText !== undefined ? { bodyExcerpt: textExcerpt(bodyText, 500) } : {}),
+    ...(bodyExcerpt !== undefined ? { bodyExcerpt: textExcerpt(bodyExcerpt, 500) } : {}),
   };
   return { display, marked };
+}
+
+function isUtf8Text(bytes: Buffer): boolean {
+  const text = bytes.toString('utf8');
+  return Buffer.from(text, 'utf8').equals(bytes) && !/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/.test(text);
+}
+
+// printf(1) reads octal escapes in its format on every shell: bytes curl then receives unchanged.
+function printfFormat(bytes: Buffer): string {
+  let out = '';
+  for (const byte of bytes) {
+    const c = String.fromCharCode(byte);
+    if (c === '%') out += '%%';
+    else if (c === '\\' || c === "'" || byte < 0x20 || byte >= 0x7f) out += `\\${byte.toString(8).padStart(3, '0')}`;
+    else out += c;
+  }
+  return out;
 }
 
 /** A one-line curl command for a marked request; the credential stays `$IWKIT_TOKEN`. */
 export function curlCommand(marked: DisplayRequest): string {
   const parts = ['curl', '--request', marked.method, quote(marked.url)];
   for (const [name, value] of Object.entries(marked.headers)) parts.push('--header', quote(`${name}: ${value}`));
-  if (marked.bodyExcerpt !== undefined) parts.push('--data-raw', quote(marked.bodyExcerpt));
+  // Bytes and multi-line text reach curl through printf, so the command stays one line and exact.
+  if (marked.bodyPrintf !== undefined) parts.push('--data-binary', `@<(printf -- '${marked.bodyPrintf}')`);
+  else if (marked.bodyExcerpt !== undefined) parts.push('--data-raw', quote(marked.bodyExcerpt));
   return parts.join(' ');
 }

@@ -21,6 +21,9 @@ import { credentialHeaderNames, needsCredential } from './security-credentials.j
 import type { Transport } from './transport.js';
 import { TransportError, transportErrorKind } from './transport.js';
 
+// The loader's options plus `strict`, which the loader is gaining (an intersection, so no cast either way).
+type LoadOptions = NonNullable<Parameters<typeof loadApi>[1]> & { strict?: boolean };
+
 /** Safe defaults: a login can lock accounts, so little is sent, slowly, with a hard cap. */
 export const contractDefaults = {
   cases: 5,
@@ -57,6 +60,8 @@ export interface ContractOptions {
   maxRequests?: number;
   concurrency?: number;
   strict?: boolean;
+  /** Load the spec in the loader's strict mode (`--strict-spec`): a document that only loads leniently is refused. */
+  strictSpec?: boolean;
   fixturesDir?: string;
   maxBodyBytes?: number;
   /** Reference time for generated timestamps (default: now). */
@@ -153,7 +158,8 @@ export async function runContract(options: ContractOptions): Promise<ContractRes
   const headers = options.headers ?? {};
   const checks = selectChecks(options.checks, options.excludeChecks);
 
-  const api = typeof options.spec === 'string' ? await loadApi(options.spec) : options.spec;
+  const loadOptions: LoadOptions = { strict: options.strictSpec === true };
+  const api = typeof options.spec === 'string' ? await loadApi(options.spec, loadOptions) : options.spec;
   if (options.operations && options.operations.length > 0) {
     const known = api.operations.map((o) => o.operationId);
     const unknown = options.operations.filter((id) => !known.includes(id));

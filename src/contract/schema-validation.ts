@@ -20,6 +20,10 @@ export interface SchemaValidation {
   validate(schema: TSchema, value: unknown): Problem[];
   /** True when `value` is valid against `schema` (never strict: used to vet generated requests). */
   isValid(schema: TSchema, value: unknown): boolean;
+  /** The schema node behind `$ref`s (the node itself when it is no reference). */
+  resolve(schema: unknown): Record<string, unknown>;
+  /** A value read from header text as its schema's type says: numbers, booleans, comma-separated arrays. */
+  fromText(schema: TSchema, text: string): unknown;
 }
 
 function isNode(value: unknown): value is SchemaNode {
@@ -179,9 +183,21 @@ export function createSchemaValidation(references: TSchema[], strict: boolean): 
     return validator;
   };
 
+  const resolve = (schema: unknown): SchemaNode => (isNode(schema) ? followRef(schema, byId) : {});
   return {
     isValid(schema, value) {
       return validatorFor(schema, false).check(value);
+    },
+    resolve,
+    fromText(schema, text) {
+      const node = resolve(schema);
+      const types = Array.isArray(node.type) ? (node.type as string[]) : typeof node.type === 'string' ? [node.type] : [];
+      const raw: unknown = types.includes('array') ? (text.trim() === '' ? [] : text.split(',').map((s) => s.trim())) : text;
+      try {
+        return Value.Convert(schema, references, raw);
+      } catch {
+        return raw;
+      }
     },
     validate(schema, value) {
       const validator = validatorFor(schema, strict);

@@ -3,27 +3,19 @@ import type { Operation, SecurityScheme } from '../openapi/api-model.js';
 /** The credential value sent by "invalid credential" security cases; it is not a secret. */
 export const INVALID_CREDENTIAL = 'iwkit-invalid-credential-0000';
 
-type Supported = Extract<SecurityScheme, { type: 'apiKey' | 'http' | 'oauth2' | 'openIdConnect' }>;
+type Sendable = Extract<SecurityScheme, { type: 'apiKey' | 'http' | 'oauth2' | 'openIdConnect' }>;
 
-// OAuth 2 and OpenID Connect access tokens travel as bearer tokens: --token is the access token.
-function supported(scheme: SecurityScheme): scheme is Supported {
-  return (
-    scheme.type === 'apiKey' ||
-    scheme.type === 'oauth2' ||
-    scheme.type === 'openIdConnect' ||
-    (scheme.type === 'http' && ['bearer', 'basic'].includes(scheme.scheme.toLowerCase()))
-  );
-}
-
-/** The schemes a request must satisfy: the first alternative iwkit can fill, or `[]` when anonymous access is allowed or nothing is supported. */
-export function requiredSchemes(operation: Operation): Supported[] {
+/** The schemes a request must satisfy: the first alternative that needs no TLS client certificate (else the first one), mutualTLS left out; `[]` when anonymous access is allowed. */
+export function requiredSchemes(operation: Operation): Sendable[] {
   if (operation.security.length === 0 || operation.security.some((alt) => alt.length === 0)) return [];
-  const usable = operation.security.find((alt) => alt.every(supported));
-  return (usable ?? []) as Supported[];
+  // A client certificate is set up outside the runner: an alternative without one is preferred.
+  const chosen = operation.security.find((alt) => alt.every((s) => s.type !== 'mutualTLS')) ?? operation.security[0];
+  return chosen.filter((s): s is Sendable => s.type !== 'mutualTLS');
 }
 
-/** True when the operation cannot be called anonymously. */
+/** True when the operation cannot be called anonymously (an alternative met by a TLS client certificate alone may let any request in). */
 export function needsCredential(operation: Operation): boolean {
+  if (operation.security.some((alt) => alt.every((s) => s.type === 'mutualTLS'))) return false;
   return requiredSchemes(operation).length > 0;
 }
 
@@ -34,8 +26,8 @@ export interface CredentialPlacement {
   cookies: Record<string, string>;
 }
 
-/** Places `value` as each scheme asks: apiKey header/query/cookie, or an Authorization header. */
-export function placeCredential(schemes: Supported[], value: string): CredentialPlacement {
+/** Places `value` as each scheme asks: apiKey header/query/cookie, or an Authorization header (OAuth 2 and OpenID Connect tokens as bearer tokens). */
+export function placeCredential(schemes: Sendable[], value: string): CredentialPlacement {
   const placement: CredentialPlacement = { headers: {}, query: {}, cookies: {} };
   for (const scheme of schemes) {
     if (scheme.type === 'apiKey') {
@@ -44,9 +36,12 @@ export function placeCredential(schemes: Supported[], value: string): Credential
       else placement.cookies[scheme.name] = value;
     } else if (scheme.type !== 'http' || scheme.scheme.toLowerCase() === 'bearer') {
       placement.headers.Authorization = `Bearer ${value}`;
-    } else {
+    } else if (scheme.scheme.toLowerCase() === 'basic') {
       // A basic credential given as user:password is encoded; one already encoded is sent as is.
       placement.headers.Authorization = `Basic ${value.includes(':') ? Buffer.from(value).toString('base64') : value}`;
+    } else {
+      // Other HTTP schemes (Digest, HOBA, a vendor's own) take the credential after their name, as given.
+      placement.headers.Authorization = `${scheme.scheme[0].toUpperCase()}${scheme.scheme.slice(1)} ${value}`;
     }
   }
   return placement;

@@ -79,6 +79,16 @@ describe('iwkit contract', () => {
     expect(run.stderr).toMatch(/^IWKIT_ERR_SPEC_READ/m);
   });
 
+  it('takes --strict-spec: a valid spec runs as before, an invalid one is refused with exit 2', async () => {
+    const server = await startLoginServer('none');
+    servers.push(server);
+    const valid = await cli(['--base-url', server.baseUrl, '--strict-spec', ...fast], { IWKIT_TOKEN: SERVER_TOKEN });
+    expect(valid.code ?? 0).toBe(0);
+    const invalid = await cli(['--base-url', server.baseUrl, '--strict-spec', '--spec', 'test/specs/broken/invalid-document.yaml', ...fast]);
+    expect(invalid.code).toBe(2);
+    expect(invalid.stderr).toMatch(/^IWKIT_ERR_SPEC_INVALID/m);
+  });
+
   it('runs only the selected checks', async () => {
     const server = await startLoginServer('server-error');
     servers.push(server);
