@@ -6,6 +6,7 @@ import { runContract } from '../src/contract/run-contract.js';
 import type { Operation } from '../src/openapi/api-model.js';
 import { createMockServer } from '../src/server/create-mock-server.js';
 import { independentValidator, responseSchemaPointer } from '../test/openapi/independent-validator.js';
+import { publicCorpus } from '../test/openapi/public-corpus.js';
 import { sendOnce } from './first-response.js';
 import { sampleMemory } from './proc-memory.js';
 import { repoRoot, spawnServer } from './spawn-server.js';
@@ -15,7 +16,7 @@ import { repoRoot, spawnServer } from './spawn-server.js';
 // - validity: one valid request per operation (the contract runner's first positive case) through the mock
 //   in-process, counted valid when the answer is a 2xx and an independent ajv validator accepts its JSON body.
 
-const CORPUS = join(repoRoot, '..', 'shared', 'specs', 'public');
+const CORPUS = publicCorpus;
 const TOKEN = 'bench-token-1b7e';
 
 interface SpecFigures {

@@ -1,6 +1,6 @@
 import type { FieldEncoding } from './contract-types.js';
 import { isBinarySchema, type Resolve } from './request-media.js';
-import type { SpecEncoding } from './spec-encodings.js';
+import type { PropertyEncoding } from '../openapi/api-model.js';
 
 type Node = Record<string, unknown>;
 
@@ -27,7 +27,7 @@ export function topLevelProperties(schema: unknown, resolve: Resolve): Map<strin
 }
 
 /** How each top-level property of a form or multipart body travels: files for binary schemas (or arrays of them), the spec's `encoding` otherwise. */
-export function bodyFields(schema: unknown, resolve: Resolve, encoding: Record<string, SpecEncoding> = {}): Record<string, FieldEncoding> {
+export function bodyFields(schema: unknown, resolve: Resolve, encoding: Record<string, PropertyEncoding> = {}): Record<string, FieldEncoding> {
   const properties = topLevelProperties(schema, resolve);
   const fields: Record<string, FieldEncoding> = {};
   for (const name of new Set([...properties.keys(), ...Object.keys(encoding)])) {

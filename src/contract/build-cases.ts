@@ -15,7 +15,6 @@ import { chooseRequestMedia, concreteContentType, matchesDeclared, mediaKind, ty
 import type { SchemaValidation } from './schema-validation.js';
 import { needsCredential } from './security-credentials.js';
 import { serialiseBody } from './serialise-body.js';
-import { readSpecEncodings, type SpecEncodings } from './spec-encodings.js';
 
 /** Options for building cases. */
 export interface CaseOptions {
@@ -65,14 +64,20 @@ interface BodyPlan {
   fields?: Record<string, FieldEncoding>;
 }
 
-function bodyPlan(op: Operation, encodings: SpecEncodings, resolve: Resolve): BodyPlan | undefined {
+/** `in:name` (header names lower-case) → media type, for the parameters described by `content`. */
+function parameterMediaOf(op: Operation): Record<string, string> {
+  const media: Record<string, string> = {};
+  for (const p of op.parameters) if (p.contentType) media[`${p.in}:${p.in === 'header' ? p.name.toLowerCase() : p.name}`] = p.contentType;
+  return media;
+}
+
+function bodyPlan(op: Operation, resolve: Resolve): BodyPlan | undefined {
   const media = chooseRequestMedia(op, resolve);
   if (!media) return undefined;
   const contentType = concreteContentType(media.contentType, media.schema, resolve);
   const kind = mediaKind(contentType);
   if (kind !== 'form' && kind !== 'multipart') return { media, contentType, kind };
-  const encoding = encodings.bodyEncoding[media.contentType];
-  return { media, contentType, kind, fields: bodyFields(media.schema, resolve, encoding) };
+  return { media, contentType, kind, fields: bodyFields(media.schema, resolve, media.encoding) };
 }
 
 /** Builds every case for every operation: examples, fixtures, generated valid requests, negatives and security cases. */
@@ -100,10 +105,9 @@ export async function buildCases(api: Api, options: CaseOptions, schemas: Schema
 
   for (const op of api.operations) {
     const opSeed = hashSeed(op.operationId, options.seed);
-    const encodings = readSpecEncodings(api, op);
-    const plan = bodyPlan(op, encodings, resolve);
+    const plan = bodyPlan(op, resolve);
     const media = plan?.media;
-    const parameterMedia = encodings.parameterMedia;
+    const parameterMedia = parameterMediaOf(op);
     const hasParameterMedia = Object.keys(parameterMedia).length > 0;
     const parameters = sendableParameters(op);
     const list: ContractCase[] = [];

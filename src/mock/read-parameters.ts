@@ -63,6 +63,40 @@ function readStyled(text: string, item: { name: string; style: string; explode: 
   return readSimple(text, item.kind, item.explode);
 }
 
+/** `name[a]=1&name[b][c]=2` (deepObject) → `{ a: '1', b: { c: '2' } }`; undefined when no key has the prefix. */
+function readDeepObject(raw: Record<string, unknown>, name: string): Record<string, unknown> | undefined {
+  let out: Record<string, unknown> | undefined;
+  for (const [key, value] of Object.entries(raw)) {
+    if (!key.startsWith(`${name}[`) || !key.endsWith(']')) continue;
+    const path = key.slice(name.length + 1, -1).split('][');
+    out ??= {};
+    let node = out;
+    for (const step of path.slice(0, -1)) {
+      // Only own plain objects are walked: `__proto__` as a step must not reach a prototype.
+      const next = Object.hasOwn(node, step) ? node[step] : undefined;
+      node = (typeof next === 'object' && next !== null ? next : (node[step] = Object.create(null) as Record<string, unknown>)) as Record<string, unknown>;
+    }
+    node[path[path.length - 1]] = Array.isArray(value) ? value[0] : value;
+  }
+  return out;
+}
+
+/** A form+explode object spreads its properties over the query: `?role=admin&first=Alex`. */
+function readSpreadObject(raw: Record<string, unknown>, properties: string[]): Record<string, unknown> | undefined {
+  const present = properties.filter((name) => raw[name] !== undefined);
+  return present.length === 0 ? undefined : Object.fromEntries(present.map((name) => [name, raw[name]]));
+}
+
+function parseJsonText(value: unknown): unknown {
+  const text = String(Array.isArray(value) ? value[0] : value);
+  try {
+    return JSON.parse(text);
+  } catch {
+    // Left as text, the validator names what is wrong with it.
+    return text;
+  }
+}
+
 /** A compiled reader: turns the raw values of one request part into typed values, as the spec's styles say. */
 export type ParameterReader = (raw: Record<string, unknown>) => Record<string, unknown>;
 
@@ -70,18 +104,29 @@ export type ParameterReader = (raw: Record<string, unknown>) => Record<string, u
 export function createParameterReader(parameters: Parameter[], references: TSchema[]): ParameterReader {
   const refs = new Map(references.map((r) => [String(r.$id), r]));
   const plan = parameters.map((p) => {
-    const kind = kindOf(followRef(p.schema, refs));
+    const target = followRef(p.schema, refs);
+    const kind = kindOf(target);
     const key = p.in === 'header' ? p.name.toLowerCase() : p.name;
     // Path values and header objects arrive as one text that the style unpacks; query and header arrays repeat or split.
     const styled = p.in === 'path' ? kind !== 'primitive' || p.style !== 'simple' : p.in === 'header' && kind === 'object';
-    return { key, name: p.name, schema: p.schema, kind, styled, delimiter: delimiters[p.style] ?? ',', explode: p.explode, style: p.style };
+    const json = p.contentType !== undefined && /json/i.test(p.contentType);
+    const spread = p.in === 'query' && kind === 'object' && p.style === 'form' && p.explode ? Object.keys((target.properties ?? {}) as object) : undefined;
+    return { key, name: p.name, schema: p.schema, kind, styled, json, spread, delimiter: delimiters[p.style] ?? ',', explode: p.explode, style: p.style };
   });
   return (raw) => {
     const out: Record<string, unknown> = {};
     for (const item of plan) {
       let value = raw[item.key];
+      if (value === undefined && item.style === 'deepObject') value = readDeepObject(raw, item.key);
+      if (value === undefined && item.spread) value = readSpreadObject(raw, item.spread);
       if (value === undefined) continue;
-      if (item.styled) {
+      if (item.json) {
+        out[item.name] = parseJsonText(value);
+        continue;
+      }
+      if (typeof value === 'object' && !Array.isArray(value)) {
+        // Already shaped by deepObject or a spread form.
+      } else if (item.styled) {
         value = readStyled(String(Array.isArray(value) ? value[0] : value), item);
       } else if (item.kind === 'array') {
         const list = Array.isArray(value) ? value.map(String) : [String(value)];

@@ -27,6 +27,8 @@ export interface Parameter {
   explode: boolean;
   schema: TSchema;
   examples: NamedExample[];
+  /** The media type when the parameter is described by `content` instead of `schema`: its value is text of that type (e.g. JSON). */
+  contentType?: string;
 }
 
 /** How one property of a form or multipart body is encoded (an OpenAPI Encoding Object, as written). */

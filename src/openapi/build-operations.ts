@@ -111,12 +111,12 @@ function convert(schema: unknown, pointer: string, direction: Direction, context
 }
 
 /** A parameter or header described by `content` instead of `schema` takes its single media type's schema. */
-function schemaHolder(object: RawObject, pointer: string): { schema: unknown; pointer: string; holder: RawObject } {
+function schemaHolder(object: RawObject, pointer: string): { schema: unknown; pointer: string; holder: RawObject; mediaType?: string } {
   if ('schema' in object) return { schema: object.schema, pointer: joinPointer(pointer, 'schema'), holder: object };
   if (isObject(object.content)) {
     const [mediaType, media] = Object.entries(object.content)[0] ?? [];
     if (mediaType && isObject(media)) {
-      return { schema: media.schema, pointer: joinPointer(pointer, 'content', mediaType, 'schema'), holder: media };
+      return { schema: media.schema, pointer: joinPointer(pointer, 'content', mediaType, 'schema'), holder: media, mediaType };
     }
   }
   return { schema: {}, pointer, holder: object };
@@ -142,7 +142,7 @@ function buildParameter(raw: unknown, pointer: string, context: BuildContext): P
   const style = typeof object.style === 'string' ? object.style : location === 'query' || location === 'cookie' ? 'form' : 'simple';
   const explode = typeof object.explode === 'boolean' ? object.explode : style === 'form';
   const legacy = legacySchema(object, at, context);
-  const { schema, pointer: schemaPointer, holder } = legacy ? { schema: legacy, pointer: at, holder: object } : schemaHolder(object, at);
+  const { schema, pointer: schemaPointer, holder, mediaType } = legacy ? { schema: legacy, pointer: at, holder: object, mediaType: undefined } : schemaHolder(object, at);
   const parameter: Parameter = {
     name: String(object.name),
     in: location,
@@ -153,6 +153,7 @@ function buildParameter(raw: unknown, pointer: string, context: BuildContext): P
     examples: [...examplesOf(object, at, context), ...(holder === object ? [] : examplesOf(holder, schemaPointer.replace(/\/schema$/, ''), context))],
   };
   if (typeof object.description === 'string') parameter.description = object.description;
+  if (mediaType) parameter.contentType = mediaType;
   return parameter;
 }
 

@@ -4,13 +4,14 @@ import { createInjectTransport } from '../../src/contract/inject-transport.js';
 import { runContract } from '../../src/contract/run-contract.js';
 import { createMockServer } from '../../src/server/create-mock-server.js';
 import { unreadBodies } from './mock-body-support.js';
+import { publicCorpus } from '../openapi/public-corpus.js';
 
 // The runner against iwkit's own mock of each real public document that loads and starts: a bounded run
 // (1 generated case per operation, at most 300 requests) must find zero failures, warnings included. Operations whose body
 // type the mock cannot read yet (it answers 415) are left out of the run and named in the test's note.
 
 const TOKEN = 'mock-token-0123456789abcdef';
-const PUBLIC_SPECS = '/work/shared/specs/public';
+const PUBLIC_SPECS = publicCorpus;
 const specs = [
   'tictactoe-3.1.yaml',
   'notion-3.1.json',

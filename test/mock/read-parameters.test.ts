@@ -49,3 +49,32 @@ describe('path parameters by style', () => {
     expect(createParameterReader([header], [])({ 'x-colour': 'R=1,G=2' })).toEqual({ 'X-Colour': { R: 1, G: 2 } });
   });
 });
+
+describe('query and header objects', () => {
+  const filter = Type.Object({ kind: Type.String(), max: Type.Integer(), range: Type.Optional(Type.Object({ from: Type.Integer() })) });
+  const query = (name: string, schema: Parameter['schema'], style: string, explode = true): Parameter => ({ name, in: 'query', required: false, style, explode, schema, examples: [] });
+
+  it('reads a deepObject query parameter from its bracketed keys, nested ones too', () => {
+    const reader = createParameterReader([query('filter', filter, 'deepObject')], []);
+    expect(reader({ 'filter[kind]': 'a', 'filter[max]': '3', 'filter[range][from]': '2', other: 'x' })).toEqual({ filter: { kind: 'a', max: 3, range: { from: 2 } } });
+  });
+
+  it('never lets a deepObject key reach a prototype', () => {
+    const reader = createParameterReader([query('filter', filter, 'deepObject')], []);
+    reader({ 'filter[__proto__][polluted]': 'yes' });
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+
+  it('reads a form-exploded object from the properties spread over the query', () => {
+    const reader = createParameterReader([query('filter', filter, 'form')], []);
+    expect(reader({ kind: 'b', max: '7' })).toEqual({ filter: { kind: 'b', max: 7 } });
+  });
+
+  it('parses a parameter described by JSON content as JSON, and leaves broken JSON as text for the validator', () => {
+    const meta = Type.Object({ name: Type.String() });
+    const header: Parameter = { name: 'X-Meta', in: 'header', required: true, style: 'simple', explode: false, schema: meta, examples: [], contentType: 'application/json' };
+    const reader = createParameterReader([header], []);
+    expect(reader({ 'x-meta': '{"name":"report.pdf"}' })).toEqual({ 'X-Meta': { name: 'report.pdf' } });
+    expect(reader({ 'x-meta': '{broken' })).toEqual({ 'X-Meta': '{broken' });
+  });
+});

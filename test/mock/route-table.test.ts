@@ -3,8 +3,9 @@ import { load as loadYaml } from 'js-yaml';
 import { describe, expect, it } from 'vitest';
 import type { HttpMethod, Parameter } from '../../src/openapi/api-model.js';
 import { basePathsOf, buildRouteTable, type RouteOperation, type RouteTable, type TableRoute } from '../../src/mock/route-table.js';
+import { publicCorpus } from '../openapi/public-corpus.js';
 
-const specs = '/work/shared/specs/public';
+const specs = publicCorpus;
 
 function op(method: string, path: string, requiredQuery: string[] = []): RouteOperation {
   const parameters = requiredQuery.map((name) => ({ name, in: 'query', required: true }) as Parameter);

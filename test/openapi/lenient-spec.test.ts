@@ -3,8 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { loadApi } from '../../src/openapi/load-api.js';
+import { publicCorpus } from './public-corpus.js';
 
-const PUBLIC = '../shared/specs/public';
+const PUBLIC = publicCorpus;
 
 function doc(paths: Record<string, unknown>, extra: Record<string, unknown> = {}): Record<string, unknown> {
   return { openapi: '3.0.3', info: { title: 't', version: '1' }, paths, ...extra };

@@ -9,11 +9,12 @@ import { runContract } from '../../src/contract/run-contract.js';
 import type { Operation } from '../../src/openapi/api-model.js';
 import { createMockServer } from '../../src/server/create-mock-server.js';
 import { independentValidator, responseSchemaPointer, type IndependentValidator } from '../openapi/independent-validator.js';
+import { publicCorpus } from '../openapi/public-corpus.js';
 
 // Every real public document in the shared corpus: the mock starts on it, answers a valid request to each
 // (sampled) operation with a 2xx that ajv accepts, and the contract runner finds nothing wrong with that mock.
 
-const DIR = '../shared/specs/public';
+const DIR = publicCorpus;
 const SPECS = readdirSync(DIR).filter((file) => /\.(ya?ml|json)$/.test(file)).sort();
 const TOKEN = 'public-spec-token-7f3a';
 /** Operations tried per document: enough to meet its variety, few enough to keep the suite quick. */

@@ -2,8 +2,9 @@ import type { FastifyInstance } from 'fastify';
 import { XMLValidator } from 'fast-xml-parser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createMockServer } from '../../src/server/create-mock-server.js';
+import { publicCorpus } from '../openapi/public-corpus.js';
 
-const specs = '/work/shared/specs/public';
+const specs = publicCorpus;
 
 async function multipart(fd: FormData): Promise<{ payload: Buffer; headers: Record<string, string> }> {
   const encoded = new Response(fd);

@@ -11,8 +11,9 @@ import type { HttpMethod } from '../../src/openapi/api-model.js';
 import type { MockRuntime } from '../../src/server/handle-operation.js';
 import { registerOperationRoutes } from '../../src/server/register-operation-routes.js';
 import { routePathOf, routeUrl, slotKeys, toRoutePath } from '../../src/server/route-path.js';
+import { publicCorpus } from '../openapi/public-corpus.js';
 
-const specs = '/work/shared/specs/public';
+const specs = publicCorpus;
 
 async function rawOperations(file: string): Promise<RouteOperation[]> {
   const text = await readFile(`${specs}/${file}`, 'utf8');

@@ -5,6 +5,7 @@ import type { FastifyInstance } from 'fastify';
 import { load as loadYaml } from 'js-yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createMockServer } from '../../src/server/create-mock-server.js';
+import { publicSpec } from '../openapi/public-corpus.js';
 
 // One small spec per route shape real documents use; every operation answers with a fixture that echoes what the
 // mock handed it, and names itself in a declared `x-op` response header, so a test sees which operation answered.
@@ -203,7 +204,7 @@ describe('route shapes served by the mock', () => {
 
 describe('real documents', () => {
   it('serves kubernetes-core, whose explicit HEADs share paths with GETs', async () => {
-    const k8s = await createMockServer({ spec: '/work/shared/specs/public/kubernetes-core-3.0.json', docs: false, seed: 1 });
+    const k8s = await createMockServer({ spec: publicSpec('kubernetes-core-3.0.json'), docs: false, seed: 1 });
     try {
       await k8s.ready();
       const auth = { authorization: 'Bearer t' };
@@ -218,7 +219,7 @@ describe('real documents', () => {
   }, 60_000);
 
   it('serves temporal\'s dotted parameter names (its two schema faults mended in memory)', async () => {
-    const doc = loadYaml(await readFile('/work/shared/specs/public/temporal-3.0.yaml', 'utf8')) as Record<string, unknown>;
+    const doc = loadYaml(await readFile(publicSpec('temporal-3.0.yaml'), 'utf8')) as Record<string, unknown>;
     // The file breaks the OpenAPI schema twice (a root description, repeated operationIds); routing is what is tested here.
     delete doc.description;
     const seen = new Set<string>();
