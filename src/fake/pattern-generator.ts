@@ -1,8 +1,9 @@
 import type { SeededRandomizer } from './seeded-randomizer.js';
 
 // Faker's helpers.fromRegExp knows neither anchors, \d, nor alternation groups, which covers most
-// patterns real specs use, so iwkit parses the common ECMA-262 subset itself. Lookarounds and
-// back-references are not generated; callers verify every result against the real RegExp anyway.
+// patterns real specs use, so iwkit parses the common ECMA-262 subset itself. Lookarounds and word
+// boundaries are read as matching the empty string (the candidate may then miss them), back-references
+// are not generated; callers verify every result against the real RegExp anyway.
 
 type PatternNode =
   | { kind: 'chars'; chars: string; source?: string; wide?: string }
@@ -101,12 +102,23 @@ class Parser {
         if (this.src.startsWith('?:', this.i)) this.i += 2;
         else if (this.src.startsWith('?<', this.i) && !/^\?<[=!]/.test(this.src.slice(this.i))) {
           this.i = this.src.indexOf('>', this.i) + 1;
-        } else if (this.src[this.i] === '?') throw new Unsupported('lookaround');
+        } else if (/^\?<?[=!]/.test(this.src.slice(this.i))) {
+          // A lookaround consumes nothing: parsed (to skip it) and generated as the empty string.
+          this.i += this.src[this.i + 1] === '<' ? 3 : 2;
+          this.alternatives();
+          if (this.src[this.i++] !== ')') throw new Unsupported('unclosed group');
+          return undefined;
+        } else if (this.src[this.i] === '?') throw new Unsupported('group modifier');
         const options = this.alternatives();
         if (this.src[this.i++] !== ')') throw new Unsupported('unclosed group');
         return { kind: 'alt', options };
       }
       case '\\':
+        // A word boundary consumes nothing either.
+        if (this.src[this.i] === 'b' || this.src[this.i] === 'B') {
+          this.i++;
+          return undefined;
+        }
         return this.escape(false);
       default:
         return { kind: 'chars', chars: c };
