@@ -161,7 +161,9 @@ export function discriminatorMapping(discriminator: Raw, members: unknown[], der
       if (index !== undefined && index >= 0) mapping[value] = index;
     }
   }
-  for (const [name, index] of byComponent) if (!(name in mapping)) mapping[name] = index;
+  // The component name is the implicit value of an alternative no explicit entry names.
+  const named = new Set(Object.values(mapping));
+  for (const [name, index] of byComponent) if (!(name in mapping) && !named.has(index)) mapping[name] = index;
   members.forEach((member, index) => {
     const { values } = propertyLiterals(member, propertyName, deref, 0);
     for (const text of values ?? []) {

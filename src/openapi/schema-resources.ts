@@ -11,15 +11,22 @@ export const DOCUMENT_BASE = 'https://iwkit.invalid/document';
 /** The anchor name a 2019-09 `$recursiveAnchor: true` stands for. */
 export const RECURSIVE_ANCHOR = '#recursive';
 
-/** One schema resource on the dynamic scope: its root pointer and base URI. */
+/** One schema resource on the dynamic scope: its root pointer, base URI and schema. */
 export interface Resource {
   pointer: string;
   base: string;
+  schema: unknown;
+}
+
+/** A resolved reference: where the schema is (for messages and component names) and the schema itself. */
+export interface Target {
+  pointer: string;
+  schema: unknown;
 }
 
 interface Anchors {
-  dynamic: Map<string, string>;
-  plain: Map<string, string>;
+  dynamic: Map<string, Target>;
+  plain: Map<string, Target>;
 }
 
 type Raw = Record<string, unknown>;
@@ -47,14 +54,16 @@ function withoutFragment(url: string): [string, string] {
 /** The `$id`s, anchors and dynamic references of one document. */
 export class SchemaResources {
   private ids: Map<string, string> | undefined;
-  private readonly anchorsByResource = new Map<string, Anchors>();
-  private readonly namesFrom = new Map<string, Set<string>>();
+  private readonly anchorsByResource = new WeakMap<object, Anchors>();
+  private readonly namesFrom = new WeakMap<object, Set<string>>();
   private dynamic: boolean | undefined;
 
   constructor(private readonly document: Record<string, unknown>) {}
 
   /** The document as a resource (bottom of every dynamic scope). */
-  readonly root: Resource = { pointer: '#', base: DOCUMENT_BASE };
+  get root(): Resource {
+    return { pointer: '#', base: DOCUMENT_BASE, schema: this.document };
+  }
 
   /** True when the document uses `$dynamicRef` or `$recursiveRef` anywhere. */
   usesDynamicRefs(): boolean {
@@ -66,7 +75,7 @@ export class SchemaResources {
   resourceFor(schema: Raw, pointer: string, enclosing: Resource): Resource | undefined {
     if (typeof schema.$id !== 'string') return undefined;
     const url = resolveUrl(schema.$id, enclosing.base);
-    return url ? { pointer, base: withoutFragment(url)[0] } : undefined;
+    return url ? { pointer, base: withoutFragment(url)[0], schema } : undefined;
   }
 
   /** The pointer of the schema whose (resolved) `$id` is `url` (without fragment). */
@@ -99,46 +108,53 @@ export class SchemaResources {
 
   /** The anchors declared in a resource (not in resources nested inside it). */
   anchors(resource: Resource): Anchors {
-    let anchors = this.anchorsByResource.get(resource.pointer);
+    const key = typeof resource.schema === 'object' && resource.schema !== null ? resource.schema : this.document;
+    let anchors = this.anchorsByResource.get(key);
     if (!anchors) {
       anchors = { dynamic: new Map(), plain: new Map() };
-      const start = resource.pointer === '#' ? this.document : resolvePointer(this.document, resource.pointer);
-      collectAnchors(start, resource.pointer, anchors, true, 0);
-      this.anchorsByResource.set(resource.pointer, anchors);
+      collectAnchors(resource.schema, resource.pointer, anchors, true, 0);
+      this.anchorsByResource.set(key, anchors);
     }
     return anchors;
   }
 
-  /** Resolves a `$ref` (JSON pointer, anchor, `$id` URL with optional fragment) seen within `scope` to a document pointer. */
-  resolve(ref: string, scope: Resource[]): string | undefined {
+  private at(pointer: string): Target | undefined {
+    const schema = resolvePointer(this.document, pointer);
+    return schema === undefined ? undefined : { pointer, schema };
+  }
+
+  /** Resolves a `$ref` (JSON pointer, anchor, `$id` URL with optional fragment) seen within `scope`. */
+  resolve(ref: string, scope: Resource[]): Target | undefined {
     const inner = scope[scope.length - 1] ?? this.root;
-    if (ref === '#') return inner.pointer === '#' ? undefined : inner.pointer;
+    if (ref === '#') return inner.pointer === '#' ? undefined : { pointer: inner.pointer, schema: inner.schema };
     if (ref.startsWith('#/')) {
       // OpenAPI authors mean `#/components/...` of the document even inside an `$id`; `#/$defs/x` of the resource.
-      if (resolvePointer(this.document, ref) !== undefined) return ref;
+      const inDocument = this.at(ref);
+      if (inDocument) return inDocument;
       if (inner.pointer !== '#') {
-        const relative = `${inner.pointer}${ref.slice(1)}`;
-        if (resolvePointer(this.document, relative) !== undefined) return relative;
+        const schema = resolvePointer(inner.schema, ref);
+        if (schema !== undefined) return { pointer: `${inner.pointer}${ref.slice(1)}`, schema };
       }
       return undefined;
     }
-    if (ref.startsWith('#')) return this.anchorPointer(safeDecode(ref.slice(1)), scope);
+    if (ref.startsWith('#')) return this.anchorTarget(safeDecode(ref.slice(1)), scope);
     const url = resolveUrl(ref, inner.base);
     if (!url) return undefined;
     const [resourceUrl, fragment] = withoutFragment(url);
     const pointer = this.idPointer(resourceUrl);
-    if (pointer === undefined) return undefined;
-    if (fragment === '') return pointer;
+    const resource = pointer === undefined ? undefined : this.at(pointer);
+    if (!resource) return undefined;
+    if (fragment === '') return resource;
     if (fragment.startsWith('/')) {
-      const target = `${pointer}${fragment}`;
-      return resolvePointer(this.document, target) === undefined ? undefined : target;
+      const schema = resolvePointer(resource.schema, `#${fragment}`);
+      return schema === undefined ? undefined : { pointer: `${resource.pointer}${fragment}`, schema };
     }
-    const anchors = this.anchors({ pointer, base: resourceUrl });
+    const anchors = this.anchors({ pointer: resource.pointer, base: resourceUrl, schema: resource.schema });
     const name = safeDecode(fragment);
     return anchors.plain.get(name) ?? anchors.dynamic.get(name);
   }
 
-  private anchorPointer(name: string, scope: Resource[]): string | undefined {
+  private anchorTarget(name: string, scope: Resource[]): Target | undefined {
     for (let i = scope.length - 1; i >= 0; i--) {
       const anchors = this.anchors(scope[i]);
       const found = anchors.plain.get(name) ?? anchors.dynamic.get(name);
@@ -152,12 +168,12 @@ export class SchemaResources {
    * when the innermost resource declares it as a dynamic anchor, the outermost resource on the scope that
    * declares it wins; otherwise it is an ordinary reference.
    */
-  resolveDynamic(name: string, scope: Resource[]): string | undefined {
+  resolveDynamic(name: string, scope: Resource[]): Target | undefined {
     const inner = scope[scope.length - 1] ?? this.root;
     const innerAnchors = this.anchors(inner);
     if (!innerAnchors.dynamic.has(name)) {
-      if (name === RECURSIVE_ANCHOR) return inner.pointer === '#' ? undefined : inner.pointer;
-      return this.anchorPointer(name, scope);
+      if (name === RECURSIVE_ANCHOR) return inner.pointer === '#' ? undefined : { pointer: inner.pointer, schema: inner.schema };
+      return this.anchorTarget(name, scope);
     }
     for (const resource of scope) {
       const found = this.anchors(resource).dynamic.get(name);
@@ -166,27 +182,28 @@ export class SchemaResources {
     return innerAnchors.dynamic.get(name);
   }
 
-  /** Dynamic anchor names a `$dynamicRef` reachable from the schema at `pointer` (through `$ref`s) may use. */
-  dynamicNames(pointer: string, scope: Resource[]): Set<string> {
-    const known = this.namesFrom.get(pointer);
+  /** Dynamic anchor names a `$dynamicRef` reachable from `target` (through `$ref`s) may use. */
+  dynamicNames(target: Target, scope: Resource[]): Set<string> {
+    const key = typeof target.schema === 'object' && target.schema !== null ? target.schema : undefined;
+    const known = key ? this.namesFrom.get(key) : undefined;
     if (known) return known;
     const names = new Set<string>();
-    const seen = new Set<string>();
-    const stack = [pointer];
+    const seen = new Set<unknown>();
+    const stack: unknown[] = [target.schema];
     while (stack.length > 0) {
-      const at = stack.pop()!;
-      if (seen.has(at)) continue;
-      seen.add(at);
-      walkRefs(resolvePointer(this.document, at), 0, (key, value) => {
-        if (key === '$dynamicRef' && value.startsWith('#')) names.add(safeDecode(value.slice(1)));
-        else if (key === '$recursiveRef') names.add(RECURSIVE_ANCHOR);
-        else if (key === '$ref') {
-          const target = this.resolve(value, scope);
-          if (target) stack.push(target);
+      const schema = stack.pop();
+      if (seen.has(schema)) continue;
+      seen.add(schema);
+      walkRefs(schema, 0, (keyword, value) => {
+        if (keyword === '$dynamicRef' && value.startsWith('#')) names.add(safeDecode(value.slice(1)));
+        else if (keyword === '$recursiveRef') names.add(RECURSIVE_ANCHOR);
+        else if (keyword === '$ref') {
+          const next = this.resolve(value, scope);
+          if (next) stack.push(next.schema);
         }
       });
     }
-    this.namesFrom.set(pointer, names);
+    if (key) this.namesFrom.set(key, names);
     return names;
   }
 }
@@ -218,9 +235,10 @@ function collectAnchors(value: unknown, pointer: string, anchors: Anchors, root:
   const schema = value as Raw;
   // A nested `$id` starts another resource, whose anchors are its own.
   if (!root && typeof schema.$id === 'string') return;
-  if (typeof schema.$anchor === 'string' && !anchors.plain.has(schema.$anchor)) anchors.plain.set(schema.$anchor, pointer);
-  if (typeof schema.$dynamicAnchor === 'string' && !anchors.dynamic.has(schema.$dynamicAnchor)) anchors.dynamic.set(schema.$dynamicAnchor, pointer);
-  if (root && schema.$recursiveAnchor === true) anchors.dynamic.set(RECURSIVE_ANCHOR, pointer);
+  const target = { pointer, schema };
+  if (typeof schema.$anchor === 'string' && !anchors.plain.has(schema.$anchor)) anchors.plain.set(schema.$anchor, target);
+  if (typeof schema.$dynamicAnchor === 'string' && !anchors.dynamic.has(schema.$dynamicAnchor)) anchors.dynamic.set(schema.$dynamicAnchor, target);
+  if (root && schema.$recursiveAnchor === true) anchors.dynamic.set(RECURSIVE_ANCHOR, target);
   for (const [key, child] of Object.entries(schema)) {
     if (!DATA_KEYS.has(key)) collectAnchors(child, joinPointer(pointer, key), anchors, false, depth + 1);
   }

@@ -5,7 +5,7 @@ import { registerFormats, registerPermissiveFormat, stringFormats } from './form
 import { JsonSchemaContext, jsonSchemaNode } from './json-schema-node.js';
 import { joinPointer, resolvePointer, splitPointer } from './json-pointer.js';
 import { alternativesDisjoint, discriminatorMapping } from './raw-alternatives.js';
-import { RECURSIVE_ANCHOR, SchemaResources, type Resource } from './schema-resources.js';
+import { RECURSIVE_ANCHOR, SchemaResources, type Resource, type Target } from './schema-resources.js';
 
 // The one OpenAPI-schema → TypeBox walker: guards, one `fromX` per kind, one dispatcher (`convert`).
 // Runtime validation, fake data and the generated TypeScript module all read what this file produces.
@@ -416,11 +416,11 @@ function withScope<T>(state: WalkState, scope: Resource[], run: () => T): T {
 }
 
 /** A readable id for a component specialised by dynamic bindings (`Page_itemType_Planet`). */
-function specialisedId(base: string, bindings: [string, string | undefined][], state: WalkState): string {
+function specialisedId(base: string, bindings: [string, Target | undefined][], state: WalkState): string {
   const schemas = componentSchemas(state.document);
   const parts = bindings.map(([name, target]) => {
-    const raw = target === undefined ? undefined : resolvePointer(state.document, target);
-    const ref = isObject(raw) && typeof raw.$ref === 'string' ? raw.$ref : target ?? 'none';
+    const raw = target?.schema;
+    const ref = isObject(raw) && typeof raw.$ref === 'string' ? raw.$ref : target?.pointer ?? 'none';
     return `${name.replace(/[^A-Za-z0-9]/g, '')}_${ref.slice(ref.lastIndexOf('/') + 1).replace(/[^A-Za-z0-9_]/g, '')}`;
   });
   let id = `${base}_${parts.join('_')}`;
@@ -432,14 +432,14 @@ function fromComponent(name: string, pointer: string, direction: Direction, stat
   const schemas = componentSchemas(state.document);
   if (!(name in schemas)) return unresolved(state, pointer, `$ref ${COMPONENT_PREFIX}${name} does not resolve`);
   const id = componentId(name, direction, state);
-  const target = joinPointer('#/components/schemas', name);
+  const target: Target = { pointer: joinPointer('#/components/schemas', name), schema: schemas[name] };
   if (state.resources.usesDynamicRefs()) {
     const special = dynamicSpecialisation(id, target, state);
     if (special) return special(direction);
   }
   if (!state.converted.has(id)) {
     state.converted.set(id, undefined);
-    const body = withScope(state, [state.resources.root], () => convert(schemas[name], target, direction, state));
+    const body = withScope(state, [state.resources.root], () => convert(target.schema, target.pointer, direction, state));
     state.converted.set(id, { ...body, $id: id });
   }
   return Type.Ref(id);
@@ -449,23 +449,25 @@ function fromComponent(name: string, pointer: string, direction: Direction, stat
  * A component reached while the dynamic scope binds one of the `$dynamicRef` anchors it uses differently from
  * its own scope is converted as its own variant (`PaginatedResource` with `itemType` bound to `Planet`).
  */
-function dynamicSpecialisation(id: string, target: string, state: WalkState): ((direction: Direction) => TSchema) | undefined {
+function dynamicSpecialisation(id: string, target: Target, state: WalkState): ((direction: Direction) => TSchema) | undefined {
   const names = [...state.resources.dynamicNames(target, state.scope)].sort();
   if (names.length === 0) return undefined;
   const here = [...state.scope];
-  const own = state.resources.resourceFor(resolvePointer(state.document, target) as RawSchema, target, state.resources.root);
-  const bindingsIn = (scope: Resource[]) => names.map((name): [string, string | undefined] => [name, state.resources.resolveDynamic(name, scope)]);
-  const neutral = bindingsIn(own ? [state.resources.root, own] : [state.resources.root]);
+  const root = state.resources.root;
+  const own = isObject(target.schema) ? state.resources.resourceFor(target.schema, target.pointer, root) : undefined;
+  const bindingsIn = (scope: Resource[]) => names.map((name): [string, Target | undefined] => [name, state.resources.resolveDynamic(name, scope)]);
+  const neutral = bindingsIn(own ? [root, own] : [root]);
   const current = bindingsIn(own ? [...here, own] : here);
-  if (JSON.stringify(neutral) === JSON.stringify(current)) return undefined;
+  const signature = (bindings: [string, Target | undefined][]) => JSON.stringify(bindings.map(([name, t]) => [name, t?.pointer]));
+  if (signature(neutral) === signature(current)) return undefined;
   return (direction) => {
-    const key = `${id}\u0000${JSON.stringify(current)}`;
+    const key = `${id}\u0000${signature(current)}`;
     let special = state.specialised.get(key);
     if (special === undefined) {
-      special = specialisedId(id, current.filter((binding, i) => binding[1] !== neutral[i][1]), state);
+      special = specialisedId(id, current.filter((binding, i) => binding[1]?.pointer !== neutral[i][1]?.pointer), state);
       state.specialised.set(key, special);
       state.converted.set(special, undefined);
-      const body = convert(resolvePointer(state.document, target), target, direction, state);
+      const body = convert(target.schema, target.pointer, direction, state);
       state.converted.set(special, { ...body, $id: special });
     }
     return Type.Ref(special);
@@ -486,18 +488,18 @@ function splitPointerSafe(pointer: string): string[] | undefined {
   }
 }
 
-/** Converts the schema at a resolved document pointer: a component by reference, anything else inline. */
-function fromPointer(target: string, pointer: string, direction: Direction, state: WalkState): TSchema {
-  const component = componentOf(target);
-  if (component !== undefined) return fromComponent(component, pointer, direction, state);
-  const key = `${target}\u0000${direction}\u0000${state.scope.map((r) => r.pointer).join('|')}`;
+/** Converts a resolved reference: a component by reference, anything else inline. */
+function fromTarget(target: Target, pointer: string, direction: Direction, state: WalkState): TSchema {
+  const component = componentOf(target.pointer);
+  if (component !== undefined && resolvePointer(state.document, target.pointer) === target.schema) return fromComponent(component, pointer, direction, state);
+  const key = `${target.pointer}\u0000${direction}\u0000${state.scope.map((r) => r.pointer).join('|')}`;
   if (state.inlining.has(key)) {
-    unsupported(state, pointer, `recursive $ref ${target} must point at #/components/schemas/<Name>; the recursion accepts any value`);
+    unsupported(state, pointer, `recursive $ref ${target.pointer} must point at #/components/schemas/<Name>; the recursion accepts any value`);
     return Type.Unknown();
   }
   state.inlining.add(key);
   try {
-    return convert(resolvePointer(state.document, target), target, direction, state);
+    return convert(target.schema, target.pointer, direction, state);
   } finally {
     state.inlining.delete(key);
   }
@@ -514,7 +516,7 @@ function fromRef(schema: RawSchema, pointer: string, direction: Direction, state
     const local = ref.startsWith('#');
     return unresolved(state, pointer, local ? `$ref ${ref} does not resolve` : `$ref ${ref} is not a local reference after bundling`);
   }
-  return fromPointer(target, pointer, direction, state);
+  return fromTarget(target, pointer, direction, state);
 }
 
 function fromDynamicRef(schema: RawSchema, pointer: string, direction: Direction, state: WalkState): TSchema {
@@ -522,7 +524,7 @@ function fromDynamicRef(schema: RawSchema, pointer: string, direction: Direction
   const recursive = typeof schema.$recursiveRef === 'string' ? schema.$recursiveRef : undefined;
   const keyword = dynamic !== undefined ? '$dynamicRef' : '$recursiveRef';
   const ref = dynamic ?? recursive ?? '';
-  let target: string | undefined;
+  let target: Target | undefined;
   if (dynamic !== undefined && dynamic.startsWith('#') && !dynamic.startsWith('#/')) {
     target = state.resources.resolveDynamic(decodeURIComponentSafe(dynamic.slice(1)), state.scope);
   } else if (recursive === '#') {
@@ -531,7 +533,7 @@ function fromDynamicRef(schema: RawSchema, pointer: string, direction: Direction
     target = state.resources.resolve(ref, state.scope);
   }
   if (target === undefined) return unresolved(state, joinPointer(pointer, keyword), `${keyword} ${ref} does not resolve`);
-  return fromPointer(target, pointer, direction, state);
+  return fromTarget(target, pointer, direction, state);
 }
 
 function decodeURIComponentSafe(text: string): string {
@@ -580,7 +582,7 @@ function derefRaw(state: WalkState): (schema: unknown) => unknown {
     for (let hops = 0; hops < 16 && isObject(current) && typeof current.$ref === 'string'; hops++) {
       const target = state.resources.resolve(current.$ref, state.scope);
       if (target === undefined) return undefined;
-      current = resolvePointer(state.document, target);
+      current = target.schema;
     }
     return current;
   };
