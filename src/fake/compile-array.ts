@@ -1,5 +1,5 @@
-import { RetryGeneration, isSchemaObject, unsupported, type CompileContext, type SchemaObject } from './compile-context.js';
-import type { NodeGenerator } from './generate-state.js';
+import { RetryGeneration, isSchemaObject, isUnsatisfiable, unsupported, type CompileContext, type SchemaObject } from './compile-context.js';
+import type { GenerateState, NodeGenerator } from './generate-state.js';
 
 // What one array item costs of an edge strategy's per-call budget, besides its own strings.
 const ITEM_COST = 64;
@@ -23,19 +23,30 @@ export function compileArray(schema: SchemaObject, ctx: CompileContext, name: st
   if (min > max) throw unsupported(pointer, `minItems ${min} exceeds maxItems ${max}`);
   const itemName = singular(name);
   const prefix = Array.isArray(schema.prefixItems) ? schema.prefixItems : Array.isArray(schema.items) ? schema.items : undefined;
+  const contains = compileContains(schema, ctx, itemName, pointer);
   if (prefix) {
     const key = Array.isArray(schema.prefixItems) ? 'prefixItems' : 'items';
-    const gens = prefix.map((item, i) => ctx.compile(item, itemName, `${pointer}/${key}/${i}`));
-    const rest = Array.isArray(schema.prefixItems) && isSchemaObject(schema.items) ? ctx.compile(schema.items, itemName, `${pointer}/items`) : undefined;
+    const restSchema = Array.isArray(schema.prefixItems) ? (schema.items ?? schema.unevaluatedItems) : (schema.additionalItems ?? schema.unevaluatedItems);
+    // Items after the tuple: none when `items: false`, else the rest schema (any value when absent).
+    const rest = restSchema === false ? undefined : ctx.compile(restSchema ?? {}, itemName, `${pointer}/items`);
+    const tupleMax = rest ? max : Math.min(max, prefix.length);
+    if (min > tupleMax) throw unsupported(pointer, `at least ${min} items are required, but the tuple allows ${tupleMax}`);
+    const gens = prefix.slice(0, Math.max(min, Math.min(prefix.length, max))).map((item, i) => ctx.compile(item, itemName, `${pointer}/${key}/${i}`));
     return (s) => {
       const out: unknown[] = [];
-      const count = Math.min(gens.length, Math.max(min, gens.length));
-      for (let i = 0; i < count; i++) out.push(gens[i](s));
+      for (const gen of gens) out.push(gen(s));
       while (rest && out.length < min) out.push(rest(s));
-      return out;
+      return contains ? contains(out, s, max) : out;
     };
   }
-  const item = ctx.compile(schema.items ?? {}, itemName, `${pointer}/items`);
+  let item: NodeGenerator;
+  try {
+    item = ctx.compile(schema.items ?? schema.unevaluatedItems ?? {}, itemName, `${pointer}/items`);
+  } catch (error) {
+    // No item can be built: only an empty array is valid, if the array may be empty.
+    if (min > 0 || !isUnsatisfiable(error) || contains) throw error;
+    return () => [];
+  }
   const unique = schema.uniqueItems === true;
   const strategy = ctx.strategy;
   // An edge strategy often repeats one extreme value; distinct items then come from realistic values.
@@ -51,7 +62,7 @@ export function compileArray(schema: SchemaObject, ctx: CompileContext, name: st
         s.budget -= ITEM_COST;
         out.push(item(s));
       }
-      return out;
+      return contains ? contains(out, s, max) : out;
     }
     const seen = new Set<unknown>();
     let repeats = 0;
@@ -70,6 +81,43 @@ export function compileArray(schema: SchemaObject, ctx: CompileContext, name: st
       out.push(value);
     }
     if (out.length < min) throw new RetryGeneration(`${pointer}: not enough distinct items`);
+    return contains ? contains(out, s, max) : out;
+  };
+}
+
+type ContainsFixer = (items: unknown[], s: GenerateState, max: number) => unknown[];
+
+/**
+ * contains/minContains/maxContains: after the items are drawn, items made for `contains` replace (or join)
+ * the others until at least minContains match; past maxContains, matching items are dropped or redrawn.
+ */
+function compileContains(schema: SchemaObject, ctx: CompileContext, name: string, pointer: string): ContainsFixer | undefined {
+  if (schema.contains === undefined) return undefined;
+  const want = typeof schema.minContains === 'number' ? schema.minContains : 1;
+  const most = typeof schema.maxContains === 'number' ? schema.maxContains : Infinity;
+  const itemSchema = isSchemaObject(schema.items) ? schema.items : undefined;
+  const matching = ctx.compile(itemSchema ? { allOf: [itemSchema, schema.contains] } : schema.contains, name, `${pointer}/contains`);
+  const matches = ctx.check(schema.contains);
+  if (!matches) ctx.uncertain.push(`${pointer}/contains`);
+  const count = (items: unknown[]) => (matches ? items.filter((item) => matches(item)).length : 0);
+  return (items, s, max) => {
+    const out = [...items];
+    let have = count(out);
+    for (let i = 0; have < want && i < want * 4 + 4; i++) {
+      const value = matching(s);
+      if (matches && !matches(value)) continue;
+      const spare = matches ? out.findIndex((item) => !matches(item)) : -1;
+      if (out.length < max) out.push(value);
+      else if (spare >= 0) out[spare] = value;
+      else break;
+      have++;
+    }
+    for (let i = out.length - 1; have > most && i >= 0; i--) {
+      if (matches && matches(out[i])) {
+        out.splice(i, 1);
+        have--;
+      }
+    }
     return out;
   };
 }

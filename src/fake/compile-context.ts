@@ -42,9 +42,26 @@ export interface CompileContext {
   realistic?: () => CompileContext;
 }
 
-/** The coded error for a schema iwkit cannot generate a value for, naming its JSON pointer. */
+const unsatisfiable = new WeakSet<object>();
+
+/**
+ * The coded error for a (sub)schema no value satisfies, naming its JSON pointer. It is thrown while compiling,
+ * so that an alternative, an optional property or an array item can be left out; it never leaves createGenerator.
+ */
 export function unsupported(pointer: string, message: string): ToolkitError {
+  const error = toolkitError('IWKIT_ERR_SCHEMA_UNSUPPORTED', pointer || '#', message);
+  unsatisfiable.add(error);
+  return error;
+}
+
+/** The coded error for a generator option or extension that is wrong (an unknown x-faker method, a missing reference): thrown to the caller. */
+export function misconfigured(pointer: string, message: string): ToolkitError {
   return toolkitError('IWKIT_ERR_SCHEMA_UNSUPPORTED', pointer || '#', message);
+}
+
+/** True for an error of `unsupported()`: the schema (or part of it) admits no value iwkit can build. */
+export function isUnsatisfiable(error: unknown): boolean {
+  return typeof error === 'object' && error !== null && unsatisfiable.has(error);
 }
 
 /** True for plain objects (schemas), false for arrays, null and primitives. */
@@ -91,7 +108,8 @@ export function createChecker(references: TSchema[]): (schema: unknown) => ((val
 // Keywords the generator does not construct values for; their presence turns on per-call checks.
 const APPROXIMATED = [
   'if', 'then', 'else', 'dependentSchemas', 'dependentRequired', 'dependencies', 'propertyNames', 'contains',
-  'minContains', 'maxContains', 'unevaluatedItems', 'patternProperties', 'minProperties', 'maxProperties',
+  'minContains', 'maxContains', 'unevaluatedItems', 'unevaluatedProperties', 'patternProperties', 'minProperties',
+  'maxProperties', 'prefixItems', 'not',
 ];
 
 /** Records the approximated keywords `schema` uses, so the root knows to check its values. */

@@ -1,10 +1,12 @@
-import { isToolkitError } from '../errors.js';
+import { DISCRIMINATOR, type DiscriminatorInfo } from '../openapi/discriminator.js';
 import { compileArray } from './compile-array.js';
 import {
   RetryGeneration,
   cloneJson,
   constraintSiblings,
   isSchemaObject,
+  isUnsatisfiable,
+  misconfigured,
   noteApproximations,
   unsupported,
   type CompileContext,
@@ -75,6 +77,15 @@ function jsonTypeOf(value: unknown, type: unknown): boolean {
 }
 
 /** Compiles the alternatives of anyOf (`exclusive` false) or oneOf (`exclusive` true). */
+/** Discriminator values per compiled alternative (empty when the alternative has none). */
+function discriminatorTags(schema: SchemaObject, key: 'anyOf' | 'oneOf', indexes: number[]): { property: string; tags: string[][] } | undefined {
+  const info = (schema as Record<symbol, unknown>)[DISCRIMINATOR] as DiscriminatorInfo | undefined;
+  if (!info || typeof info !== 'object' || (info.keyword !== key && !(key === 'anyOf' && info.keyword === 'anyOf'))) return undefined;
+  const tags = indexes.map((index) => Object.keys(info.mapping).filter((tag) => info.mapping[tag] === index));
+  return tags.some((list) => list.length > 0) ? { property: info.propertyName, tags } : undefined;
+}
+
+/** Compiles the alternatives of anyOf (`exclusive` false) or oneOf (`exclusive` true). */
 function compileAlternatives(
   schema: SchemaObject,
   key: 'anyOf' | 'oneOf',
@@ -87,15 +98,17 @@ function compileAlternatives(
   const siblings = constraintSiblings(schema, key);
   const gens: NodeGenerator[] = [];
   const kept: unknown[] = [];
+  const indexes: number[] = [];
   let firstError: unknown;
   options.forEach((option, i) => {
     const branch = siblings ? { allOf: [siblings, option] } : option;
     try {
       gens.push(ctx.compile(branch, name, `${pointer}/${key}/${i}`));
       kept.push(originalOption.get(option as object) ?? option);
+      indexes.push(i);
     } catch (error) {
       // An impossible alternative leaves the others; only when none is possible is it an error.
-      if (!isToolkitError(error)) throw error;
+      if (!isUnsatisfiable(error)) throw error;
       firstError ??= error;
     }
   });
@@ -114,18 +127,37 @@ function compileAlternatives(
     if (pickConstant) return others[pickConstant(s)];
     return others.length === 1 ? others[0] : others[s.rng.int(0, others.length - 1)];
   };
-  if (key === 'anyOf') return (s) => gens[choose(s)](s);
-
   const checks = kept.map((option) => ctx.check(option) ?? plainMatcher(option));
-  if (checks.some((c) => c === undefined)) ctx.uncertain.push(`${pointer}/oneOf`);
+  // The discriminator property is set to a value that maps to the alternative generated.
+  const tagging = discriminatorTags(schema, key, indexes);
+  const tag = (value: unknown, i: number): unknown => {
+    if (!tagging || typeof value !== 'object' || value === null || Array.isArray(value)) return value;
+    const tags = tagging.tags[i];
+    const current = (value as Record<string, unknown>)[tagging.property];
+    if (tags.length === 0 || tags.includes(current as string)) return value;
+    for (const candidate of tags) {
+      const tagged = { ...(value as Record<string, unknown>), [tagging.property]: candidate };
+      if (!checks[i] || checks[i]!(tagged)) return tagged;
+    }
+    return value;
+  };
+  if (key === 'anyOf') return (s) => {
+    const i = choose(s);
+    return tag(gens[i](s), i);
+  };
+
+  // Alternatives may overlap in ways a pairwise check cannot undo: the root checks every value.
+  if (gens.length > 1) ctx.uncertain.push(`${pointer}/oneOf`);
   const n = gens.length;
   return (s) => {
     const start = choose(s);
+    let last: unknown;
+    let produced = false;
     for (let attempt = 0; attempt < n * 3; attempt++) {
       const i = (start + attempt) % n;
       let value: unknown;
       try {
-        value = gens[i](s);
+        value = tag(gens[i](s), i);
       } catch (error) {
         if (error instanceof RetryGeneration) continue;
         throw error;
@@ -133,8 +165,54 @@ function compileAlternatives(
       let clash = false;
       for (let j = 0; j < n && !clash; j++) clash = j !== i && checks[j]?.(value) === true;
       if (!clash) return value;
+      last ??= value;
+      produced = true;
     }
+    // Every alternative overlapped another: the root's check (and its fallback) decides.
+    if (produced) return last;
     throw new RetryGeneration(`${pointer}: every oneOf alternative matched another`);
+  };
+}
+
+/**
+ * if/then/else: values are built for the `then` side (base ∧ if ∧ then) or the `else` side (base ∧ else), and a
+ * side's value is kept when `if` agrees with the side it was built for.
+ */
+function compileConditional(schema: SchemaObject, ctx: CompileContext, name: string, pointer: string): NodeGenerator {
+  const { if: condition, then: thenSchema, else: elseSchema, ...base } = schema;
+  const tryCompile = (branch: unknown, at: string): NodeGenerator | undefined => {
+    try {
+      return ctx.compile(branch, name, at);
+    } catch (error) {
+      if (isUnsatisfiable(error)) return undefined;
+      throw error;
+    }
+  };
+  ctx.uncertain.push(`${pointer}/if`);
+  const whenTrue = tryCompile({ allOf: [base, condition, thenSchema ?? {}] }, `${pointer}/then`);
+  const whenFalse = tryCompile({ allOf: [base, elseSchema ?? {}] }, `${pointer}/else`);
+  if (!whenTrue && !whenFalse) throw unsupported(pointer, 'neither the then nor the else side of if admits a value');
+  const holds = ctx.check(condition) ?? plainMatcher(condition);
+  const sides: [NodeGenerator | undefined, boolean][] = [[whenTrue, true], [whenFalse, false]];
+  return (s) => {
+    const order = s.rng.chance(0.5) ? sides : [sides[1], sides[0]];
+    let last: unknown;
+    let produced = false;
+    for (const [gen, expected] of order) {
+      if (!gen) continue;
+      let value: unknown;
+      try {
+        value = gen(s);
+      } catch (error) {
+        if (error instanceof RetryGeneration) continue;
+        throw error;
+      }
+      if (!holds || holds(value) === expected) return value;
+      last ??= value;
+      produced = true;
+    }
+    if (produced) return last;
+    throw new RetryGeneration(`${pointer}: no side of if/then/else produced a value`);
   };
 }
 
@@ -201,7 +279,11 @@ function compileCore(schema: SchemaObject, ctx: CompileContext, name: string, po
 function resolveRef(schema: unknown, ctx: CompileContext, hops = 0): unknown {
   if (!isSchemaObject(schema) || typeof schema.$ref !== 'string' || hops > 16) return schema;
   const target = ctx.references.get(referenceId(schema.$ref, ctx) ?? '');
-  return target === undefined ? schema : resolveRef(target, ctx, hops + 1);
+  if (target === undefined) return schema;
+  const resolved = resolveRef(target, ctx, hops + 1);
+  // Keywords next to the `$ref` (2020-12) still apply.
+  const { $ref: _ref, ...rest } = schema;
+  return constraintSiblings(schema, '$ref') === undefined ? resolved : { allOf: [resolved, rest] };
 }
 
 function referenceId(ref: string, ctx: CompileContext): string | undefined {
@@ -237,7 +319,7 @@ function isRecursive(id: string, ctx: CompileContext): boolean {
 
 function compileRef(ref: string, ctx: CompileContext, name: string, pointer: string): NodeGenerator {
   const id = referenceId(ref, ctx);
-  if (id === undefined) throw unsupported(`${pointer}/$ref`, `$ref ${JSON.stringify(ref)} names no schema in references`);
+  if (id === undefined) throw misconfigured(`${pointer}/$ref`, `$ref ${JSON.stringify(ref)} names no schema in references`);
   const key = `${id}\u0000${name}`;
   let target = ctx.refGenerators.get(key);
   if (target === undefined) {
@@ -266,18 +348,32 @@ export function compileNode(schema: unknown, ctx: CompileContext, name: string, 
   if (schema === true || schema === undefined) return anyValue(ctx, name);
   if (schema === false) throw unsupported(pointer, 'the schema `false` admits no value');
   if (!isSchemaObject(schema)) throw unsupported(pointer, 'a schema must be an object or a boolean');
-  if (typeof schema.$ref === 'string') return compileRef(schema.$ref, ctx, name, pointer);
+  if (typeof schema.$ref === 'string') {
+    // A 2020-12 `$ref` next to other keywords (ajv-backed nodes) means both.
+    const siblings = constraintSiblings(schema, '$ref');
+    if (siblings === undefined) return compileRef(schema.$ref, ctx, name, pointer);
+    const { $ref, allOf: own, ...rest } = schema;
+    return compileNode({ allOf: [{ $ref }, rest, ...(Array.isArray(own) ? own : [])] }, ctx, name, pointer);
+  }
   if (typeof schema.$id === 'string' && !ctx.references.has(schema.$id)) ctx.references.set(schema.$id, schema);
 
   noteApproximations(schema, ctx, pointer);
   const xFaker = resolveXFaker(schema['x-faker'], ctx, pointer);
   let base = schema;
+  if (schema.not === true || (isSchemaObject(schema.not) && constraintSiblings(schema.not, '') === undefined)) {
+    throw unsupported(`${pointer}/not`, '`not` of a schema every value matches admits no value');
+  }
   if (schema.not !== undefined) {
     base = { ...schema };
     delete base.not;
   }
   const isString = (base.type ?? inferType(base)) === 'string' && !Array.isArray(base.enum) && !Object.hasOwn(base, 'const');
-  let gen = constraintSiblings(base, '') === undefined && schema.not !== undefined ? anyValue(ctx, name) : compileCore(base, ctx, name, pointer, xFaker);
+  const conditional = base.if !== undefined && (base.then !== undefined || base.else !== undefined);
+  let gen = conditional
+    ? compileConditional(base, ctx, name, pointer)
+    : constraintSiblings(base, '') === undefined && schema.not !== undefined
+      ? anyValue(ctx, name)
+      : compileCore(base, ctx, name, pointer, xFaker);
 
   if (xFaker && !isString) {
     const inner = gen;

@@ -1,4 +1,5 @@
-import { isSchemaObject, type CompileContext, type SchemaObject } from './compile-context.js';
+import { compileLenientPattern } from '../openapi/json-schema-node.js';
+import { isSchemaObject, isUnsatisfiable, type CompileContext, type SchemaObject } from './compile-context.js';
 import { compilePattern } from './pattern-generator.js';
 import type { GenerateState, NodeGenerator } from './generate-state.js';
 import { timeRole } from './name-hints.js';
@@ -40,16 +41,28 @@ function assign(out: Record<string, unknown>, key: string, value: unknown): void
 export function compileObject(schema: SchemaObject, ctx: CompileContext, pointer: string): NodeGenerator {
   const properties = isSchemaObject(schema.properties) ? schema.properties : {};
   const required = new Set(Array.isArray(schema.required) ? schema.required.filter((r): r is string => typeof r === 'string') : []);
-  const additional = schema.additionalProperties;
+  // unevaluatedProperties, next to properties of the same object, acts as additionalProperties for generation.
+  const additional = schema.additionalProperties ?? schema.unevaluatedProperties;
   const patternProperties = isSchemaObject(schema.patternProperties) ? schema.patternProperties : {};
   const minProperties = typeof schema.minProperties === 'number' ? schema.minProperties : 0;
   const maxProperties = typeof schema.maxProperties === 'number' ? schema.maxProperties : Infinity;
-
+  const names = propertyNameRule(schema.propertyNames, ctx);
+  const dependentRequired = isSchemaObject(schema.dependentRequired) ? schema.dependentRequired : {};
   const plans: PropertyPlan[] = [];
   const times: TimePlan[] = [];
   const roles: (ReturnType<typeof timeRole> & { index: number })[] = [];
   for (const key of Object.keys(properties)) {
-    const gen = ctx.compile(properties[key], key, `${pointer}/properties/${key.replace(/~/g, '~0').replace(/\//g, '~1')}`);
+    const isRequired = required.has(key);
+    // A declared name propertyNames forbids can only be left out.
+    if (!isRequired && names.allows && !names.allows(key)) continue;
+    let gen: NodeGenerator;
+    try {
+      gen = ctx.compile(properties[key], key, `${pointer}/properties/${key.replace(/~/g, '~0').replace(/\//g, '~1')}`);
+    } catch (error) {
+      // An optional property no value satisfies is simply never generated.
+      if (!isRequired && isUnsatisfiable(error)) continue;
+      throw error;
+    }
     let time = -1;
     if (gen.at) {
       time = times.length;
@@ -57,7 +70,7 @@ export function compileObject(schema: SchemaObject, ctx: CompileContext, pointer
       const role = timeRole(key);
       if (role) roles.push({ ...role, index: time });
     }
-    plans.push({ key, gen, required: required.has(key), time });
+    plans.push({ key, gen, required: isRequired, time });
   }
   for (const late of roles) {
     if (late.role !== 'late') continue;
@@ -68,12 +81,27 @@ export function compileObject(schema: SchemaObject, ctx: CompileContext, pointer
 
   // Required names the properties do not describe still have to appear.
   const extraSchema = isSchemaObject(additional) ? additional : undefined;
-  for (const key of required) {
-    if (Object.hasOwn(properties, key)) continue;
+  const undeclared = (key: string): NodeGenerator => {
     const patternKey = Object.keys(patternProperties).find((p) => safeTest(p, key));
     const sub = patternKey !== undefined ? patternProperties[patternKey] : (extraSchema ?? {});
-    plans.push({ key, gen: ctx.compile(sub, key, `${pointer}/required/${key}`), required: true, time: -1 });
+    return ctx.compile(sub, key, `${pointer}/required/${key}`);
+  };
+  for (const key of required) {
+    if (Object.hasOwn(properties, key)) continue;
+    plans.push({ key, gen: undeclared(key), required: true, time: -1 });
   }
+  // dependentRequired: when a trigger is present, its dependents are added (declared ones by their own schema).
+  const dependents: { trigger: string; key: string; gen: NodeGenerator }[] = [];
+  for (const [trigger, deps] of Object.entries(dependentRequired)) {
+    if (!Array.isArray(deps)) continue;
+    for (const key of deps) {
+      if (typeof key !== 'string') continue;
+      const plan = plans.find((p) => p.key === key);
+      const gen = plan && plan.time < 0 ? plan.gen : Object.hasOwn(properties, key) ? ctx.compile(properties[key], key, `${pointer}/properties/${key}`) : undeclared(key);
+      dependents.push({ trigger, key, gen });
+    }
+  }
+  const dependentSchemas = compileDependentSchemas(schema, ctx, pointer);
 
   // Map-like objects (Type.Record, additionalProperties schemas) get a few generated keys.
   const mapEntries: { key: (s: GenerateState, i: number) => string; value: NodeGenerator }[] = [];
@@ -83,7 +111,7 @@ export function compileObject(schema: SchemaObject, ctx: CompileContext, pointer
     const value = ctx.compile(patternProperties[pattern], '', `${pointer}/patternProperties/${pattern}`);
     mapEntries.push({
       key: (s, i) => {
-        const word = ctx.values.word(s);
+        const word = names.make?.(s) ?? ctx.values.word(s);
         if (regex?.test(word) && !Object.hasOwn(properties, word)) return word;
         for (let t = 0; t < 4 && make; t++) {
           const k = make(s.rng, 8);
@@ -95,18 +123,23 @@ export function compileObject(schema: SchemaObject, ctx: CompileContext, pointer
     });
   }
   const isMap = Object.keys(properties).length === 0 && (mapEntries.length > 0 || extraSchema !== undefined);
+  const extraKey = (s: GenerateState, i: number): string => names.make?.(s) ?? `${ctx.values.word(s)}_${i}`;
   if (extraSchema && Object.keys(patternProperties).length === 0) {
-    const value = ctx.compile(extraSchema, '', `${pointer}/additionalProperties`);
-    mapEntries.push({ key: (s, i) => `${ctx.values.word(s)}_${i}`, value });
+    try {
+      const value = ctx.compile(extraSchema, '', `${pointer}/additionalProperties`);
+      mapEntries.push({ key: extraKey, value });
+    } catch (error) {
+      if (!isUnsatisfiable(error)) throw error;
+    }
   }
   if (mapEntries.length === 0 && additional !== false && minProperties > 0) {
     const value = ctx.compile({}, '', `${pointer}/additionalProperties`);
-    mapEntries.push({ key: (s, i) => `${ctx.values.word(s)}_${i}`, value });
+    mapEntries.push({ key: extraKey, value });
   }
   const hasProto = plans.some((p) => p.key === '__proto__');
   const extrasAllowed = mapEntries.length > 0;
   const regexes = Object.keys(patternProperties).map(safeRegex);
-  const keyAllowed = (k: string): boolean => additional !== false || regexes.some((r) => r?.test(k) === true);
+  const keyAllowed = (k: string): boolean => (additional !== false || regexes.some((r) => r?.test(k) === true)) && (!names.allows || names.allows(k));
   const strategy = ctx.strategy;
   const timeWindow = strategy.timeWindow?.bind(strategy);
   const needAll = minProperties > 0;
@@ -159,6 +192,10 @@ export function compileObject(schema: SchemaObject, ctx: CompileContext, pointer
         count++;
       }
     }
+    for (const { trigger, key, gen } of dependents) {
+      if (Object.hasOwn(out, trigger) && !Object.hasOwn(out, key)) assign(out, key, gen(s));
+    }
+    dependentSchemas?.(out, s);
     s.person = savedPerson;
     s.company = savedCompany;
     s.companyKey = savedKey;
@@ -166,12 +203,76 @@ export function compileObject(schema: SchemaObject, ctx: CompileContext, pointer
   };
 }
 
-function safeRegex(pattern: string): RegExp | undefined {
-  try {
-    return new RegExp(pattern);
-  } catch {
-    return undefined;
+interface NameRule {
+  /** False for a name propertyNames forbids (undefined: any name). */
+  allows?: (name: string) => boolean;
+  /** A name propertyNames admits, when it says how to make one (enum, const, pattern). */
+  make?: (s: GenerateState) => string | undefined;
+}
+
+function propertyNameRule(rule: unknown, ctx: CompileContext): NameRule {
+  if (rule === undefined || rule === true) return {};
+  if (rule === false) return { allows: () => false };
+  if (!isSchemaObject(rule)) return {};
+  const check = ctx.check(rule);
+  const allows = check ? (name: string) => check(name) : undefined;
+  const values = Array.isArray(rule.enum) ? rule.enum.filter((v): v is string => typeof v === 'string') : typeof rule.const === 'string' ? [rule.const] : undefined;
+  if (values && values.length > 0) return { allows, make: (s) => s.rng.pick(values) };
+  const pattern = typeof rule.pattern === 'string' ? compilePattern(rule.pattern) : undefined;
+  const max = typeof rule.maxLength === 'number' ? rule.maxLength : 12;
+  const min = typeof rule.minLength === 'number' ? rule.minLength : 1;
+  if (pattern) {
+    return {
+      allows,
+      make: (s) => {
+        for (let t = 0; t < 6; t++) {
+          const name = pattern(s.rng, Math.max(1, Math.min(8, max)));
+          if (!allows || allows(name)) return name;
+        }
+        return undefined;
+      },
+    };
   }
+  return {
+    allows,
+    make: (s) => {
+      const word = ctx.values.word(s).slice(0, max);
+      return word.length >= min && (!allows || allows(word)) ? word : undefined;
+    },
+  };
+}
+
+/**
+ * dependentSchemas: once the object is built, a present trigger whose schema fails is dropped when optional, or
+ * the schema's own properties are generated into the object when required (the root's check has the last word).
+ */
+function compileDependentSchemas(schema: SchemaObject, ctx: CompileContext, pointer: string): ((out: Record<string, unknown>, s: GenerateState) => void) | undefined {
+  if (!isSchemaObject(schema.dependentSchemas)) return undefined;
+  const required = new Set(Array.isArray(schema.required) ? schema.required : []);
+  const rules = Object.entries(schema.dependentSchemas).map(([trigger, sub]) => {
+    let gen: NodeGenerator | undefined;
+    try {
+      gen = isSchemaObject(sub) ? ctx.compile({ type: 'object', ...sub }, '', `${pointer}/dependentSchemas/${trigger}`) : undefined;
+    } catch (error) {
+      if (!isUnsatisfiable(error)) throw error;
+    }
+    return { trigger, check: ctx.check(sub), gen, optional: !required.has(trigger) };
+  });
+  return (out, s) => {
+    for (const rule of rules) {
+      if (!Object.hasOwn(out, rule.trigger) || !rule.check || rule.check(out)) continue;
+      if (rule.optional) {
+        delete out[rule.trigger];
+        continue;
+      }
+      const extra = rule.gen?.(s);
+      if (isSchemaObject(extra)) for (const [key, value] of Object.entries(extra)) if (key !== rule.trigger) assign(out, key, value);
+    }
+  };
+}
+
+function safeRegex(pattern: string): RegExp | undefined {
+  return compileLenientPattern(pattern);
 }
 
 function safeTest(pattern: string, key: string): boolean {

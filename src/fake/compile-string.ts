@@ -1,5 +1,6 @@
 import { FormatRegistry } from '@sinclair/typebox';
 import { stringFormats } from '../openapi/formats.js';
+import { compileLenientPattern } from '../openapi/json-schema-node.js';
 import { unsupported, type CompileContext, type SchemaObject } from './compile-context.js';
 import type { GenerateState, NodeGenerator } from './generate-state.js';
 import { isTimeName, stringHintForName } from './name-hints.js';
@@ -79,11 +80,12 @@ function readConstraints(schema: SchemaObject, pointer: string): StringConstrain
   const patternSources = [schema.pattern, ...((schema[EXTRA_PATTERNS] as unknown[] | undefined) ?? [])].filter(
     (p): p is string => typeof p === 'string',
   );
-  let regexes: RegExp[];
-  try {
-    regexes = patternSources.map((p) => new RegExp(p));
-  } catch (error) {
-    throw unsupported(`${pointer}/pattern`, `invalid pattern: ${(error as Error).message}`);
+  const regexes: RegExp[] = [];
+  for (const source of patternSources) {
+    // As every iwkit validator reads a pattern: with the `u` flag when it compiles so, else without.
+    const regex = compileLenientPattern(source);
+    if (!regex) throw unsupported(`${pointer}/pattern`, `invalid pattern ${JSON.stringify(source)}`);
+    regexes.push(regex);
   }
   if (minLength > maxLength) throw unsupported(pointer, `minLength ${minLength} exceeds maxLength ${maxLength}`);
   const fmtCheck = formatCheck(format);
@@ -238,12 +240,23 @@ function compileRealisticString(
     }
   }
   if (knownGood === undefined) {
+    // No candidate fits (a lookaround no value can satisfy, a format the lengths exclude): the closest candidate is
+    // returned and the root's check decides; the generator reports the problem instead of failing to compile.
     const what = [
       patternSources.length ? `pattern ${patternSources.map((p) => JSON.stringify(p)).join(' and ')}` : '',
       format ? `format ${format}` : '',
       minLength > 0 || maxLength < Infinity ? `length ${minLength}..${maxLength}` : '',
     ].filter(Boolean);
-    throw unsupported(pointer, `cannot generate a string with ${what.join(', ')}`);
+    ctx.uncertain.push(`${pointer}: cannot generate a string with ${what.join(', ')}`);
+    const tried = candidates;
+    return (s) => {
+      for (const candidate of tried) {
+        const value = safeMake(candidate.make, s);
+        if (value !== undefined && ok(value)) return value;
+      }
+      const first = tried.map((candidate) => safeMake(candidate.make, s)).find((value) => value !== undefined) ?? '';
+      return fit(first, s);
+    };
   }
   const fallback = knownGood;
   return (s) => {

@@ -4,9 +4,9 @@ import type { TSchema } from '@sinclair/typebox';
 import { TypeCompiler } from '@sinclair/typebox/compiler';
 import { toolkitError, isToolkitError } from '../errors.js';
 import { registerFormats } from '../openapi/formats.js';
-import { RetryGeneration, createChecker, isSchemaObject, unsupported, type CompileContext, type SchemaObject } from './compile-context.js';
+import { RetryGeneration, createChecker, isSchemaObject, isUnsatisfiable, type CompileContext, type SchemaObject } from './compile-context.js';
 import { compileNode } from './compile-node.js';
-import type { GenerateState } from './generate-state.js';
+import type { GenerateState, NodeGenerator } from './generate-state.js';
 import type { EdgeProfile } from './edge-profiles.js';
 import { edgeStrategy } from './edge-strategy.js';
 import { realisticStrategy, type GenerationStrategy } from './generation-strategy.js';
@@ -20,8 +20,12 @@ export interface GenerateContext {
   now: number;
 }
 
-/** A compiled generator: same schema, seed and now give a deep-equal value. */
-export type ValueGenerator = (ctx: GenerateContext) => unknown;
+/**
+ * A compiled generator: same schema, seed and now give a deep-equal value. `problem` is set when no
+ * schema-valid value was found at compile time: calls then still return a value (a valid spec example or
+ * default when there is one, else the closest candidate), and the caller decides what to do with it.
+ */
+export type ValueGenerator = ((ctx: GenerateContext) => unknown) & { problem?: string };
 
 /** Options for createGenerator. */
 export interface GeneratorOptions {
@@ -124,7 +128,20 @@ export function createGenerator(schema: TSchema, references: TSchema[], options:
       return twin;
     };
   }
-  const root = compileNode(schema, ctx, options.name ?? '', '#');
+  let root: NodeGenerator;
+  let problem = '';
+  let compiled = true;
+  try {
+    root = compileNode(schema, ctx, options.name ?? '', '#');
+  } catch (error) {
+    // A schema no value satisfies never fails here: calls fall back to an example, a default, or null.
+    if (!isUnsatisfiable(error)) throw error;
+    problem = (error as Error).message;
+    compiled = false;
+    root = () => {
+      throw new RetryGeneration(problem);
+    };
+  }
   const rootCheck = ctx.check(schema);
   const verify = options.verify ?? 'auto';
 
@@ -136,35 +153,49 @@ export function createGenerator(schema: TSchema, references: TSchema[], options:
 
   // A value known to be valid, found now, is what a call returns if every attempt fails.
   let knownGood: string | undefined;
-  let problem = '';
-  for (let seed = 1; seed <= 24 && knownGood === undefined; seed++) {
+  for (let seed = 1; seed <= 24 && knownGood === undefined && compiled; seed++) {
     try {
       const value = run(seed, PROBE_NOW);
       if (!rootCheck || rootCheck(value)) knownGood = JSON.stringify(value);
       else problem ||= describeFailure(schema, references, value);
     } catch (error) {
-      if (isToolkitError(error)) throw error;
       if (!(error instanceof RetryGeneration)) throw error;
       problem ||= error.message;
     }
   }
-  if (knownGood === undefined) throw unsupported('#', `cannot generate a schema-valid value (${problem})`);
+  knownGood ??= specConstant(schema, rootCheck);
   const fallback = knownGood;
-  const callCheck = verify === true || (verify === 'auto' && ctx.uncertain.length > 0) ? rootCheck : undefined;
+  const callCheck = verify === true || (verify === 'auto' && ctx.uncertain.length > 0) || fallback === undefined ? rootCheck : undefined;
 
-  return (call) => {
+  const generate: ValueGenerator = (call) => {
     const seed = call?.seed;
     const now = call?.now;
     if (typeof seed !== 'number' || !Number.isFinite(seed)) throw toolkitError('IWKIT_ERR_OPTION_INVALID', 'seed', 'must be a finite number');
     if (typeof now !== 'number' || !Number.isFinite(now)) throw toolkitError('IWKIT_ERR_OPTION_INVALID', 'now', 'must be epoch milliseconds');
+    let closest: unknown;
+    let produced = false;
     for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
       try {
         const value = run(attempt === 0 ? seed : [seed, attempt], now);
         if (!callCheck || callCheck(value)) return value;
+        if (!produced) [closest, produced] = [value, true];
       } catch (error) {
         if (!(error instanceof RetryGeneration)) throw error;
       }
     }
-    return JSON.parse(fallback) as unknown;
+    if (fallback !== undefined) return JSON.parse(fallback) as unknown;
+    return produced ? closest : null;
   };
+  if (fallback === undefined) generate.problem = problem || 'no schema-valid value was found';
+  return generate;
+}
+
+/** The first spec example, `examples` entry or default at the schema's root that the schema accepts (as JSON text). */
+function specConstant(schema: TSchema, check: ((value: unknown) => boolean) | undefined): string | undefined {
+  const record = schema as Record<string, unknown>;
+  const candidates = [record.example, ...(Array.isArray(record.examples) ? record.examples : []), record.default];
+  for (const candidate of candidates) {
+    if (candidate !== undefined && (!check || check(candidate))) return JSON.stringify(candidate);
+  }
+  return undefined;
 }

@@ -1,8 +1,9 @@
 import type { SeededRandomizer } from './seeded-randomizer.js';
 
 // Faker's helpers.fromRegExp knows neither anchors, \d, nor alternation groups, which covers most
-// patterns real specs use, so iwkit parses the common ECMA-262 subset itself. Lookarounds and
-// back-references are not generated; callers verify every result against the real RegExp anyway.
+// patterns real specs use, so iwkit parses the common ECMA-262 subset itself. Lookarounds and word
+// boundaries are read as matching the empty string (the candidate may then miss them), back-references
+// are not generated; callers verify every result against the real RegExp anyway.
 
 type PatternNode =
   | { kind: 'chars'; chars: string; source?: string; wide?: string }
@@ -30,6 +31,42 @@ function complement(chars: string): string {
 }
 
 class Unsupported extends Error {}
+
+// A few members of each Unicode general category, enough to build values for `\p{...}` (checked with the `u` flag).
+const UNICODE_CATEGORIES: Record<string, string> = {
+  Lu: `${range(65, 90)}\u00c0\u00c9\u00d6\u00c5\u0416`,
+  Ll: `${range(97, 122)}\u00e9\u00fc\u00f1\u00f8\u00df\u044f`,
+  Lt: '\u01c5\u01c8',
+  Lm: '\u02b0\u02b2',
+  Lo: '\u05d0\u05d1\u4e2d\u65e5\u0627',
+  Nd: DIGITS,
+  Nl: '\u216b\u2160',
+  No: '\u00b2\u00bd',
+  Pc: '_',
+  Pd: '-',
+  Ps: '([{',
+  Pe: ')]}',
+  Po: '!"#%&\'*,./:;?@\\',
+  Sm: '+<=>|~',
+  Sc: '$\u20ac\u00a3',
+  Sk: '^`',
+  So: '\u00a9\u00ae',
+  Zs: ' ',
+};
+const CATEGORY_ALIASES: Record<string, string[]> = {
+  L: ['Lu', 'Ll', 'Lt', 'Lm', 'Lo'], Letter: ['Lu', 'Ll', 'Lt', 'Lm', 'Lo'], Lowercase_Letter: ['Ll'], Uppercase_Letter: ['Lu'],
+  N: ['Nd', 'Nl', 'No'], Number: ['Nd', 'Nl', 'No'], Decimal_Number: ['Nd'], digit: ['Nd'],
+  P: ['Pc', 'Pd', 'Ps', 'Pe', 'Po'], Punctuation: ['Pc', 'Pd', 'Ps', 'Pe', 'Po'],
+  S: ['Sm', 'Sc', 'Sk', 'So'], Symbol: ['Sm', 'Sc', 'Sk', 'So'], Z: ['Zs'], Separator: ['Zs'], Space_Separator: ['Zs'],
+  Alphabetic: ['Lu', 'Ll', 'Lo'], White_Space: ['Zs'],
+};
+
+function unicodeCategory(name: string): string | undefined {
+  const key = name.replace(/^(General_Category|gc)=/, '');
+  if (key in UNICODE_CATEGORIES) return UNICODE_CATEGORIES[key];
+  const parts = CATEGORY_ALIASES[key];
+  return parts ? parts.map((part) => UNICODE_CATEGORIES[part]).join('') : undefined;
+}
 
 class Parser {
   private i = 0;
@@ -101,12 +138,23 @@ class Parser {
         if (this.src.startsWith('?:', this.i)) this.i += 2;
         else if (this.src.startsWith('?<', this.i) && !/^\?<[=!]/.test(this.src.slice(this.i))) {
           this.i = this.src.indexOf('>', this.i) + 1;
-        } else if (this.src[this.i] === '?') throw new Unsupported('lookaround');
+        } else if (/^\?<?[=!]/.test(this.src.slice(this.i))) {
+          // A lookaround consumes nothing: parsed (to skip it) and generated as the empty string.
+          this.i += this.src[this.i + 1] === '<' ? 3 : 2;
+          this.alternatives();
+          if (this.src[this.i++] !== ')') throw new Unsupported('unclosed group');
+          return undefined;
+        } else if (this.src[this.i] === '?') throw new Unsupported('group modifier');
         const options = this.alternatives();
         if (this.src[this.i++] !== ')') throw new Unsupported('unclosed group');
         return { kind: 'alt', options };
       }
       case '\\':
+        // A word boundary consumes nothing either.
+        if (this.src[this.i] === 'b' || this.src[this.i] === 'B') {
+          this.i++;
+          return undefined;
+        }
         return this.escape(false);
       default:
         return { kind: 'chars', chars: c };
@@ -151,10 +199,18 @@ class Parser {
       case 'b':
         if (inClass) return { kind: 'chars', chars: '\b' };
         throw new Unsupported('word boundary');
+      case 'p':
+      case 'P': {
+        const m = /^\{([A-Za-z_=]+)\}/.exec(this.src.slice(this.i));
+        const chars = m ? unicodeCategory(m[1]) : undefined;
+        if (!m || chars === undefined) throw new Unsupported(`\\${c}`);
+        this.i += m[0].length;
+        return { kind: 'chars', chars: c === 'p' ? chars : complement(chars) };
+      }
       case undefined:
         throw new Unsupported('trailing backslash');
       default:
-        if (/[1-9kpPcB]/.test(c)) throw new Unsupported(`\\${c}`);
+        if (/[1-9kcB]/.test(c)) throw new Unsupported(`\\${c}`);
         return { kind: 'chars', chars: c };
     }
   }

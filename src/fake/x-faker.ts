@@ -1,4 +1,4 @@
-import { isSchemaObject, unsupported, type CompileContext } from './compile-context.js';
+import { isSchemaObject, misconfigured, type CompileContext } from './compile-context.js';
 
 /**
  * Resolves an `x-faker` extension once: `"internet.email"` (a leading `faker.` is allowed) or
@@ -14,7 +14,7 @@ export function resolveXFaker(spec: unknown, ctx: CompileContext, pointer: strin
     path = Object.keys(spec)[0];
     const raw = spec[path];
     args = Array.isArray(raw) ? raw : [raw];
-  } else throw unsupported(`${pointer}/x-faker`, 'x-faker must be a method path like "internet.email" or { "method.path": [args] }');
+  } else throw misconfigured(`${pointer}/x-faker`, 'x-faker must be a method path like "internet.email" or { "method.path": [args] }');
   const parts = path.replace(/^faker\./, '').split('.');
   let owner: unknown = ctx.faker;
   for (const part of parts.slice(0, -1)) {
@@ -22,7 +22,7 @@ export function resolveXFaker(spec: unknown, ctx: CompileContext, pointer: strin
   }
   const method = parts[parts.length - 1];
   const fn = typeof owner === 'object' && owner !== null && !method.startsWith('_') ? (owner as Record<string, unknown>)[method] : undefined;
-  if (typeof fn !== 'function') throw unsupported(`${pointer}/x-faker`, `x-faker ${JSON.stringify(path)} names no Faker method`);
+  if (typeof fn !== 'function') throw misconfigured(`${pointer}/x-faker`, `x-faker ${JSON.stringify(path)} names no Faker method`);
   ctx.usesFakerDates = true;
   const target = owner as object;
   return () => (fn as (...a: unknown[]) => unknown).apply(target, args);

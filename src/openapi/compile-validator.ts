@@ -1,7 +1,10 @@
-import type { TSchema } from '@sinclair/typebox';
+import { Kind, type TSchema } from '@sinclair/typebox';
 import { TypeCompiler, type TypeCheck } from '@sinclair/typebox/compiler';
 import { ValueErrorType, type ValueError, type ValueErrorIterator } from '@sinclair/typebox/errors';
+import { discriminatorOf } from './discriminator.js';
+import { explainJsonSchema } from './explain-json-schema.js';
 import { registerFormats } from './formats.js';
+import { JSON_SCHEMA_KIND, registerJsonSchemaKind } from './json-schema-node.js';
 
 /** One reason a value breaks a schema: `pointer` is a JSON pointer into the value (`''` is the root). */
 export interface ValidationIssue {
@@ -53,7 +56,10 @@ function collect(iterator: ValueErrorIterator): ValidationIssue[] {
   for (const error of errors) {
     if (error.type === ValueErrorType.Intersect && errors.some((other) => other !== error && within(other.path, error.path))) continue;
     if (error.type !== ValueErrorType.ObjectRequiredProperty && missing.has(error.path) && error.value === undefined) continue;
-    if (error.type === ValueErrorType.Union && error.errors.length > 0) {
+    if (error.type === ValueErrorType.Kind && error.schema[Kind] === JSON_SCHEMA_KIND) {
+      // An ajv-backed node: ajv's own findings, below the node's location.
+      for (const issue of explainJsonSchema(error.schema, error.value)) issues.push({ pointer: `${error.path}${issue.pointer}`, message: issue.message });
+    } else if (error.type === ValueErrorType.Union && error.errors.length > 0) {
       issues.push(...closestAlternative(error));
     } else {
       issues.push({ pointer: error.path, message: messageOf(error) });
@@ -69,6 +75,8 @@ function collect(iterator: ValueErrorIterator): ValidationIssue[] {
  */
 function closestAlternative(error: ValueError): ValidationIssue[] {
   const branches = error.errors.map(collect);
+  const chosen = discriminated(error);
+  if (chosen !== undefined && branches[chosen]?.length) return branches[chosen];
   const deeper = branches.filter((issues) => issues.some((issue) => issue.pointer !== error.path));
   if (deeper.length === 0) {
     return [{ pointer: error.path, message: `Expected ${describe(error.schema)}` }];
@@ -76,9 +84,19 @@ function closestAlternative(error: ValueError): ValidationIssue[] {
   return deeper.reduce((best, issues) => (issues.length < best.length ? issues : best));
 }
 
+/** The alternative a discriminated union's value names (undefined when it names none). */
+function discriminated(error: ValueError): number | undefined {
+  const info = discriminatorOf(error.schema);
+  const value = error.value;
+  if (!info || typeof value !== 'object' || value === null || Array.isArray(value)) return undefined;
+  const tag = (value as Record<string, unknown>)[info.propertyName];
+  return typeof tag === 'string' ? info.mapping[tag] : undefined;
+}
+
 /** Compiles `schema` (with the named `references` it uses through `Type.Ref`) into a reusable validator. */
 export function compileValidator(schema: TSchema, references: TSchema[] = []): Validator {
   registerFormats();
+  registerJsonSchemaKind();
   const compiled: TypeCheck<TSchema> = TypeCompiler.Compile(schema, references);
   return {
     check: (value) => compiled.Check(value),

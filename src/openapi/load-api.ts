@@ -316,7 +316,7 @@ export async function loadApi(source: string | object, options: LoadApiOptions =
   const { document } = validated;
   const warnings = [...validated.warnings];
 
-  const converter = createSchemaConverter({ document, source: label, warnings });
+  const converter = createSchemaConverter({ document, source: label, warnings, strict });
   const { operations, unserved } = buildOperations(document, converter, { source: label, warnings, strict });
   const references = converter.references();
   const info = isObject(document.info) ? document.info : {};

@@ -53,27 +53,29 @@ describe('schemaToTypeBox', () => {
   });
 
   test.each([
-    ['if', { if: { type: 'string' }, then: { minLength: 1 } }],
-    ['patternProperties', { type: 'object', patternProperties: { '^x': { type: 'string' } } }],
-    ['$dynamicRef', { $dynamicRef: '#meta' }],
-    ['prefixItems', { type: 'array', prefixItems: [{ type: 'string' }] }],
-    ['unevaluatedProperties', { type: 'object', unevaluatedProperties: false }],
-  ])('refuses %s with IWKIT_ERR_SCHEMA_UNSUPPORTED naming the pointer', (keyword, schema) => {
-    const converter = createSchemaConverter({ document: {}, source: 'spec.yaml' });
-    expect(() => converter.convert({ type: 'object', properties: { field: schema } }, '#/components/schemas/X', 'response')).toThrowError(
-      expect.objectContaining({ code: 'IWKIT_ERR_SCHEMA_UNSUPPORTED', message: expect.stringContaining(`spec.yaml#/components/schemas/X/properties/field/${keyword}`) }),
-    );
+    ['if', { if: { type: 'string' }, then: { minLength: 1 } }, '', false],
+    ['patternProperties', { type: 'object', patternProperties: { '^x': { type: 'string' } } }, { x1: 1 }, false],
+    ['prefixItems', { type: 'array', prefixItems: [{ type: 'string' }] }, [1], false],
+    ['unevaluatedProperties', { type: 'object', unevaluatedProperties: false }, { a: 1 }, false],
+  ])('honours %s (once refused) with an ajv-backed node, in strict mode too', (_keyword, schema, value, valid) => {
+    const converter = createSchemaConverter({ document: {}, source: 'spec.yaml', strict: true });
+    const converted = converter.convert({ type: 'object', properties: { field: schema } }, '#/components/schemas/X', 'response');
+    expect(compileValidator(converted).check({ field: value })).toBe(valid);
   });
 
-  test('refuses object-valued enums and invalid patterns', () => {
-    expect(() => schemaToTypeBox({ enum: [{ a: 1 }] })).toThrowError(expect.objectContaining({ code: 'IWKIT_ERR_SCHEMA_UNSUPPORTED' }));
-    expect(() => schemaToTypeBox({ type: 'string', pattern: '(' })).toThrowError(expect.objectContaining({ code: 'IWKIT_ERR_SCHEMA_UNSUPPORTED' }));
+  test('honours object-valued enums; an invalid pattern is a warning (lenient) or IWKIT_ERR_SCHEMA_UNSUPPORTED (strict)', () => {
+    expect(check({ enum: [{ a: 1 }] }, { a: 1 })).toBe(true);
+    expect(check({ enum: [{ a: 1 }] }, { a: 2 })).toBe(false);
+    const warnings: string[] = [];
+    expect(compileValidator(schemaToTypeBox({ type: 'string', pattern: '(' }, { warnings })).check('x')).toBe(true);
+    expect(warnings).toEqual(['#/pattern: pattern "(" is not a valid regular expression; it is ignored']);
+    expect(() => schemaToTypeBox({ type: 'string', pattern: '(' }, { strict: true })).toThrowError(expect.objectContaining({ code: 'IWKIT_ERR_SCHEMA_UNSUPPORTED' }));
   });
 
-  test('ignores discriminator with a warning naming its pointer', () => {
+  test('honours discriminator without a warning: it only picks which alternative errors and generated values use', () => {
     const warnings: string[] = [];
     schemaToTypeBox({ oneOf: [{ type: 'object' }], discriminator: { propertyName: 'kind' } }, { warnings });
-    expect(warnings).toEqual(['#/discriminator: discriminator is ignored; the oneOf/anyOf alternatives are validated as they are']);
+    expect(warnings).toEqual([]);
   });
 
   test('makes a recursive component a named reference and lists it once', () => {
@@ -86,7 +88,10 @@ describe('schemaToTypeBox', () => {
     expect(converter.references().map((r) => r.$id)).toEqual(['Tree']);
   });
 
-  test('reports a $ref that does not resolve as IWKIT_ERR_SPEC_REF', () => {
-    expect(() => schemaToTypeBox({ $ref: '#/components/schemas/Nope' })).toThrowError(expect.objectContaining({ code: 'IWKIT_ERR_SPEC_REF' }));
+  test('reports a $ref that does not resolve as IWKIT_ERR_SPEC_REF in strict mode, and as a warning accepting any value otherwise', () => {
+    expect(() => schemaToTypeBox({ $ref: '#/components/schemas/Nope' }, { strict: true })).toThrowError(expect.objectContaining({ code: 'IWKIT_ERR_SPEC_REF' }));
+    const warnings: string[] = [];
+    expect(compileValidator(schemaToTypeBox({ $ref: '#/components/schemas/Nope' }, { warnings })).check(42)).toBe(true);
+    expect(warnings).toEqual(['#: $ref #/components/schemas/Nope does not resolve; any value is accepted']);
   });
 });
