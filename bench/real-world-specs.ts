@@ -73,7 +73,7 @@ async function countValid(file: string): Promise<{ valid: number; total: number;
       if (failed) continue;
       if (/json$/.test(type) && response.body.length > 0) {
         const pointer = sent[index].response ? responseSchemaPointer(api.document, op, response.status, type) : undefined;
-        if (pointer && validator.errors(pointer, 'response', JSON.parse(response.body.toString('utf8'))).length > 0) continue;
+        if (pointer && (validator.errors(pointer, 'response', JSON.parse(response.body.toString('utf8'))) ?? []).length > 0) continue;
       }
       valid += 1;
     }

@@ -14,8 +14,16 @@ export function isHeaderValue(value: string): boolean {
   return FIELD_VALUE.test(value);
 }
 
-/** `value` as a sendable header value: a non-string is JSON, characters a header cannot carry become `?`. */
+/** OpenAPI's `simple` style, which headers use: `a,b` for arrays, `k,v,k2,v2` for objects; nested values as JSON. */
+function simpleStyle(value: unknown): string {
+  const item = (v: unknown): string => (typeof v === 'string' ? v : (JSON.stringify(v) ?? ''));
+  if (Array.isArray(value)) return value.map(item).join(',');
+  if (value !== null && typeof value === 'object') return Object.entries(value).flatMap(([k, v]) => [k, item(v)]).join(',');
+  return item(value);
+}
+
+/** `value` as a sendable header value in the `simple` style; characters a header cannot carry become `?`. */
 export function headerText(value: unknown, maxLength = 1000): string {
-  const text = typeof value === 'string' ? value : (JSON.stringify(value) ?? '');
+  const text = simpleStyle(value);
   return text.replace(/[^\t\x20-\x7e]/g, '?').slice(0, maxLength);
 }

@@ -1,6 +1,6 @@
 import type { FastifyReply } from 'fastify';
 import { contentTypeHeader } from './build-payload.js';
-import { findResponse, type CompiledOperation } from '../mock/compile-operation.js';
+import { findResponse, type CompiledOperation, type CompiledResponse } from '../mock/compile-operation.js';
 import { mergeOver } from '../mock/fixture.js';
 import { headerText } from '../mock/header-text.js';
 import { concreteContentType } from '../mock/negotiate-media-type.js';
@@ -17,6 +17,17 @@ declare module 'fastify' {
 }
 
 
+/** The headers the declared response documents (some are required), like any answer of that status carries. */
+function sendDeclaredHeaders(reply: FastifyReply, declared: CompiledResponse, body: Problem, now: number): void {
+  for (const h of declared.headers) {
+    try {
+      reply.header(h.name, headerText(h.generate({ seed: hashSeed(body.status, h.name), now })));
+    } catch {
+      // A header the schema cannot produce is left out; the problem itself still goes.
+    }
+  }
+}
+
 /**
  * Sends one of the mock's own errors. Where the operation declares a response for that status
  * (exactly, by range or as `default`), the answer follows the contract: the problem itself when it
@@ -28,6 +39,7 @@ export function sendProblem(reply: FastifyReply, body: Problem): FastifyReply {
   const context = (reply.request.routeOptions?.config as ProblemRouteConfig | undefined)?.iwkit;
   const declared = context && findResponse(context.op.responses, body.status);
   const media = declared && (declared.media.find((m) => m.validator) ?? declared.media[0]);
+  if (context && declared) sendDeclaredHeaders(reply, declared, body, context.now);
   if (!context || !media) return reply.header('content-type', problemContentType).send(JSON.stringify(body));
 
   const contentType = concreteContentType(media.contentType);

@@ -54,13 +54,14 @@ function prepare(value: unknown, document: Node, direction: Direction, legacy: b
     out[key] = key === 'example' || key === 'examples' || key === 'const' || key === 'enum' || key === 'default' ? child : prepare(child, document, direction, legacy);
   }
   dropHidden(out, direction, document);
-  return legacy ? from30(out) : out;
+  // 3.1 documents still write 3.0's `nullable` (svix, resend) and mean it, as iwkit reads it too.
+  return legacy || 'nullable' in out ? from30(out) : out;
 }
 
 /** Validates values against schemas of one OpenAPI document, addressed by JSON pointer (e.g. a media type's schema). */
 export interface IndependentValidator {
-  /** Error messages for `value` against the schema at `pointer` (`#/paths/...`); empty when valid. */
-  errors(pointer: string, direction: Direction, value: unknown): string[];
+  /** Error messages for `value` against the schema at `pointer` (`#/paths/...`); empty when valid; undefined when ajv cannot read that schema (it breaks JSON Schema, e.g. `type: String`, or a `$ref` dangles). */
+  errors(pointer: string, direction: Direction, value: unknown): string[] | undefined;
 }
 
 /** Builds an ajv-based validator over `document` (3.0 or 3.1). */
@@ -86,7 +87,11 @@ export function independentValidator(document: Node): IndependentValidator {
       let validate = compiled.get(key);
       if (!validate) {
         const fragment = pointer.slice(1).split('/').map((token) => encodeURIComponent(token)).join('/');
-        validate = ajvFor(direction).compile({ $ref: `iwkit-test:${direction}#${fragment}` });
+        try {
+          validate = ajvFor(direction).compile({ $ref: `iwkit-test:${direction}#${fragment}` });
+        } catch {
+          return undefined;
+        }
         compiled.set(key, validate);
       }
       if (validate(value)) return [];

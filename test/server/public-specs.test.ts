@@ -30,8 +30,17 @@ function sample(operations: Operation[]): Operation[] {
   return Array.from({ length: SAMPLE }, (_, i) => operations[Math.floor(i * step)]);
 }
 
+/**
+ * Schemas in the corpus that no value satisfies, so no mock can answer them validly; their findings are expected.
+ * - linode: in `^[a-zA-Z]((?!--|__|..)[a-zA-Z0-9-_.])+$` the unescaped `..` refuses any two characters ahead, so
+ *   nothing longer than 2 characters matches, while the schema asks for 3 to 64.
+ * - worldcoin: `proof` items are `oneOf` two objects with no required property: every object matches both.
+ */
+const UNSATISFIABLE = [/\(\?!--\|__\|\.\.\)/, /\/proof\/\d+.*matches alternatives 0 and 1/, /^\/proof\/\d+ must match exactly one schema in oneOf/];
+
 function failuresOf(result: ContractResult): string[] {
-  return result.outcomes.flatMap((o) => o.results.filter((r) => r.status === 'failed').map((r) => `${r.check} · ${o.operationId} · ${o.name}: ${JSON.stringify(r.problems).slice(0, 400)}`));
+  return result.outcomes.flatMap((o) => o.results.filter((r) => r.status === 'failed').map((r) => `${r.check} · ${o.operationId} · ${o.name}: ${JSON.stringify(r.problems).slice(0, 400)}`))
+    .filter((failure) => !UNSATISFIABLE.some((pattern) => pattern.test(failure)));
 }
 
 function mediaTypeOf(response: HttpResponse): string {
@@ -73,12 +82,14 @@ describe.each(SPECS)('the public spec %s', (file) => {
       spec: api, baseUrl: 'http://mock.invalid', transport, token: TOKEN, seed: 3, cases: 1, concurrency: 1,
       operations: chosen.map((o) => o.operationId), ratePerSecond: 100_000, maxRequests: chosen.length * 40, timeoutMs: 20_000,
     });
-    expect(failuresOf(result)).toEqual([]);
+    const failures = failuresOf(result);
+    expect(failures, failures.slice(0, 5).join('\n')).toEqual([]);
 
     // One request in flight at a time: exchanges and sent outcomes are in the same order.
     const sent = result.outcomes.filter((o) => o.sent);
     expect(sent.map((o) => o.method)).toEqual(exchanges.map((e) => e.request.method));
     const problems: string[] = [];
+    let checked = 0;
     for (const op of chosen) {
       const index = sent.findIndex((o) => o.operationId === op.operationId && o.expectation === 'accept' && o.auth === 'valid');
       if (index < 0) {
@@ -92,9 +103,14 @@ describe.each(SPECS)('the public spec %s', (file) => {
       const pointer = responseSchemaPointer(api.document, op, response.status, mediaType);
       if (pointer && isJson(mediaType) && response.body.length > 0) {
         const errors = validator.errors(pointer, 'response', JSON.parse(response.body.toString('utf8')));
-        if (errors.length > 0) problems.push(`${where}: ajv: ${errors.join('; ')}`);
+        // A schema ajv cannot read (it breaks JSON Schema as published) is checked by the contract run above only.
+        if (errors === undefined) continue;
+        checked += 1;
+        const real = errors.filter((e) => !UNSATISFIABLE.some((pattern) => pattern.test(e)));
+        if (real.length > 0) problems.push(`${where}: ajv: ${real.join('; ')}`);
       }
     }
-    expect(problems).toEqual([]);
+    expect(problems, problems.slice(0, 5).join('\n')).toEqual([]);
+    expect(checked).toBeGreaterThan(0);
   }, 120_000);
 });
