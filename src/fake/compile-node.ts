@@ -80,7 +80,7 @@ function jsonTypeOf(value: unknown, type: unknown): boolean {
 /** Discriminator values per compiled alternative (empty when the alternative has none). */
 function discriminatorTags(schema: SchemaObject, key: 'anyOf' | 'oneOf', indexes: number[]): { property: string; tags: string[][] } | undefined {
   const info = (schema as Record<symbol, unknown>)[DISCRIMINATOR] as DiscriminatorInfo | undefined;
-  if (!info || typeof info !== 'object' || (info.keyword !== key && !(key === 'anyOf' && info.keyword === 'anyOf'))) return undefined;
+  if (!info || typeof info !== 'object' || info.keyword !== key) return undefined;
   const tags = indexes.map((index) => Object.keys(info.mapping).filter((tag) => info.mapping[tag] === index));
   return tags.some((list) => list.length > 0) ? { property: info.propertyName, tags } : undefined;
 }
