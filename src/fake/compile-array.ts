@@ -47,6 +47,7 @@ export function compileArray(schema: SchemaObject, ctx: CompileContext, name: st
     if (min > 0 || !isUnsatisfiable(error) || contains) throw error;
     return () => [];
   }
+  if (item.impossible && min === 0 && !contains) return () => [];
   const unique = schema.uniqueItems === true;
   const strategy = ctx.strategy;
   // An edge strategy often repeats one extreme value; distinct items then come from realistic values.

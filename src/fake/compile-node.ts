@@ -80,7 +80,7 @@ function jsonTypeOf(value: unknown, type: unknown): boolean {
 /** Discriminator values per compiled alternative (empty when the alternative has none). */
 function discriminatorTags(schema: SchemaObject, key: 'anyOf' | 'oneOf', indexes: number[]): { property: string; tags: string[][] } | undefined {
   const info = (schema as Record<symbol, unknown>)[DISCRIMINATOR] as DiscriminatorInfo | undefined;
-  if (!info || typeof info !== 'object' || (info.keyword !== key && !(key === 'anyOf' && info.keyword === 'anyOf'))) return undefined;
+  if (!info || typeof info !== 'object' || info.keyword !== key) return undefined;
   const tags = indexes.map((index) => Object.keys(info.mapping).filter((tag) => info.mapping[tag] === index));
   return tags.some((list) => list.length > 0) ? { property: info.propertyName, tags } : undefined;
 }
@@ -113,6 +113,16 @@ function compileAlternatives(
     }
   });
   if (gens.length === 0) throw firstError;
+  // Alternatives whose values never came out valid make way for the others.
+  const possible = gens.map((gen, i) => (gen.impossible ? -1 : i)).filter((i) => i >= 0);
+  if (possible.length > 0 && possible.length < gens.length) {
+    for (const list of [gens, kept, indexes] as unknown[][]) {
+      const keep = possible.map((i) => list[i]);
+      list.length = 0;
+      list.push(...keep);
+    }
+  }
+  const allImpossible = possible.length === 0 ? gens[0].impossible : undefined;
   const nullIndex = kept.findIndex(isNullSchema);
   const others = gens.map((_, i) => i).filter((i) => i !== nullIndex);
   const terminal = Math.max(nullIndex, kept.findIndex((o) => !containsRef(o)));
@@ -127,7 +137,12 @@ function compileAlternatives(
     if (pickConstant) return others[pickConstant(s)];
     return others.length === 1 ? others[0] : others[s.rng.int(0, others.length - 1)];
   };
-  const checks = kept.map((option) => ctx.check(option) ?? plainMatcher(option));
+  // Compiled on first use: most unions (nullable values) never need them.
+  const compiledChecks = new Map<number, ((value: unknown) => boolean) | undefined>();
+  const checkOf = (i: number): ((value: unknown) => boolean) | undefined => {
+    if (!compiledChecks.has(i)) compiledChecks.set(i, ctx.check(kept[i]) ?? plainMatcher(kept[i]));
+    return compiledChecks.get(i);
+  };
   // The discriminator property is set to a value that maps to the alternative generated.
   const tagging = discriminatorTags(schema, key, indexes);
   const tag = (value: unknown, i: number): unknown => {
@@ -137,19 +152,24 @@ function compileAlternatives(
     if (tags.length === 0 || tags.includes(current as string)) return value;
     for (const candidate of tags) {
       const tagged = { ...(value as Record<string, unknown>), [tagging.property]: candidate };
-      if (!checks[i] || checks[i]!(tagged)) return tagged;
+      const check = checkOf(i);
+      if (!check || check(tagged)) return tagged;
     }
     return value;
   };
-  if (key === 'anyOf') return (s) => {
-    const i = choose(s);
-    return tag(gens[i](s), i);
-  };
+  if (key === 'anyOf') {
+    const any: NodeGenerator = (s) => {
+      const i = choose(s);
+      return tag(gens[i](s), i);
+    };
+    if (allImpossible) any.impossible = allImpossible;
+    return any;
+  }
 
   // Alternatives may overlap in ways a pairwise check cannot undo: the root checks every value.
   if (gens.length > 1) ctx.uncertain.push(`${pointer}/oneOf`);
   const n = gens.length;
-  return (s) => {
+  const one: NodeGenerator = (s) => {
     const start = choose(s);
     let last: unknown;
     let produced = false;
@@ -163,7 +183,7 @@ function compileAlternatives(
         throw error;
       }
       let clash = false;
-      for (let j = 0; j < n && !clash; j++) clash = j !== i && checks[j]?.(value) === true;
+      for (let j = 0; j < n && !clash; j++) clash = j !== i && checkOf(j)?.(value) === true;
       if (!clash) return value;
       last ??= value;
       produced = true;
@@ -172,6 +192,25 @@ function compileAlternatives(
     if (produced) return last;
     throw new RetryGeneration(`${pointer}: every oneOf alternative matched another`);
   };
+  one.impossible = allImpossible ?? (n > 1 ? neverExclusive(one, ctx, checkOf, n) : undefined);
+  return one;
+}
+
+/** Probes a oneOf at compile time: when no probed value matches exactly one alternative, says so. */
+function neverExclusive(gen: NodeGenerator, ctx: CompileContext, checkOf: (i: number) => ((value: unknown) => boolean) | undefined, n: number): string | undefined {
+  for (let j = 0; j < n; j++) if (!checkOf(j)) return undefined;
+  for (let seed = 1; seed <= 8; seed++) {
+    let value: unknown;
+    try {
+      value = gen(ctx.probe(seed));
+    } catch {
+      continue;
+    }
+    let matches = 0;
+    for (let j = 0; j < n; j++) if (checkOf(j)!(value)) matches++;
+    if (matches === 1) return undefined;
+  }
+  return 'no probed value matches exactly one oneOf alternative';
 }
 
 /**
@@ -340,6 +379,7 @@ function compileRef(ref: string, ctx: CompileContext, name: string, pointer: str
     s.depth--;
     return value;
   };
+  if (t.impossible) wrapped.impossible = t.impossible;
   return wrapped;
 }
 
@@ -374,6 +414,7 @@ export function compileNode(schema: unknown, ctx: CompileContext, name: string, 
     : constraintSiblings(base, '') === undefined && schema.not !== undefined
       ? anyValue(ctx, name)
       : compileCore(base, ctx, name, pointer, xFaker);
+  const impossible = gen.impossible;
 
   if (xFaker && !isString) {
     const inner = gen;
@@ -403,5 +444,6 @@ export function compileNode(schema: unknown, ctx: CompileContext, name: string, 
       };
     }
   }
+  if (impossible && !gen.impossible) gen.impossible = impossible;
   return gen;
 }

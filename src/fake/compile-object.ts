@@ -49,6 +49,7 @@ export function compileObject(schema: SchemaObject, ctx: CompileContext, pointer
   const names = propertyNameRule(schema.propertyNames, ctx);
   const dependentRequired = isSchemaObject(schema.dependentRequired) ? schema.dependentRequired : {};
   const plans: PropertyPlan[] = [];
+  let impossible: string | undefined;
   const times: TimePlan[] = [];
   const roles: (ReturnType<typeof timeRole> & { index: number })[] = [];
   for (const key of Object.keys(properties)) {
@@ -62,6 +63,10 @@ export function compileObject(schema: SchemaObject, ctx: CompileContext, pointer
       // An optional property no value satisfies is simply never generated.
       if (!isRequired && isUnsatisfiable(error)) continue;
       throw error;
+    }
+    if (gen.impossible) {
+      if (!isRequired) continue;
+      impossible ??= gen.impossible;
     }
     let time = -1;
     if (gen.at) {
@@ -144,7 +149,7 @@ export function compileObject(schema: SchemaObject, ctx: CompileContext, pointer
   const timeWindow = strategy.timeWindow?.bind(strategy);
   const needAll = minProperties > 0;
 
-  return (s) => {
+  const gen: NodeGenerator = (s) => {
     const savedPerson = s.person;
     const savedCompany = s.company;
     const savedKey = s.companyKey;
@@ -201,6 +206,8 @@ export function compileObject(schema: SchemaObject, ctx: CompileContext, pointer
     s.companyKey = savedKey;
     return out;
   };
+  if (impossible) gen.impossible = impossible;
+  return gen;
 }
 
 interface NameRule {

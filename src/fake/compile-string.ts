@@ -44,6 +44,20 @@ function formatMaker(format: string | undefined, v: RealisticValues): StringMake
       return v.password;
     case 'idn-email':
       return v.email;
+    case 'iso-time':
+      return v.time;
+    case 'duration':
+      return (s) => `P${s.rng.int(1, 30)}DT${s.rng.int(0, 23)}H${s.rng.int(0, 59)}M`;
+    case 'uri-template':
+      return (s) => `${v.url(s)}/{id}`;
+    case 'json-pointer':
+      return (s) => `/${v.word(s)}/${s.rng.int(0, 9)}`;
+    case 'json-pointer-uri-fragment':
+      return (s) => `#/${v.word(s)}/${s.rng.int(0, 9)}`;
+    case 'relative-json-pointer':
+      return (s) => `${s.rng.int(0, 3)}/${v.word(s)}`;
+    case 'regex':
+      return (s) => `^${v.word(s)}-[0-9]+$`;
     default:
       return undefined;
   }
@@ -139,7 +153,7 @@ function compileRealisticString(
 
   // Timestamps are built from an instant so an object can order its created/updated pairs.
   const timeLength = format === 'date' ? 10 : 20;
-  const timeLike = format === 'date-time' || format === 'date' || (format === undefined && isTimeName(name));
+  const timeLike = format === 'date-time' || format === 'iso-date-time' || format === 'date' || (format === undefined && isTimeName(name));
   if (timeLike && regexes.length === 0 && minLength <= timeLength && maxLength >= timeLength) {
     const at = format === 'date' ? formatDate : formatDateTime;
     const strategy = ctx.strategy;
@@ -247,9 +261,10 @@ function compileRealisticString(
       format ? `format ${format}` : '',
       minLength > 0 || maxLength < Infinity ? `length ${minLength}..${maxLength}` : '',
     ].filter(Boolean);
-    ctx.uncertain.push(`${pointer}: cannot generate a string with ${what.join(', ')}`);
+    const reason = `${pointer}: cannot generate a string with ${what.join(', ')}`;
+    ctx.uncertain.push(reason);
     const tried = candidates;
-    return (s) => {
+    const closest: NodeGenerator = (s) => {
       for (const candidate of tried) {
         const value = safeMake(candidate.make, s);
         if (value !== undefined && ok(value)) return value;
@@ -257,6 +272,8 @@ function compileRealisticString(
       const first = tried.map((candidate) => safeMake(candidate.make, s)).find((value) => value !== undefined) ?? '';
       return fit(first, s);
     };
+    closest.impossible = reason;
+    return closest;
   }
   const fallback = knownGood;
   return (s) => {

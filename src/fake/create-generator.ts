@@ -142,6 +142,7 @@ export function createGenerator(schema: TSchema, references: TSchema[], options:
       throw new RetryGeneration(problem);
     };
   }
+  if (root.impossible) problem = root.impossible;
   const rootCheck = ctx.check(schema);
   const verify = options.verify ?? 'auto';
 

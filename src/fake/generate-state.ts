@@ -26,8 +26,13 @@ export interface GenerateState {
   budget: number;
 }
 
-/** A compiled value generator for one schema node; `at` (time-like nodes only) formats a given instant. */
+/**
+ * A compiled value generator for one schema node; `at` (time-like nodes only) formats a given instant.
+ * `impossible` says why no value it makes was valid when probed at compile time (it still returns its closest
+ * candidate): an optional property or an alternative marked so is left out, an array of such items stays empty.
+ */
 export interface NodeGenerator {
   (state: GenerateState): unknown;
   at?: (state: GenerateState, epochMs: number) => unknown;
+  impossible?: string;
 }

@@ -197,6 +197,15 @@ export function jsonSchemaNode(keywords: Record<string, unknown>, context: JsonS
   return { ...keywords, [Kind]: JSON_SCHEMA_KIND, [CONTEXT]: () => context } as unknown as TJsonSchema;
 }
 
+/**
+ * Binds a (copied) node to another context, e.g. one whose components are strict copies, so that the
+ * `$ref`s inside the node resolve to those. The node is changed in place and returned.
+ */
+export function bindContext<T extends object>(node: T, context: JsonSchemaContext): T {
+  (node as Record<symbol, unknown>)[CONTEXT] = () => context;
+  return node;
+}
+
 /** The context a node was made in; nodes made without one (hand-written) get a context without components. */
 export function contextOf(node: object): JsonSchemaContext {
   const get = (node as Record<symbol, unknown>)[CONTEXT];

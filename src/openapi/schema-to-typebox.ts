@@ -122,6 +122,11 @@ interface WalkState {
   resources: SchemaResources;
   /** The dynamic scope: schema resources entered on the way to the schema being converted. */
   scope: Resource[];
+  /**
+   * Whether a schema without `type` takes the type its keywords imply (`properties` → object), as OpenAPI authors
+   * mean it. Off below `not`, `if`/`then`/`else`, `contains` and `dependentSchemas`, where it would change the meaning.
+   */
+  infer: boolean;
   context: JsonSchemaContext;
   fail: Fail;
 }
@@ -164,8 +169,10 @@ function declaredTypes(schema: RawSchema, pointer: string, state: WalkState): st
     unsupported(state, joinPointer(pointer, 'type'), 'type must be a string or an array of strings');
     return [];
   }
-  if (hasAny(schema, ['properties', 'additionalProperties', 'required', 'minProperties', 'maxProperties', 'patternProperties', 'propertyNames', 'dependentRequired', 'dependentSchemas', 'unevaluatedProperties'])) return ['object'];
-  if (hasAny(schema, [...ARRAY_KEYWORDS, 'prefixItems', 'contains', 'unevaluatedItems'])) return ['array'];
+  if (!state.infer) return [];
+  // Only the keywords OpenAPI 3.0 authors leave `type: object|array|...` off for; 2020-12 ones keep their JSON Schema meaning.
+  if (hasAny(schema, ['properties', 'additionalProperties', 'required', 'minProperties', 'maxProperties'])) return ['object'];
+  if (hasAny(schema, ARRAY_KEYWORDS)) return ['array'];
   if (hasAny(schema, ['minLength', 'maxLength', 'pattern'])) return ['string'];
   if (hasAny(schema, ['minimum', 'maximum', 'exclusiveMinimum', 'exclusiveMaximum', 'multipleOf'])) return ['number'];
   return [];
@@ -405,14 +412,22 @@ function componentId(name: string, direction: Direction, state: WalkState): stri
   return id;
 }
 
-function withScope<T>(state: WalkState, scope: Resource[], run: () => T): T {
+function withScope<T>(state: WalkState, scope: Resource[], run: () => T, infer = true): T {
   const saved = state.scope;
+  const savedInfer = state.infer;
   state.scope = scope;
+  state.infer = infer;
   try {
     return run();
   } finally {
     state.scope = saved;
+    state.infer = savedInfer;
   }
+}
+
+/** Converts a sub-schema that qualifies the same value (not, if/then/else, contains, dependentSchemas) without type inference. */
+function literally<T>(state: WalkState, run: () => T): T {
+  return withScope(state, state.scope, run, false);
 }
 
 /** A readable id for a component specialised by dynamic bindings (`Page_itemType_Planet`). */
@@ -467,7 +482,7 @@ function dynamicSpecialisation(id: string, target: Target, state: WalkState): ((
       special = specialisedId(id, current.filter((binding, i) => binding[1]?.pointer !== neutral[i][1]?.pointer), state);
       state.specialised.set(key, special);
       state.converted.set(special, undefined);
-      const body = convert(target.schema, target.pointer, direction, state);
+      const body = withScope(state, state.scope, () => convert(target.schema, target.pointer, direction, state));
       state.converted.set(special, { ...body, $id: special });
     }
     return Type.Ref(special);
@@ -605,6 +620,8 @@ function oneOfNeedsJson(schema: RawSchema, state: WalkState): boolean {
 /** True when the schema object uses something only an ajv-backed node honours. */
 function needsJson(schema: RawSchema, state: WalkState): boolean {
   if (hasAny(schema, JSON_ONLY)) return true;
+  // Without inference, type-specific keywords without a `type` apply to their type only: TypeBox cannot say that.
+  if (!state.infer && schema.type === undefined && hasAny(schema, [...STRING_KEYWORDS, ...NUMBER_KEYWORDS, ...ARRAY_KEYWORDS, ...OBJECT_KEYWORDS])) return true;
   if ('if' in schema && ('then' in schema || 'else' in schema)) return true;
   if (Array.isArray(schema.items)) return true;
   if ('const' in schema && !isLiteral(schema.const)) return true;
@@ -661,7 +678,7 @@ function fromTypeBox(schema: RawSchema, pointer: string, direction: Direction, s
       parts.push(info ? ({ ...union, [DISCRIMINATOR]: info } as TSchema) : union);
     }
   }
-  if ('not' in schema) parts.push(Type.Not(convert(schema.not, joinPointer(pointer, 'not'), direction, state)));
+  if ('not' in schema) parts.push(Type.Not(literally(state, () => convert(schema.not, joinPointer(pointer, 'not'), direction, state))));
 
   let result: TSchema = parts.length === 0 ? Type.Unknown() : parts.length === 1 ? parts[0] : Type.Intersect(parts);
   // 3.0 `nullable` only widens a schema that has a type (or composition); `enum` must then list null itself,
@@ -716,7 +733,7 @@ function arrayKeywords(schema: RawSchema, out: Record<string, unknown>, pointer:
     if (schema.prefixItems !== undefined) setIf(out, 'prefixItems', convertList(schema.prefixItems, at('prefixItems'), direction, state));
     if (schema.items !== undefined) setIf(out, 'items', convertSchema(schema.items, at('items'), direction, state));
   }
-  if (schema.contains !== undefined) setIf(out, 'contains', convertSchema(schema.contains, at('contains'), direction, state));
+  if (schema.contains !== undefined) setIf(out, 'contains', literally(state, () => convertSchema(schema.contains, at('contains'), direction, state)));
   if (schema.unevaluatedItems !== undefined) setIf(out, 'unevaluatedItems', convertSchema(schema.unevaluatedItems, at('unevaluatedItems'), direction, state));
 }
 
@@ -732,13 +749,13 @@ function dependencyKeywords(schema: RawSchema, out: Record<string, unknown>, poi
       for (const [key, value] of Object.entries(schema.dependentRequired)) readRequired(value, key, joinPointer(pointer, 'dependentRequired', key));
     } else unsupported(state, joinPointer(pointer, 'dependentRequired'), 'must be an object; it is ignored');
   }
-  if (schema.dependentSchemas !== undefined) Object.assign(schemaMap, convertMap(schema.dependentSchemas, joinPointer(pointer, 'dependentSchemas'), direction, state) ?? {});
+  if (schema.dependentSchemas !== undefined) Object.assign(schemaMap, literally(state, () => convertMap(schema.dependentSchemas, joinPointer(pointer, 'dependentSchemas'), direction, state)) ?? {});
   // draft-07 `dependencies`: arrays are dependentRequired, schemas dependentSchemas.
   if (isObject(schema.dependencies)) {
     for (const [key, value] of Object.entries(schema.dependencies)) {
       const at = joinPointer(pointer, 'dependencies', key);
       if (Array.isArray(value)) readRequired(value, key, at);
-      else setIf(schemaMap, key, convertSchema(value, at, direction, state));
+      else setIf(schemaMap, key, literally(state, () => convertSchema(value, at, direction, state)));
     }
   } else if (schema.dependencies !== undefined) unsupported(state, joinPointer(pointer, 'dependencies'), 'must be an object; it is ignored');
   if (Object.keys(requiredMap).length > 0) out.dependentRequired = requiredMap;
@@ -812,11 +829,13 @@ function fromJsonSchema(schema: RawSchema, pointer: string, direction: Direction
     else out[keyword] = converted;
   }
   if (allOf.length > 0) out.allOf = allOf;
-  if ('not' in schema) setIf(out, 'not', convertSchema(schema.not, joinPointer(pointer, 'not'), direction, state));
+  if ('not' in schema) setIf(out, 'not', literally(state, () => convertSchema(schema.not, joinPointer(pointer, 'not'), direction, state)));
   if ('if' in schema && ('then' in schema || 'else' in schema)) {
-    setIf(out, 'if', convertSchema(schema.if, joinPointer(pointer, 'if'), direction, state));
-    if ('then' in schema) setIf(out, 'then', convertSchema(schema.then, joinPointer(pointer, 'then'), direction, state));
-    if ('else' in schema) setIf(out, 'else', convertSchema(schema.else, joinPointer(pointer, 'else'), direction, state));
+    literally(state, () => {
+      setIf(out, 'if', convertSchema(schema.if, joinPointer(pointer, 'if'), direction, state));
+      if ('then' in schema) setIf(out, 'then', convertSchema(schema.then, joinPointer(pointer, 'then'), direction, state));
+      if ('else' in schema) setIf(out, 'else', convertSchema(schema.else, joinPointer(pointer, 'else'), direction, state));
+    });
   }
   if (isObject(schema.discriminator)) options.discriminator = schema.discriminator;
 
@@ -889,6 +908,7 @@ export function createSchemaConverter(options: SchemaConverterOptions): SchemaCo
     specialised: new Map(),
     resources,
     scope: [resources.root],
+    infer: true,
     context: new JsonSchemaContext((id) => converted.get(id)),
     fail: (pointer, message) => toolkitError('IWKIT_ERR_SCHEMA_UNSUPPORTED', `${source}#${pointer.slice(1)}`, message),
   };

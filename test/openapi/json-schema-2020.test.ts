@@ -124,6 +124,11 @@ const cases: Case[] = [
     samples: [{ code: 'c' }, { code: 'a' }, { legacy: 1 }, { code: 'abcd' }],
   },
   {
+    name: 'not, if and then without a type, whose keywords apply to their own types only',
+    schema: { type: ['string', 'object'], not: { required: ['b'] }, if: { minLength: 3 }, then: { pattern: '^a' }, contains: { minimum: 1 } },
+    samples: ['abc', 'xyz', 'x', 5, { b: 1 }, { a: 1 }, [], ['s'], [0], [2]],
+  },
+  {
     name: '$defs, $anchor and local references',
     schema: { $defs: { pos: { $anchor: 'positive', type: 'integer', minimum: 1 } }, type: 'object', properties: { a: { $ref: '#positive' }, b: { $ref: '#/$defs/pos' } } },
     samples: [{ a: 1, b: 2 }, { a: 0 }, { b: -1 }, {}],

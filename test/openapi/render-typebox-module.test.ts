@@ -9,6 +9,37 @@ import * as login from '../../schema/openapi.js';
 
 const SPECS = { petstore: 'test/specs/petstore-3.0.yaml', library: 'test/specs/library-3.1/openapi.yaml', kitchen: 'test/specs/kitchen-sink-3.1.yaml' };
 
+// Keywords TypeBox cannot express, which render as JsonSchema(...) nodes.
+const JSON_SCHEMA_SPEC = {
+  openapi: '3.1.0',
+  info: { title: 'JSON Schema 2020-12', version: '1' },
+  paths: {
+    '/things': {
+      get: {
+        operationId: 'listThings',
+        responses: { '200': { description: 'ok', content: { 'application/json': { schema: { type: 'array', items: { $ref: '#/components/schemas/Thing' } } } } } },
+      },
+    },
+  },
+  components: {
+    schemas: {
+      Thing: {
+        type: 'object',
+        required: ['id', 'labels'],
+        properties: {
+          id: { type: 'integer' },
+          labels: { type: 'object', patternProperties: { '^x-': { type: 'string' } }, additionalProperties: false },
+          point: { type: 'array', prefixItems: [{ type: 'number' }, { type: 'number' }], items: false },
+          shape: { oneOf: [{ $ref: '#/components/schemas/Thing' }, { type: 'object', properties: { id: { type: 'string' } } }] },
+          fixed: { const: { a: [1, 2] } },
+        },
+        if: { required: ['point'] },
+        then: { required: ['shape'] },
+      },
+    },
+  },
+};
+
 describe('renderTypeBoxModule', () => {
   test('renders the same text every time, with a header naming the command', async () => {
     const first = renderTypeBoxModule(await loadApi(SPECS.library));
@@ -42,10 +73,20 @@ describe('renderTypeBoxModule', () => {
     rmSync(dir, { recursive: true, force: true });
     mkdirSync(dir, { recursive: true });
     for (const [name, spec] of Object.entries(SPECS)) writeFileSync(join(dir, `${name}.ts`), renderTypeBoxModule(await loadApi(spec)));
+    const source = renderTypeBoxModule(await loadApi(JSON_SCHEMA_SPEC));
+    writeFileSync(join(dir, 'json-schema.ts'), `${source}\nexport const check: Thing = { id: 1, labels: {}, fixed: { a: [1, 2] } };\n`);
     writeFileSync(
       join(dir, 'tsconfig.json'),
       JSON.stringify({ compilerOptions: { strict: true, noEmit: true, module: 'NodeNext', moduleResolution: 'NodeNext', target: 'ES2022', skipLibCheck: true, types: [] }, include: ['*.ts'] }),
     );
     expect(() => execFileSync(process.execPath, [join('node_modules', 'typescript', 'bin', 'tsc'), '-p', join(dir, 'tsconfig.json')], { encoding: 'utf8' })).not.toThrow();
   }, 60_000);
+
+  test('renders ajv-backed nodes as JsonSchema(...) over their JSON Schema, only in modules that have them', async () => {
+    const source = renderTypeBoxModule(await loadApi(JSON_SCHEMA_SPEC));
+    expect(source).toContain('const JsonSchema = <const K extends object>(keywords: K) => Type.Unsafe<JsonStatic<K>>(keywords);');
+    expect(source).toContain('labels: JsonSchema({ type: "object", additionalProperties: false, patternProperties: { "^x-": Type.String() } })');
+    expect(source).toContain('if: JsonSchema({ required: ["point"] }), then: JsonSchema({ required: ["shape"] })');
+    expect(renderTypeBoxModule(await loadApi(SPECS.petstore))).not.toContain('JsonSchema');
+  });
 });
