@@ -36,6 +36,10 @@ function sample(operations: Operation[]): Operation[] {
  *   nothing longer than 2 characters matches, while the schema asks for 3 to 64.
  * - worldcoin: `proof` items are `oneOf` two objects with no required property: every object matches both.
  */
+const UNSATISFIABLE_REQUESTS = new Set([
+  // Its request body is `oneOf` two objects with no required property: every body matches both, so none is valid.
+  'ably-platform-3.0.yaml subscribePushDeviceToChannel',
+]);
 const UNSATISFIABLE = [/\(\?!--\|__\|\.\.\)/, /\/proof\/\d+.*matches alternatives 0 and 1/, /^\/proof\/\d+ must match exactly one schema in oneOf/];
 
 function failuresOf(result: ContractResult): string[] {
@@ -80,7 +84,7 @@ describe.each(SPECS)('the public spec %s', (file) => {
     };
     const result = await runContract({
       spec: api, baseUrl: 'http://mock.invalid', transport, token: TOKEN, seed: 3, cases: 1, concurrency: 1,
-      operations: chosen.map((o) => o.operationId), ratePerSecond: 100_000, maxRequests: chosen.length * 40, timeoutMs: 20_000,
+      operations: chosen.map((o) => o.operationId), ratePerSecond: 100_000, maxRequests: chosen.length * 12, timeoutMs: 20_000,
     });
     const failures = failuresOf(result);
     expect(failures, failures.slice(0, 5).join('\n')).toEqual([]);
@@ -93,6 +97,7 @@ describe.each(SPECS)('the public spec %s', (file) => {
     for (const op of chosen) {
       const index = sent.findIndex((o) => o.operationId === op.operationId && o.expectation === 'accept' && o.auth === 'valid');
       if (index < 0) {
+        if (UNSATISFIABLE_REQUESTS.has(`${file} ${op.operationId}`)) continue;
         problems.push(`${op.operationId}: no valid request was sent`);
         continue;
       }
@@ -111,6 +116,7 @@ describe.each(SPECS)('the public spec %s', (file) => {
       }
     }
     expect(problems, problems.slice(0, 5).join('\n')).toEqual([]);
-    expect(checked).toBeGreaterThan(0);
+    // appng's components break JSON Schema (`type: String`), so ajv can read none of its answers.
+    if (file !== 'appng-3.0.yaml') expect(checked).toBeGreaterThan(0);
   }, 120_000);
 });
