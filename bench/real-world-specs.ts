@@ -61,7 +61,7 @@ async function countValid(file: string): Promise<{ valid: number; total: number;
       exchanges.push(response);
       return response;
     };
-    const result = await runContract({ spec: api, baseUrl: 'http://mock.invalid', transport, token: TOKEN, seed: 3, cases: 1, concurrency: 1, ratePerSecond: 1e6, maxRequests: 1e6, timeoutMs: 60_000 });
+    const result = await runContract({ spec: api, baseUrl: 'http://mock.invalid', transport, token: TOKEN, seed: 3, cases: 1, concurrency: 1, ratePerSecond: 1e6, maxRequests: 8 * (api.operations.length || 1), timeoutMs: 60_000 });
     const sent = result.outcomes.filter((o) => o.sent);
     let valid = 0;
     for (const op of api.operations) {
