@@ -2,6 +2,7 @@ import type { TSchema } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';
 import { followRef } from '../openapi/follow-ref.js';
 import type { Parameter } from '../openapi/api-model.js';
+import { refMap } from './schema-shape.js';
 
 // HTTP hands every parameter over as text; the spec's schema and serialisation style say what it means.
 
@@ -102,7 +103,7 @@ export type ParameterReader = (raw: Record<string, unknown>) => Record<string, u
 
 /** Compiles a reader for `parameters` (all of one location); header names are matched lower-case. */
 export function createParameterReader(parameters: Parameter[], references: TSchema[]): ParameterReader {
-  const refs = new Map(references.map((r) => [String(r.$id), r]));
+  const refs = refMap(references);
   const plan = parameters.map((p) => {
     const target = followRef(p.schema, refs);
     const kind = kindOf(target);

@@ -1,4 +1,5 @@
 import type { TSchema } from '@sinclair/typebox';
+import { refMap } from './schema-shape.js';
 
 // A rule that tests `/data/cdoe` would silently never match; walking the request schema along the
 // pointer catches such typos at start. Free-form parts of a schema accept any pointer.
@@ -61,6 +62,6 @@ function fits(node: unknown, tokens: readonly string[], at: number, refs: Readon
 
 /** True when a JSON pointer's tokens can address a value the schema describes. */
 export function pointerFitsSchema(schema: TSchema, tokens: readonly string[], references: readonly TSchema[]): boolean {
-  const refs = new Map(references.map((r) => [String(r.$id), r]));
+  const refs = refMap(references);
   return fits(schema, tokens, 0, refs, 0);
 }

@@ -269,8 +269,7 @@ async function validateStrictly(document: RawDocument, label: string): Promise<s
   return result.warnings.map((w) => w.message);
 }
 
-async function bundleAndValidate(raw: RawDocument, label: string, strict: boolean): Promise<Validated> {
-  const external = hasExternalRef(raw);
+async function bundleAndValidate(raw: RawDocument, label: string, strict: boolean, external: boolean): Promise<Validated> {
   const key = external ? undefined : cacheKey('document', strict, JSON.stringify(raw));
   const hit = key ? await readValidated(key) : undefined;
   if (hit) return hit;
@@ -308,10 +307,11 @@ export async function loadApi(source: string | object, options: LoadApiOptions =
   if (!validated) {
     const raw = text !== undefined && file ? await parseSpecText(text, file) : structuredClone(source);
     checkVersion(raw, label);
-    const selfContained = !hasExternalRef(raw);
+    // Hoisting keeps refs to other files external (under components), so one walk answers for both steps.
+    const external = hasExternalRef(raw);
     await hoistExternalSchemas(raw, file ? dirname(file) : cwd, label);
-    validated = await bundleAndValidate(raw, label, strict);
-    if (textKey && selfContained) await writeValidated(textKey, validated);
+    validated = await bundleAndValidate(raw, label, strict, external);
+    if (textKey && !external) await writeValidated(textKey, validated);
   }
   const { document } = validated;
   const warnings = [...validated.warnings];
