@@ -10,7 +10,7 @@ export const errorTable = {
   IWKIT_ERR_SPEC_VERSION: ['%s: unsupported document version %s (iwkit reads OpenAPI 3.0.x and 3.1.x)', 'Swagger 2.0 or another unsupported version.'],
   IWKIT_ERR_SPEC_INVALID: ['%s: %s', 'The document breaks the OpenAPI schema; the message names the JSON pointer.'],
   IWKIT_ERR_SPEC_REF: ['%s: %s', 'A `$ref` does not resolve (missing file or pointer).'],
-  IWKIT_ERR_SCHEMA_UNSUPPORTED: ['%s: %s', 'A schema keyword iwkit cannot honour; the message names the JSON pointer.'],
+  IWKIT_ERR_SCHEMA_UNSUPPORTED: ['%s: %s', 'With `--strict-spec`: a schema iwkit cannot fully honour (e.g. a pattern no regex engine compiles); the message names the JSON pointer. Lenient mode warns instead.'],
   IWKIT_ERR_FIXTURE_READ: ['cannot load fixture %s: %s', 'A fixture file is unreadable, not JSON, or a module without a builder.'],
   IWKIT_ERR_FIXTURE_INVALID: ['fixture %s does not give a schema-valid body: %s', 'A fixture breaks its response schema; the message names file and JSON pointer.'],
   IWKIT_ERR_FIXTURE_OPERATION: ['fixture folder %s names no operation of the spec (known: %s)', 'A folder under fixtures/ does not match any operationId.'],
