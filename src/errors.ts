@@ -1,7 +1,5 @@
-import createError from '@fastify/error';
-
 // Every toolkit error code lives in this one table; the README's error-code table is kept equal to it by a test.
-// Messages are util.format templates: each %s is filled from the constructor's arguments.
+// Messages are templates: each %s is filled, in order, from toolkitError's arguments.
 
 /** The toolkit error codes: message template and what a user should know. */
 export const errorTable = {
@@ -29,15 +27,25 @@ export interface ToolkitError extends Error {
   code: ErrorCode;
 }
 
-const constructors = new Map<ErrorCode, ReturnType<typeof createError>>();
-for (const [code, [template]] of Object.entries(errorTable) as [ErrorCode, readonly [string, string]][]) {
-  constructors.set(code, createError(code, template));
+/** The class of every toolkit error; its name carries the code, so test runners and stack traces show it. */
+class IwkitError extends Error implements ToolkitError {
+  readonly code: ErrorCode;
+
+  constructor(code: ErrorCode, message: string) {
+    super(message);
+    this.code = code;
+    this.name = `IwkitError [${code}]`;
+  }
+}
+
+function fillTemplate(template: string, args: readonly unknown[]): string {
+  let next = 0;
+  return template.replace(/%s/g, () => (next < args.length ? String(args[next++]) : '%s'));
 }
 
 /** Builds the toolkit error for `code`, filling the message template with `args`. */
 export function toolkitError(code: ErrorCode, ...args: unknown[]): ToolkitError {
-  const Ctor = constructors.get(code)!;
-  return new Ctor(...args) as ToolkitError;
+  return new IwkitError(code, fillTemplate(errorTable[code][0], args));
 }
 
 /** True when `value` is one of iwkit's coded toolkit errors. */

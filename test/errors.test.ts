@@ -17,4 +17,11 @@ describe('toolkit errors', () => {
     expect(isToolkitError(error)).toBe(true);
     expect(isToolkitError(new Error('plain'))).toBe(false);
   });
+
+  it('names the code where test runners and stack traces print an error', () => {
+    const error = toolkitError('IWKIT_ERR_SPEC_READ', 'missing.yaml', 'ENOENT');
+    expect(String(error)).toBe('IwkitError [IWKIT_ERR_SPEC_READ]: cannot read spec missing.yaml: ENOENT');
+    expect(error.stack?.split('\n')[0]).toBe('IwkitError [IWKIT_ERR_SPEC_READ]: cannot read spec missing.yaml: ENOENT');
+    expect(error).toBeInstanceOf(Error);
+  });
 });

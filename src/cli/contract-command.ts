@@ -9,7 +9,7 @@ import { contractDefaults, runContract } from '../contract/run-contract.js';
 import { toolkitError } from '../errors.js';
 import { isHeaderName, isHeaderValue } from '../mock/header-text.js';
 import { edgeProfiles, parseEdgeProfiles } from '../fake/edge-profiles.js';
-import { packageRoot } from '../server/package-root.js';
+import { packageRoot } from '../openapi/package-root.js';
 import { collect, parseInteger } from './parse-options.js';
 import { runAction } from './run-action.js';
 

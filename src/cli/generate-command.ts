@@ -4,6 +4,7 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, relative, resolve } from 'node:path';
 import { toolkitError } from '../errors.js';
 import { loadApi } from '../openapi/load-api.js';
+import { packagedSpecPath } from '../openapi/package-root.js';
 import { renderTypeBoxModule } from '../openapi/render-typebox-module.js';
 import { runAction } from './run-action.js';
 
@@ -37,7 +38,7 @@ function describeDifference(expected: string, actual: string, limit = 3): string
 /** Renders the spec's TypeBox module and writes it, or with `check` compares it with the file on disk. */
 export async function generate(options: GenerateOptions = {}): Promise<GenerateResult> {
   const cwd = options.cwd ?? process.cwd();
-  const spec = resolve(cwd, options.spec ?? 'schema/openapi.yaml');
+  const spec = options.spec === undefined ? packagedSpecPath() : resolve(cwd, options.spec);
   const out = resolve(cwd, options.out ?? 'schema/openapi.ts');
   const api = await loadApi(spec);
   // The header names the spec relative to the module, so the output does not depend on where the command ran.
@@ -71,11 +72,11 @@ export function registerGenerateCommand(program: Command): void {
   program
     .command('generate')
     .description('render the OpenAPI spec as a TypeScript module of TypeBox schemas and static types')
-    .option('--spec <path>', 'OpenAPI 3.0/3.1 document (YAML or JSON)', 'schema/openapi.yaml')
+    .option('--spec <path>', 'OpenAPI 3.0/3.1 document (YAML or JSON); default: the packaged login contract')
     .option('--out <path>', 'TypeScript module to write', 'schema/openapi.ts')
     .option('--check', 'exit 1 when the module on disk differs from what the spec generates, write nothing')
     .action(
-      runAction(async (options: { spec: string; out: string; check?: boolean }) => {
+      runAction(async (options: { spec?: string; out: string; check?: boolean }) => {
         const result = await generate(options);
         (result.exitCode === 0 ? process.stdout : process.stderr).write(`${result.message}\n`);
         return result.exitCode;

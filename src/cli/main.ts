@@ -2,7 +2,7 @@
 import { Command, CommanderError } from 'commander';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { packageRoot } from '../server/package-root.js';
+import { packageRoot } from '../openapi/package-root.js';
 import { registerContractCommand } from './contract-command.js';
 import { registerGenerateCommand } from './generate-command.js';
 import { registerMockCommand } from './mock-command.js';

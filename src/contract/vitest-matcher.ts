@@ -2,6 +2,7 @@ import { resolve } from 'node:path';
 import { expect } from 'vitest';
 import type { Api } from '../openapi/api-model.js';
 import { loadApi } from '../openapi/load-api.js';
+import { packagedSpecPath } from '../openapi/package-root.js';
 import type { MatchOptions, PlainResponse, ResponseMatch } from './match-response.js';
 import { matchResponse } from './match-response.js';
 
@@ -12,8 +13,8 @@ import { matchResponse } from './match-response.js';
 let current: Api | undefined;
 let loading: Promise<Api> | undefined;
 
-/** Sets the contract the matcher checks against (a spec path or a loaded Api); default `schema/openapi.yaml` in the working directory. */
-export async function useContract(spec: string | Api = 'schema/openapi.yaml'): Promise<Api> {
+/** Sets the contract the matcher checks against (a spec path, relative to the working directory, or a loaded Api); default iwkit's packaged contract. */
+export async function useContract(spec: string | Api = packagedSpecPath()): Promise<Api> {
   loading = undefined;
   current = typeof spec === 'string' ? await loadApi(resolve(spec)) : spec;
   return current;
@@ -21,7 +22,7 @@ export async function useContract(spec: string | Api = 'schema/openapi.yaml'): P
 
 async function contract(): Promise<Api> {
   if (current) return current;
-  loading ??= loadApi(resolve('schema/openapi.yaml'));
+  loading ??= loadApi(packagedSpecPath());
   current = await loading;
   return current;
 }

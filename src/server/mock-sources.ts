@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { packageRoot } from './package-root.js';
+import { packageRoot, packagedSpecPath } from '../openapi/package-root.js';
 
 /** The files a mock is built from, after defaults: what `--watch` watches. */
 export interface MockSources {
@@ -20,7 +20,7 @@ export const defaultScenarioNames = ['scenarios.yaml', 'scenarios.yml', 'scenari
  */
 export function resolveMockSources(options: { spec?: unknown; fixturesDir?: string | false; scenarios?: unknown }): MockSources {
   const root = packageRoot();
-  const specPath = options.spec === undefined ? join(root, 'schema', 'openapi.yaml') : typeof options.spec === 'string' ? resolve(options.spec) : undefined;
+  const specPath = options.spec === undefined ? packagedSpecPath() : typeof options.spec === 'string' ? resolve(options.spec) : undefined;
   const defaultFixtures = join(root, 'fixtures');
   const fixturesDir =
     options.fixturesDir === false ? undefined : options.fixturesDir !== undefined ? resolve(options.fixturesDir) : options.spec === undefined && existsSync(defaultFixtures) ? defaultFixtures : undefined;

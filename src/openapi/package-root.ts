@@ -18,3 +18,8 @@ export function packageRoot(): string {
   cached = dir;
   return dir;
 }
+
+/** The contract iwkit ships (schema/openapi.yaml of the package): every entry point's default spec. */
+export function packagedSpecPath(): string {
+  return join(packageRoot(), 'schema', 'openapi.yaml');
+}
