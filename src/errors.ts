@@ -1,4 +1,4 @@
-// Every toolkit error code lives in this one table; the README's error-code table is kept equal to it by a test.
+// Every toolkit error code lives in this one table; the error-code table in docs/errors.md is kept equal to it by a test.
 // Messages are templates: each %s is filled, in order, from toolkitError's arguments.
 
 /** The toolkit error codes: message template and what a user should know. */

@@ -22,7 +22,7 @@ export type CheckVerdict = Omit<CheckResult, 'check' | 'severity'> | undefined;
 /** A named contract check: a small pure function over one case's response. */
 export interface Check {
   name: string;
-  /** One sentence for `--help` and the README. */
+  /** One sentence for `--help` and the check table in docs/contract.md. */
   description: string;
   severity: Severity;
   run(context: CheckContext): CheckVerdict;
