@@ -26,7 +26,8 @@ export function specLabel(source: string): string {
   if (!isSpecUrl(source)) return source;
   try {
     const url = new URL(source);
-    if (url.password) url.password = '***';
+    if (!url.password) return source;
+    url.password = '***';
     return url.href;
   } catch {
     return source;
