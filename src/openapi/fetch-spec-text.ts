@@ -1,3 +1,5 @@
+import { toolkitError } from '../errors.js';
+
 // Specs from http(s) URLs: one fetcher per load, so the root document and every document its $refs name
 // share one byte budget, one document count and one origin. Node's global fetch (undici), no dependency.
 
@@ -132,6 +134,15 @@ export function createSpecFetcher(limits: Partial<SpecFetchLimits> = {}): SpecFe
       return text;
     },
   };
+}
+
+/** The text of one spec URL on its own, within the default bounds; a failure is `IWKIT_ERR_SPEC_READ`. */
+export async function fetchSpecText(url: string): Promise<string> {
+  try {
+    return await createSpecFetcher().fetchText(url);
+  } catch (error) {
+    throw toolkitError('IWKIT_ERR_SPEC_READ', specLabel(url), (error as Error).message);
+  }
 }
 
 /** The location a `$ref` names, resolved against the URL of the document that holds it (fragment split off). */
