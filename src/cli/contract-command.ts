@@ -178,7 +178,7 @@ export function registerContractCommand(program: Command, io: CommandIo = { stdo
     .option('--rate <n/s>', 'at most this many requests per second (or per minute: 60/m)', `${d.ratePerSecond}/s`)
     .option('--max-requests <n>', 'send at most this many requests in the whole run', String(d.maxRequests))
     .option('--concurrency <n>', 'requests in flight at once', String(d.concurrency))
-    .option('--strict', 'every documented response property required, undocumented properties are failures')
+    .option('--strict', 'every documented response property required, undocumented properties are failures; an accepted body in an undocumented media type fails')
     .option('--strict-spec', 'refuse a spec with any problem instead of testing what can be loaded and warning')
     .option('--fixtures <dir>', 'also send the requests in <dir>/<operationId>/requests/*.json ({ path?, query?, headers?, cookies?, body? })')
     .option('--edge <profiles>', `also send valid boundary requests built with these edge profiles, comma-separated (${edgeProfiles.join(', ')})`)

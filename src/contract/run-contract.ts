@@ -279,6 +279,7 @@ export async function runContract(options: ContractOptions): Promise<ContractRes
       ...(options.maxResponseTimeMs !== undefined ? { maxResponseTimeMs: options.maxResponseTimeMs } : {}),
       timeoutMs,
       schemas,
+      strict: options.strict ?? false,
     };
     outcomes[index] = {
       ...base,
