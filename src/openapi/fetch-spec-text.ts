@@ -148,9 +148,15 @@ export async function fetchSpecText(url: string): Promise<string> {
 /** The location a `$ref` names, resolved against the URL of the document that holds it (fragment split off). */
 export function resolveUrlRef(ref: string, documentUrl: string): { file: string; fragment: string } {
   const hash = ref.indexOf('#');
-  const target = new URL(hash < 0 ? ref : ref.slice(0, hash), documentUrl);
-  target.hash = '';
-  return { file: target.href, fragment: hash < 0 ? '' : ref.slice(hash + 1) };
+  const fragment = hash < 0 ? '' : ref.slice(hash + 1);
+  let target: URL;
+  try {
+    target = new URL(hash < 0 ? ref : ref.slice(0, hash), documentUrl);
+  } catch {
+    // Left as written: fetching it then fails as "not a valid URL", with the ref's place named.
+    return { file: ref, fragment };
+  }
+  return { file: target.href, fragment };
 }
 
 /** A resolver for the bundler (json-schema-ref-parser) that reads http(s) `$ref`s through `fetcher`, so its bounds and origin rule hold there too. */

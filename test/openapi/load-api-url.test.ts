@@ -159,3 +159,12 @@ describe('loadApi from an http(s) URL', () => {
     expect((await loadApi(`${server.origin}/spec.yaml`)).operations).toHaveLength(1);
   });
 });
+
+describe('loadApi from a URL, refs that are not URLs', () => {
+  it('names a $ref that is not a valid URL with IWKIT_ERR_SPEC_REF', async () => {
+    const server = await serve({ '/spec.yaml': { body: refDoc('http://[not-a-host/pet.yaml') } });
+    const error = await loadError(`${server.origin}/spec.yaml`);
+    expect(error.code).toBe('IWKIT_ERR_SPEC_REF');
+    expect(error.message).toContain('not a valid URL');
+  });
+});
