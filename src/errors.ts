@@ -3,7 +3,7 @@
 
 /** The toolkit error codes: message template and what a user should know. */
 export const errorTable = {
-  IWKIT_ERR_SPEC_READ: ['cannot read spec %s: %s', 'The spec file is missing or unreadable.'],
+  IWKIT_ERR_SPEC_READ: ['cannot read spec %s: %s', 'The spec file is missing or unreadable, or its URL is unreachable, answers a non-2xx status, or passes the size cap or time-out.'],
   IWKIT_ERR_SPEC_PARSE: ['%s: %s', 'The spec is not valid YAML or JSON; the message names file, line and column.'],
   IWKIT_ERR_SPEC_VERSION: ['%s: unsupported document version %s (iwkit reads OpenAPI 3.0.x and 3.1.x)', 'Swagger 2.0 or another unsupported version.'],
   IWKIT_ERR_SPEC_INVALID: ['%s: %s', 'The document breaks the OpenAPI schema; the message names the JSON pointer.'],

@@ -1,16 +1,19 @@
 import type { Command } from 'commander';
-import { mkdir, writeFile } from 'node:fs/promises';
-import { dirname, join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { allChecks } from '../contract/checks/all-checks.js';
+import type { ContractResult, ContractRunFailure } from '../contract/contract-result.js';
+import { scrubSecrets } from '../contract/redact.js';
 import { createProgressLine, formatConsoleReport, shouldUseColor } from '../contract/reporters/console-reporter.js';
-import { renderJson } from '../contract/reporters/json-reporter.js';
-import { renderJunit } from '../contract/reporters/junit-reporter.js';
-import { contractDefaults, runContract } from '../contract/run-contract.js';
-import { toolkitError } from '../errors.js';
+import { renderJson, renderJsonFailure } from '../contract/reporters/json-reporter.js';
+import { renderJunit, renderJunitFailure } from '../contract/reporters/junit-reporter.js';
+import { contractDefaults, runContract, type ContractOptions } from '../contract/run-contract.js';
+import { isToolkitError, toolkitError } from '../errors.js';
+import { isSpecUrl, specLabel } from '../openapi/fetch-spec-text.js';
 import { isHeaderName, isHeaderValue } from '../mock/header-text.js';
 import { edgeProfiles, parseEdgeProfiles } from '../fake/edge-profiles.js';
-import { packageRoot } from '../openapi/package-root.js';
+import { packagedSpecPath } from '../openapi/package-root.js';
 import { collect, parseInteger } from './parse-options.js';
+import { prepareReportFile, writeReportFile } from './report-file.js';
 import { runAction } from './run-action.js';
 
 /** The raw options commander hands to the contract action. */
@@ -75,21 +78,24 @@ function list(raw: string | undefined): string[] | undefined {
   return raw === undefined ? undefined : raw.split(',').map((s) => s.trim()).filter(Boolean);
 }
 
-async function writeReport(file: string, text: string): Promise<void> {
-  try {
-    await mkdir(dirname(resolve(file)), { recursive: true });
-    await writeFile(file, text, 'utf8');
-  } catch (error) {
-    throw toolkitError('IWKIT_ERR_OUTPUT_WRITE', file, error instanceof Error ? error.message : String(error));
-  }
+interface Report {
+  file: string;
+  render(result: ContractResult): string;
+  renderFailure(failure: ContractRunFailure): string;
 }
 
-/** Runs `iwkit contract` with parsed options; returns the exit code (0 all passed, 1 contract failures). Toolkit errors are thrown. */
-export async function runContractCommand(opts: ContractCliOptions, io: CommandIo): Promise<number> {
-  const token = opts.token ?? (io.env.IWKIT_TOKEN ? io.env.IWKIT_TOKEN : undefined);
-  const spec = opts.spec ? resolve(opts.spec) : join(packageRoot(), 'schema', 'openapi.yaml');
-  const progress = createProgressLine(io.stderr as NodeJS.WriteStream, io.env);
-  const result = await runContract({
+function reportsOf(opts: ContractCliOptions): Report[] {
+  if (opts.junit && opts.json && resolve(opts.junit) === resolve(opts.json)) {
+    throw toolkitError('IWKIT_ERR_OPTION_INVALID', '--json', 'names the same file as --junit');
+  }
+  return [
+    ...(opts.junit ? [{ file: opts.junit, render: renderJunit, renderFailure: renderJunitFailure }] : []),
+    ...(opts.json ? [{ file: opts.json, render: renderJson, renderFailure: renderJsonFailure }] : []),
+  ];
+}
+
+function contractOptions(opts: ContractCliOptions, spec: string, token: string | undefined, onEvent: ContractOptions['onEvent']): ContractOptions {
+  return {
     spec,
     baseUrl: opts.baseUrl,
     ...(token ? { token } : {}),
@@ -108,12 +114,47 @@ export async function runContractCommand(opts: ContractCliOptions, io: CommandIo
     ...(opts.strictSpec ? { strictSpec: true } : {}),
     ...(opts.fixtures ? { fixturesDir: resolve(opts.fixtures) } : {}),
     ...(opts.edge !== undefined ? { edge: parseEdgeProfiles(opts.edge, '--edge') } : {}),
-    onEvent: progress.onEvent,
-  });
+    ...(onEvent ? { onEvent } : {}),
+  };
+}
+
+// A CI step uploads the report whatever happened: a run that ends in a toolkit error still writes one, holding the error.
+async function writeFailureReports(reports: Report[], failure: ContractRunFailure, io: CommandIo): Promise<void> {
+  for (const report of reports) {
+    try {
+      await writeReportFile(report.file, report.renderFailure(failure));
+    } catch (error) {
+      // The run's own error is the one to exit with; this one is only told.
+      io.stderr.write(`${isToolkitError(error) ? `${error.code}: ` : ''}${(error as Error).message}\n`);
+    }
+  }
+}
+
+/** Runs `iwkit contract` with parsed options; returns the exit code (0 all passed, 1 contract failures). Toolkit errors are thrown, after the reports asked for are written with the error. */
+export async function runContractCommand(opts: ContractCliOptions, io: CommandIo): Promise<number> {
+  const reports = reportsOf(opts);
+  // Before anything is sent: a report that cannot be written must not cost the target a whole run.
+  for (const report of reports) await prepareReportFile(report.file);
+  const started = Date.now();
+  const token = opts.token ?? (io.env.IWKIT_TOKEN ? io.env.IWKIT_TOKEN : undefined);
+  const spec = opts.spec ? (isSpecUrl(opts.spec) ? opts.spec : resolve(opts.spec)) : packagedSpecPath();
+  const progress = createProgressLine(io.stderr as NodeJS.WriteStream, io.env);
+  let result: ContractResult;
+  try {
+    result = await runContract(contractOptions(opts, spec, token, progress.onEvent));
+  } catch (error) {
+    progress.clear();
+    const secrets = token ? [token, Buffer.from(token).toString('base64')] : [];
+    const code = isToolkitError(error) ? error.code : 'IWKIT_UNEXPECTED';
+    const message = scrubSecrets(error instanceof Error ? error.message : String(error), secrets);
+    // specLabel masks a password in any URL: a refused --base-url may carry one.
+    const failure = { baseUrl: specLabel(opts.baseUrl), spec: specLabel(spec), startedAt: new Date(started).toISOString(), durationMs: Date.now() - started, error: { code, message } };
+    await writeFailureReports(reports, failure, io);
+    throw error;
+  }
   progress.clear();
   io.stdout.write(formatConsoleReport(result, { color: shouldUseColor(io.stdout, io.env) }));
-  if (opts.junit) await writeReport(opts.junit, renderJunit(result));
-  if (opts.json) await writeReport(opts.json, renderJson(result));
+  for (const report of reports) await writeReportFile(report.file, report.render(result));
   return result.ok ? 0 : 1;
 }
 
@@ -124,7 +165,7 @@ export function registerContractCommand(program: Command, io: CommandIo = { stdo
     .command('contract')
     .description('check a running server against the spec; exit 0 all passed, 1 contract failures, 2 toolkit error')
     .requiredOption('--base-url <url>', 'the server under test, e.g. https://erp.example')
-    .option('--spec <path>', 'OpenAPI 3.0/3.1 document; default: the embedded IW-ERP login contract')
+    .option('--spec <path|url>', 'OpenAPI 3.0/3.1 document, a path or an http(s) URL; default: the embedded IW-ERP login contract')
     .option('--token <value>', 'credential for secured operations (prefer the IWKIT_TOKEN environment variable)')
     .option('--header <header>', 'extra request header "Name: value" (repeatable)', collect)
     .option('--checks <names>', `only these checks, comma-separated (${allChecks.map((c) => c.name).join(', ')})`)
@@ -137,7 +178,7 @@ export function registerContractCommand(program: Command, io: CommandIo = { stdo
     .option('--rate <n/s>', 'at most this many requests per second (or per minute: 60/m)', `${d.ratePerSecond}/s`)
     .option('--max-requests <n>', 'send at most this many requests in the whole run', String(d.maxRequests))
     .option('--concurrency <n>', 'requests in flight at once', String(d.concurrency))
-    .option('--strict', 'every documented response property required, undocumented properties are failures')
+    .option('--strict', 'every documented response property required, undocumented properties are failures; an accepted body in an undocumented media type fails')
     .option('--strict-spec', 'refuse a spec with any problem instead of testing what can be loaded and warning')
     .option('--fixtures <dir>', 'also send the requests in <dir>/<operationId>/requests/*.json ({ path?, query?, headers?, cookies?, body? })')
     .option('--edge <profiles>', `also send valid boundary requests built with these edge profiles, comma-separated (${edgeProfiles.join(', ')})`)

@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, relative, resolve } from 'node:path';
 import { toolkitError } from '../errors.js';
+import { fetchSpecText, isSpecUrl } from '../openapi/fetch-spec-text.js';
 import { loadApi } from '../openapi/load-api.js';
 import { packagedSpecPath } from '../openapi/package-root.js';
 import { renderTypeBoxModule } from '../openapi/render-typebox-module.js';
@@ -38,13 +39,13 @@ function describeDifference(expected: string, actual: string, limit = 3): string
 /** Renders the spec's TypeBox module and writes it, or with `check` compares it with the file on disk. */
 export async function generate(options: GenerateOptions = {}): Promise<GenerateResult> {
   const cwd = options.cwd ?? process.cwd();
-  const spec = options.spec === undefined ? packagedSpecPath() : resolve(cwd, options.spec);
+  const spec = options.spec === undefined ? packagedSpecPath() : isSpecUrl(options.spec) ? options.spec : resolve(cwd, options.spec);
   const out = resolve(cwd, options.out ?? 'schema/openapi.ts');
   const api = await loadApi(spec);
   // The header names the spec relative to the module, so the output does not depend on where the command ran.
-  const specLabel = relative(dirname(out), spec).split('\\').join('/');
+  const specLabel = isSpecUrl(spec) ? spec : relative(dirname(out), spec).split('\\').join('/');
   // Hashing the spec text (line endings normalised) makes --check catch any edit, even one that changes no schema.
-  const specText = (await readFile(spec, 'utf8')).replace(/\r\n/g, '\n');
+  const specText = (isSpecUrl(spec) ? await fetchSpecText(spec) : await readFile(spec, 'utf8')).replace(/\r\n/g, '\n');
   const specDigest = `sha256:${createHash('sha256').update(specText).digest('hex').slice(0, 16)}`;
   const source = renderTypeBoxModule(api, { specLabel, command: 'iwkit generate', specDigest });
   const shown = relative(cwd, out) || out;
@@ -72,7 +73,7 @@ export function registerGenerateCommand(program: Command): void {
   program
     .command('generate')
     .description('render the OpenAPI spec as a TypeScript module of TypeBox schemas and static types')
-    .option('--spec <path>', 'OpenAPI 3.0/3.1 document (YAML or JSON); default: the packaged login contract')
+    .option('--spec <path|url>', 'OpenAPI 3.0/3.1 document (YAML or JSON), a path or an http(s) URL; default: the packaged login contract')
     .option('--out <path>', 'TypeScript module to write', 'schema/openapi.ts')
     .option('--check', 'exit 1 when the module on disk differs from what the spec generates, write nothing')
     .action(

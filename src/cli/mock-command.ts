@@ -10,6 +10,7 @@ import { isLoopbackHost } from '../server/is-loopback-host.js';
 import { resolveMockSources } from '../server/mock-sources.js';
 import { watchMockServer } from '../server/watch-reload.js';
 import { parseEdgeProfiles } from '../fake/edge-profiles.js';
+import { isSpecUrl } from '../openapi/fetch-spec-text.js';
 import { collect, parseInteger } from './parse-options.js';
 import { runAction } from './run-action.js';
 
@@ -78,7 +79,7 @@ export function registerMockCommand(program: Command): void {
   program
     .command('mock')
     .description('serve a mock of the spec (default: the embedded IW-ERP login contract)')
-    .option('--spec <path>', 'OpenAPI 3.0/3.1 document (YAML or JSON); default: the embedded login contract')
+    .option('--spec <path|url>', 'OpenAPI 3.0/3.1 document (YAML or JSON), a path or an http(s) URL; default: the embedded login contract')
     .option('--fixtures <dir>', 'fixture folder with <operationId>/<name>.json|.js; default: the embedded fixtures with the default spec')
     .option('--port <n>', 'port to listen on', '4010')
     .option('--host <host>', 'address to bind', '127.0.0.1')
@@ -111,7 +112,8 @@ export function registerMockCommand(program: Command): void {
       const adminToken = opts.adminToken ?? (process.env.IWKIT_ADMIN_TOKEN || undefined);
       const admin = opts.admin === true || (opts.adminToken !== undefined);
       const options: MockServerOptions = {
-        spec: opts.spec ? resolve(opts.spec) : undefined,
+        // A spec from a URL is loaded once here (it is not watched); a path is loaded, and watched, by the server.
+        spec: opts.spec ? (isSpecUrl(opts.spec) ? opts.spec : resolve(opts.spec)) : undefined,
         fixturesDir: opts.fixtures ? resolve(opts.fixtures) : undefined,
         scenarios: opts.scenarios === false ? false : opts.scenarios ? resolve(opts.scenarios) : undefined,
         seed,

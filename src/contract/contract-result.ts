@@ -61,3 +61,12 @@ export function verdictOf(result: CheckResult): 'passed' | 'failed' | 'warning' 
   if (result.status === 'failed') return result.severity === 'warning' ? 'warning' : 'failed';
   return result.status;
 }
+
+/** A run that ended in a toolkit error (bad option or spec, unreachable target) before it had a result: what reports say of it. */
+export interface ContractRunFailure {
+  baseUrl: string;
+  spec: string;
+  startedAt: string;
+  durationMs: number;
+  error: { code: string; message: string };
+}

@@ -11,10 +11,11 @@ export interface FailureGroup {
   outcomes: CaseOutcome[];
 }
 
-// Same check, operation and problem (pointer + message) = same cause; actual values may differ between cases.
+// Same check, severity, operation and problems (pointer + message) = same cause; actual values may differ between
+// cases. Checks keep case details (which mutation, which credential) out of messages: the grouped case names carry them.
 function causeKey(outcome: CaseOutcome, result: CheckResult): string {
-  const problems = result.problems.map((p) => `${p.pointer ?? ''}\u0001${p.message.replace(/\d+ ms/g, 'N ms')}`).sort();
-  return [result.check, outcome.operationId, ...problems].join('\u0002');
+  const problems = result.problems.map((p) => `${p.pointer ?? ''}\u0001${p.message.replace(/\d+(\.\d+)? ms/g, 'N ms')}`).sort();
+  return [result.check, result.severity, outcome.operationId, ...problems].join('\u0002');
 }
 
 /** Groups every failed result (errors first, then warnings) by cause, in first-seen order. */

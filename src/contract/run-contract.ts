@@ -38,7 +38,7 @@ export const contractDefaults = {
 
 /** Options of {@link runContract}. */
 export interface ContractOptions {
-  /** A spec path, or an already loaded API. */
+  /** A spec path or http(s) URL, or an already loaded API. */
   spec: string | Api;
   /** The server under test, e.g. `https://erp.example`. */
   baseUrl: string;
@@ -279,6 +279,7 @@ export async function runContract(options: ContractOptions): Promise<ContractRes
       ...(options.maxResponseTimeMs !== undefined ? { maxResponseTimeMs: options.maxResponseTimeMs } : {}),
       timeoutMs,
       schemas,
+      strict: options.strict ?? false,
     };
     outcomes[index] = {
       ...base,

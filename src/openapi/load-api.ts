@@ -8,6 +8,7 @@ import type { Api } from './api-model.js';
 import { buildOperations } from './build-operations.js';
 import { registerFormats } from './formats.js';
 import { escapePointerToken, joinPointer, resolvePointer } from './json-pointer.js';
+import { bundlerUrlResolver, createSpecFetcher, isSpecUrl, resolveUrlRef, specLabel, type SpecFetcher, type SpecFetchLimits } from './fetch-spec-text.js';
 import { documentWarnings } from './document-warnings.js';
 import { parseSpecText } from './parse-spec-text.js';
 import { createSchemaConverter } from './schema-to-typebox.js';
@@ -21,12 +22,12 @@ function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-async function readSpecText(file: string): Promise<string> {
+async function readSpecText(file: string, label: string, fetcher: SpecFetcher): Promise<string> {
   try {
-    return await readFile(file, 'utf8');
+    return isSpecUrl(file) ? await fetcher.fetchText(file) : await readFile(file, 'utf8');
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    throw toolkitError('IWKIT_ERR_SPEC_READ', file, code === 'ENOENT' ? 'no such file' : (error as Error).message);
+    throw toolkitError('IWKIT_ERR_SPEC_READ', label, code === 'ENOENT' ? 'no such file' : (error as Error).message);
   }
 }
 
@@ -72,7 +73,11 @@ interface ExternalTarget {
   fragment: string;
 }
 
+// A document read from a URL resolves its refs against that URL; a file against its folder.
+const refBase = (location: string): string => (isSpecUrl(location) ? location : dirname(location));
+
 function splitRef(ref: string, baseDir: string): ExternalTarget | undefined {
+  if (!ref.startsWith('#') && isSpecUrl(baseDir)) return resolveUrlRef(ref, baseDir);
   if (ref.startsWith('#') || REMOTE.test(ref)) return undefined;
   const hash = ref.indexOf('#');
   const filePart = hash < 0 ? ref : ref.slice(0, hash);
@@ -86,7 +91,7 @@ function splitRef(ref: string, baseDir: string): ExternalTarget | undefined {
  * the bundler alone would inline them wherever it met them first. Relative file refs are made absolute
  * because the bundler resolves an in-memory document against the process's working directory.
  */
-async function hoistExternalSchemas(raw: RawDocument, baseDir: string, label: string): Promise<void> {
+async function hoistExternalSchemas(raw: RawDocument, baseDir: string, label: string, fetcher: SpecFetcher): Promise<void> {
   const files = new Map<string, unknown>();
   const names = new Map<string, string>();
   const components = isObject(raw.components) ? raw.components : (raw.components = {});
@@ -97,12 +102,19 @@ async function hoistExternalSchemas(raw: RawDocument, baseDir: string, label: st
     if (!files.has(file)) {
       let text: string;
       try {
-        text = await readFile(file, 'utf8');
+        text = isSpecUrl(file) ? await fetcher.fetchText(file) : await readFile(file, 'utf8');
       } catch (error) {
         const code = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
         throw toolkitError('IWKIT_ERR_SPEC_REF', site, `$ref ${ref}: cannot read ${file} (${code})`);
       }
       files.set(file, await parseSpecText(text, file));
+      // A URL document's own refs are read now, so a bad one is named here with its reason (the bundler drops reasons).
+      if (isSpecUrl(file)) {
+        for (const inner of collectRefs(files.get(file), `${file}#`, false, [])) {
+          const innerRef = inner.holder.$ref as string;
+          if (!innerRef.startsWith('#')) await load(resolveUrlRef(innerRef, file).file, inner.pointer, innerRef);
+        }
+      }
     }
     return files.get(file);
   }
@@ -126,7 +138,7 @@ async function hoistExternalSchemas(raw: RawDocument, baseDir: string, label: st
       const innerRef = inner.holder.$ref as string;
       const innerTarget = innerRef.startsWith('#')
         ? { file: target.file, fragment: innerRef.slice(1) }
-        : splitRef(innerRef, dirname(target.file));
+        : splitRef(innerRef, refBase(target.file));
       if (innerTarget) await hoist(innerTarget, inner.pointer, innerRef);
     }
     return name;
@@ -243,12 +255,15 @@ function stashDataRefs(raw: RawDocument): (document: RawDocument) => void {
   };
 }
 
-async function bundle(raw: RawDocument, label: string): Promise<RawDocument> {
+async function bundle(raw: RawDocument, label: string, fetcher?: SpecFetcher): Promise<RawDocument> {
   const pristine = structuredClone(raw);
   const restore = stashDataRefs(raw);
   const parser = await import('@readme/openapi-parser');
   try {
-    const document = (await parser.bundle(raw as unknown as OpenAPIV3_1.Document, { resolve: { external: true, file: true, http: false } as never })) as unknown as RawDocument;
+    // A document from a URL reads its refs through the same bounded fetcher, and never from the local disk. The parser
+    // keeps only its `file` and `http` resolver slots (and turns `http: false` into its own resolver), hence this shape.
+    const resolvers = fetcher ? { file: bundlerUrlResolver(fetcher), http: { canRead: false } } : { file: true, http: false };
+    const document = (await parser.bundle(raw as unknown as OpenAPIV3_1.Document, { resolve: { external: true, ...resolvers } as never })) as unknown as RawDocument;
     restore(document);
     return document;
   } catch (error) {
@@ -269,12 +284,12 @@ async function validateStrictly(document: RawDocument, label: string): Promise<s
   return result.warnings.map((w) => w.message);
 }
 
-async function bundleAndValidate(raw: RawDocument, label: string, strict: boolean, external: boolean): Promise<Validated> {
+async function bundleAndValidate(raw: RawDocument, label: string, strict: boolean, external: boolean, fetcher?: SpecFetcher): Promise<Validated> {
   const key = external ? undefined : cacheKey('document', strict, JSON.stringify(raw));
   const hit = key ? await readValidated(key) : undefined;
   if (hit) return hit;
   // A self-contained document is already bundled; strict mode bundles anyway, which also proves every local $ref.
-  const document = external || strict ? await bundle(raw, label) : raw;
+  const document = external || strict ? await bundle(raw, label, fetcher) : raw;
   const warnings = strict ? await validateStrictly(document, label) : await documentWarnings(document);
   const validated = { document, warnings };
   if (key) await writeValidated(key, validated);
@@ -287,10 +302,12 @@ export interface LoadApiOptions {
   cwd?: string;
   /** Refuse any document or schema problem with a coded error, instead of serving what can be served and warning. */
   strict?: boolean;
+  /** Bounds on a spec read from an http(s) URL (default: {@link specFetchDefaults}). */
+  fetch?: Partial<SpecFetchLimits>;
 }
 
 /**
- * Loads, bundles, validates and normalises an OpenAPI 3.0/3.1 document from a YAML/JSON path or an object.
+ * Loads, bundles, validates and normalises an OpenAPI 3.0/3.1 document from a YAML/JSON path, an http(s) URL or an object.
  * Lenient by default: what breaks the OpenAPI schema, or cannot be honoured in one operation, becomes a warning
  * (`api.warnings`), and an operation that cannot be served at all is listed in `api.unserved`.
  */
@@ -298,9 +315,11 @@ export async function loadApi(source: string | object, options: LoadApiOptions =
   registerFormats();
   const strict = options.strict === true;
   const cwd = options.cwd ?? process.cwd();
-  const file = typeof source === 'string' ? resolve(cwd, source) : undefined;
-  const label = file ?? '<object>';
-  const text = file ? await readSpecText(file) : undefined;
+  const file = typeof source === 'string' ? (isSpecUrl(source) ? source : resolve(cwd, source)) : undefined;
+  const label = file ? specLabel(file) : '<object>';
+  const fetcher = createSpecFetcher(options.fetch);
+  const text = file ? await readSpecText(file, label, fetcher) : undefined;
+  const remote = file !== undefined && isSpecUrl(file) ? fetcher : undefined;
   // A file that refers to no other file is known by its text alone: an unchanged one skips parsing too.
   const textKey = text !== undefined ? cacheKey('text', strict, text) : undefined;
   let validated = textKey ? await readValidated(textKey) : undefined;
@@ -309,8 +328,8 @@ export async function loadApi(source: string | object, options: LoadApiOptions =
     checkVersion(raw, label);
     // Hoisting keeps refs to other files external (under components), so one walk answers for both steps.
     const external = hasExternalRef(raw);
-    await hoistExternalSchemas(raw, file ? dirname(file) : cwd, label);
-    validated = await bundleAndValidate(raw, label, strict, external);
+    await hoistExternalSchemas(raw, file ? (remote?.baseUrl() ?? refBase(file)) : cwd, label, fetcher);
+    validated = await bundleAndValidate(raw, label, strict, external, remote);
     if (textKey && !external) await writeValidated(textKey, validated);
   }
   const { document } = validated;

@@ -1,10 +1,11 @@
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { isSpecUrl } from '../openapi/fetch-spec-text.js';
 import { packageRoot, packagedSpecPath } from '../openapi/package-root.js';
 
 /** The files a mock is built from, after defaults: what `--watch` watches. */
 export interface MockSources {
-  /** The spec file; undefined when the spec was given as an object. */
+  /** The spec file or URL; undefined when the spec was given as an object. */
   specPath?: string;
   fixturesDir?: string;
   /** The scenarios file; undefined when there is none or the rules were given as data. */
@@ -20,7 +21,7 @@ export const defaultScenarioNames = ['scenarios.yaml', 'scenarios.yml', 'scenari
  */
 export function resolveMockSources(options: { spec?: unknown; fixturesDir?: string | false; scenarios?: unknown }): MockSources {
   const root = packageRoot();
-  const specPath = options.spec === undefined ? packagedSpecPath() : typeof options.spec === 'string' ? resolve(options.spec) : undefined;
+  const specPath = options.spec === undefined ? packagedSpecPath() : typeof options.spec === 'string' ? (isSpecUrl(options.spec) ? options.spec : resolve(options.spec)) : undefined;
   const defaultFixtures = join(root, 'fixtures');
   const fixturesDir =
     options.fixturesDir === false ? undefined : options.fixturesDir !== undefined ? resolve(options.fixturesDir) : options.spec === undefined && existsSync(defaultFixtures) ? defaultFixtures : undefined;

@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { basename, dirname, extname, resolve, sep } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { toolkitError } from '../errors.js';
+import { isSpecUrl } from '../openapi/fetch-spec-text.js';
 import { defaultJournalCapacity, Journal } from '../mock/journal.js';
 import { OverrideStore } from '../mock/overrides.js';
 import { answerClientError } from './answer-client-error.js';
@@ -52,7 +53,7 @@ function watchPlan(options: MockServerOptions): { dir: string; recursive: boolea
   const sources = resolveMockSources(options);
   const plan: { dir: string; recursive: boolean; accepts: (name: string) => boolean }[] = [];
   if (sources.fixturesDir) plan.push({ dir: sources.fixturesDir, recursive: true, accepts: () => true });
-  if (sources.specPath && !(sources.fixturesDir && within(sources.specPath, sources.fixturesDir))) {
+  if (sources.specPath && !isSpecUrl(sources.specPath) && !(sources.fixturesDir && within(sources.specPath, sources.fixturesDir))) {
     // The spec's folder, not the file: editors replace files on save, which ends a watch on the file itself.
     plan.push({ dir: dirname(sources.specPath), recursive: false, accepts: (name) => ['.yaml', '.yml', '.json'].includes(extname(name).toLowerCase()) });
   }

@@ -23,7 +23,8 @@ export type Fault =
   | 'missing-property'
   | 'extra-property'
   | 'huge-body'
-  | 'echo-secrets';
+  | 'echo-secrets'
+  | 'any-content-type';
 
 /** A conforming session body, as the seed documents it. */
 export function session(): Record<string, unknown> {
@@ -80,7 +81,8 @@ export async function startLoginServer(fault: Fault): Promise<{ baseUrl: string;
       if (req.method !== 'POST' || url.pathname !== '/api/opendata/instagram/login') return send(res, 404, { error: 'not found' });
       if (fault !== 'ignores-auth' && req.headers['x-session-token'] !== SERVER_TOKEN) return send(res, 401, { error: 'unauthorised' });
       if (fault !== 'accepts-invalid') {
-        if (!(req.headers['content-type'] ?? '').startsWith('application/json')) return send(res, 415, { error: 'json only' });
+        // 'any-content-type' reads JSON whatever the Content-Type says, as many real servers do.
+        if (fault !== 'any-content-type' && !(req.headers['content-type'] ?? '').startsWith('application/json')) return send(res, 415, { error: 'json only' });
         let body: unknown;
         try {
           body = JSON.parse(Buffer.concat(chunks).toString('utf8'));

@@ -14,10 +14,12 @@ export interface CheckContext {
   maxResponseTimeMs?: number;
   timeoutMs: number;
   schemas: SchemaValidation;
+  /** `--strict`: what the contract leaves open by default (e.g. a body in an undocumented media type) is held to the letter. */
+  strict?: boolean;
 }
 
-/** A check's verdict on one case; `undefined` when the check does not apply to it. */
-export type CheckVerdict = Omit<CheckResult, 'check' | 'severity'> | undefined;
+/** A check's verdict on one case; `undefined` when the check does not apply to it. A verdict may lower or raise the check's severity for this case. */
+export type CheckVerdict = (Omit<CheckResult, 'check' | 'severity'> & { severity?: Severity }) | undefined;
 
 /** A named contract check: a small pure function over one case's response. */
 export interface Check {

@@ -2,12 +2,13 @@ import { findResponseSpec } from '../response-spec-match.js';
 import type { Check } from './check-types.js';
 import { failed, passed, skipped } from './check-types.js';
 
-/** A request that breaks the request schema must not be accepted. */
+/** A request that breaks the request schema must not be accepted; a body in an undocumented media type only warns, unless strict. */
 export const negativeDataRejection: Check = {
   name: 'negative-data-rejection',
-  description: 'A request that breaks the request schema in one place gets a 4xx, never a 2xx.',
+  description:
+    'A request that breaks the request schema in one place gets a 4xx, never a 2xx (a body sent with an undocumented Content-Type that is accepted is a warning; --strict: a failure).',
   severity: 'error',
-  run({ response, operation, case: c, hasCredential }) {
+  run({ response, operation, case: c, hasCredential, strict }) {
     if (!response || c.kind !== 'negative') return undefined;
     const { status } = response;
     // Without a credential a 401 says nothing about the invalid data.
@@ -16,7 +17,12 @@ export const negativeDataRejection: Check = {
       return findResponseSpec(operation, status) ? passed() : passed(`undocumented ${status} counted as a rejection`);
     }
     if (status >= 500) return skipped(`answered ${status} (see not-a-server-error)`);
-    const broken = c.mutation ? `${c.mutation.kind} at ${c.mutation.location} ${c.mutation.pointer || '(root)'}` : c.name;
-    return failed([{ message: `invalid input was accepted (${broken})`, pointer: c.mutation?.location === 'body' ? c.mutation.pointer : undefined, expected: 'a 4xx rejection', actual: String(status) }]);
+    if (c.mutation?.kind === 'wrong-content-type') {
+      // The contract names the media types it documents; it does not forbid a server to read JSON sent as text/plain.
+      const verdict = failed([{ message: `a body in an undocumented media type was accepted with status ${status}`, expected: 'a 4xx rejection (415)', actual: String(status) }]);
+      return strict ? verdict : { ...verdict!, severity: 'warning', note: 'a warning: the contract does not forbid reading an undocumented media type; --strict fails it' };
+    }
+    // The message names no mutation (the case name does), so every accepted invalid input with one status is one cause.
+    return failed([{ message: `invalid input was accepted with status ${status}`, expected: 'a 4xx rejection', actual: String(status) }]);
   },
 };

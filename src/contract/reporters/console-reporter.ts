@@ -76,8 +76,11 @@ export function formatConsoleReport(result: ContractResult, style: ConsoleStyle)
 
   const t = result.totals;
   const verdict = result.ok ? c.green(c.bold('PASSED')) : c.red(c.bold('FAILED'));
+  // Every warning printed above is counted: checks that warned and the run's own warnings (spec, credential, ...).
+  const warned = t.warnings ? `${t.warnings} warned, ` : '';
+  const allWarnings = t.warnings + result.warnings.length;
   out.push(
-    `${verdict} · ${t.total} checks: ${t.passed} passed, ${t.failed} failed, ${t.warnings} warnings, ${t.skipped} skipped · ` +
+    `${verdict} · ${t.total} checks: ${t.passed} passed, ${t.failed} failed, ${warned}${t.skipped} skipped · ${allWarnings} warning${allWarnings === 1 ? '' : 's'} · ` +
       `${result.requestsSent} requests sent (limit ${result.maxRequests}) · ${(result.durationMs / 1000).toFixed(1)} s · seed ${result.seed}`,
   );
   return `${out.join('\n')}\n`;
