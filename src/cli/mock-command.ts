@@ -36,6 +36,7 @@ interface MockOptions {
   requestTimeout?: string;
   connectionTimeout?: string;
   keepAliveTimeout?: string;
+  maxLargeBodies?: string;
   maxDelayed?: string;
   maxOverrides?: string;
   maxOverrideBytes?: string;
@@ -48,6 +49,7 @@ const limitFlags: [flag: string, limit: keyof MockLimits & keyof MockOptions, he
   ['request-timeout', 'requestTimeout', 'ms to receive a whole request; past it a 408 problem and the socket closes'],
   ['connection-timeout', 'connectionTimeout', 'ms a socket may stay silent (keep it above the longest delay)'],
   ['keep-alive-timeout', 'keepAliveTimeout', 'ms an idle keep-alive connection is kept'],
+  ['max-large-bodies', 'maxLargeBodies', 'request bodies of 64 KiB or more parsed at once; the others wait unread'],
   ['max-delayed', 'maxDelayed', 'requests waiting out a delay at once; past it a 503 problem'],
   ['max-overrides', 'maxOverrides', 'run-time overrides at once; past it a 409 problem'],
   ['max-override-bytes', 'maxOverrideBytes', 'bytes of all overrides together; past it a 413 problem'],

@@ -13,6 +13,8 @@ export interface MockLimits {
   connectionTimeout: number;
   /** Time an idle keep-alive connection is kept between requests, in ms. */
   keepAliveTimeout: number;
+  /** Large request bodies (64 KiB or more) read and parsed at once; the others wait unread, within the request time-out. */
+  maxLargeBodies: number;
   /** Requests waiting out a delay at once; past it a 503 problem with Retry-After. */
   maxDelayed: number;
   /** Run-time overrides at once; past it a 409 problem. */
@@ -29,6 +31,7 @@ export const defaultLimits: Readonly<MockLimits> = {
   requestTimeout: 30_000,
   connectionTimeout: 150_000,
   keepAliveTimeout: 72_000,
+  maxLargeBodies: 2,
   maxDelayed: 500,
   maxOverrides: 1000,
   maxOverrideBytes: 4 * 1024 * 1024,

@@ -23,6 +23,7 @@ import { RuleSet } from '../mock/select-rule.js';
 import { registerAdminRoutes } from './admin-routes.js';
 import { answerClientError } from './answer-client-error.js';
 import { rawBodyKey, scenarioKey, type MockRuntime } from './handle-operation.js';
+import { registerBodyGate } from './body-gate.js';
 import { fastifyTimeouts, httpTimeouts, limitConnections, registerConnectionCap } from './connection-limits.js';
 import { installControls, journalRequest, keepJournalBody, type MockControls } from './mock-controls.js';
 import { resolveMockSources } from './mock-sources.js';
@@ -175,6 +176,7 @@ function withOverrideLimits(store: OverrideStore, limits: MockLimits): OverrideS
 function applyConnectionLimits(app: FastifyInstance, limits: MockLimits, external: boolean): void {
   if (!external) limitConnections(app.server, limits);
   registerConnectionCap(app, limits);
+  registerBodyGate(app, limits.maxLargeBodies);
 }
 
 /** The anchor for generated timestamps when a seed makes runs reproducible: the seed's own example date. */

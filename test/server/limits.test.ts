@@ -250,6 +250,17 @@ describe('connections', () => {
     expect((await postLogin(base, 'back')).status).toBe(200);
   }, 10_000);
 
+  it('reads large bodies maxLargeBodies at a time, queueing the others unread, while small requests never wait', async () => {
+    const { base } = await start({ limits: { maxLargeBodies: 1 } });
+    // A half-sent large body holds the only place.
+    const { socket } = rawExchange(base, `${head(base, 'content-length: 100000\r\n')}{"data":`);
+    await new Promise((r) => setTimeout(r, 100));
+    const large = fetch(`${base}${LOGIN}`, { method: 'POST', headers: loginHeaders, body: JSON.stringify({ data: { code: 'big' }, pad: 'x'.repeat(80_000) }) });
+    expect((await postLogin(base, 'small')).status).toBe(200);
+    socket.destroy();
+    expect((await large).status).toBe(200);
+  }, 10_000);
+
   it('answers CONNECT with a 405 problem instead of dropping the socket', async () => {
     const { base } = await start();
     const { done } = rawExchange(base, `CONNECT example.com:443 HTTP/1.1\r\nhost: example.com:443\r\n\r\n`);
