@@ -16,6 +16,7 @@ export const errorTable = {
   IWKIT_ERR_SERVER_LISTEN: ['cannot listen on %s: %s', 'The mock could not bind its host and port (e.g. already in use).'],
   IWKIT_ERR_TARGET_UNREACHABLE: ['target %s is unreachable: %s', 'The contract runner could not reach the base URL at the start.'],
   IWKIT_ERR_SCENARIO_INVALID: ['%s: %s', 'A scenario rules file is malformed or names an unknown operation, fixture or field.'],
+  IWKIT_ERR_OVERRIDE_LIMIT: ['override store full (%s): %s', 'A run-time override would pass `maxOverrides` or `maxOverrideBytes`; nothing is stored (the admin API answers 409 or 413). Delete overrides or raise the limit.'],
   IWKIT_ERR_OUTPUT_WRITE: ['cannot write %s: %s', 'A report or generated file could not be written.'],
 } as const;
 

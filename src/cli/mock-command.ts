@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { isToolkitError, toolkitError } from '../errors.js';
 import { parseDelay } from '../mock/delay.js';
+import { defaultLimits, type MockLimits } from '../mock/limits.js';
 import { basePathsOf } from '../mock/route-table.js';
 import { adminPrefix } from '../server/admin-routes.js';
 import { createMockServer, type MockServerOptions } from '../server/create-mock-server.js';
@@ -32,6 +33,41 @@ interface MockOptions {
   watch?: boolean;
   edge?: string;
   strictSpec?: boolean;
+  maxConnections?: string;
+  requestTimeout?: string;
+  connectionTimeout?: string;
+  keepAliveTimeout?: string;
+  maxLargeBodies?: string;
+  maxDelayed?: string;
+  maxOverrides?: string;
+  maxOverrideBytes?: string;
+  maxJournalBytes?: string;
+}
+
+/** The resource-bound flags: flag name and the limit it sets (see the README's Limits table). */
+const limitFlags: [flag: string, limit: keyof MockLimits & keyof MockOptions, help: string][] = [
+  ['max-connections', 'maxConnections', 'open connections at once; past it a 503 problem'],
+  ['request-timeout', 'requestTimeout', 'ms to receive a whole request; past it a 408 problem and the socket closes'],
+  ['connection-timeout', 'connectionTimeout', 'ms a socket may stay silent (keep it above the longest delay)'],
+  ['keep-alive-timeout', 'keepAliveTimeout', 'ms an idle keep-alive connection is kept'],
+  ['max-large-bodies', 'maxLargeBodies', 'request bodies of 64 KiB or more parsed at once; the others wait unread'],
+  ['max-delayed', 'maxDelayed', 'requests waiting out a delay at once; past it a 503 problem'],
+  ['max-overrides', 'maxOverrides', 'run-time overrides at once; past it a 409 problem'],
+  ['max-override-bytes', 'maxOverrideBytes', 'bytes of all overrides together; past it a 413 problem'],
+  ['max-journal-bytes', 'maxJournalBytes', 'bytes of journal kept; the oldest entries are dropped past it'],
+];
+
+function addLimitFlags(command: Command): void {
+  for (const [flag, key, help] of limitFlags) command.option(`--${flag} <n>`, `${help} (default ${defaultLimits[key]})`);
+}
+
+function parseLimits(opts: MockOptions): Partial<MockLimits> {
+  const limits: Partial<MockLimits> = {};
+  for (const [flag, key] of limitFlags) {
+    const value = parseInteger(flag, opts[key], 1, Number.MAX_SAFE_INTEGER);
+    if (value !== undefined) limits[key] = value;
+  }
+  return limits;
 }
 
 /** Warnings beyond this many are counted, not listed: a large imperfect document can have hundreds. */
@@ -130,6 +166,7 @@ export function registerMockCommand(program: Command): void {
         // The journal is only readable through the admin API: without it, recording would be wasted work.
         journal: admin,
         strictSpec: opts.strictSpec === true,
+        limits: parseLimits(opts),
       };
       const adminServed = admin && (adminToken !== undefined || isLoopbackHost(opts.host));
       if (admin && !adminServed) {
@@ -178,4 +215,5 @@ export function registerMockCommand(program: Command): void {
       });
       return 0;
     }));
+  addLimitFlags(program.commands.find((c) => c.name() === 'mock')!);
 }

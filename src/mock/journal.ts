@@ -1,5 +1,7 @@
 // The request journal: what reached the mock and how it was answered, for tests to assert on.
 
+import { defaultLimits, maxJournalBodyChars, maxStoredDepth, measureValue } from './limits.js';
+
 /** One journalled request. Secret headers and query values are already redacted. */
 export interface JournalEntry {
   id: number;
@@ -29,7 +31,7 @@ export interface JournalFilter {
   limit?: number;
 }
 
-function matches(entry: JournalEntry, filter: JournalFilter): boolean {
+function matches(entry: { operationId?: string; client?: string }, filter: JournalFilter): boolean {
   if (filter.operationId !== undefined && entry.operationId !== filter.operationId) return false;
   if (filter.client === null) return entry.client === undefined;
   return filter.client === undefined || entry.client === filter.client;
@@ -38,32 +40,92 @@ function matches(entry: JournalEntry, filter: JournalFilter): boolean {
 /** How many requests a journal keeps unless told otherwise. */
 export const defaultJournalCapacity = 1000;
 
-/** A bounded journal: keeps the last `capacity` entries, oldest first. */
+/** A kept entry: its JSON text (what the journal holds and serves) and the fields filters read. */
+interface StoredEntry {
+  operationId?: string;
+  client?: string;
+  text: string;
+}
+
+/** The body as the journal keeps it: itself, or a note when it is too large or too deep to serialise safely. */
+function keptBody(body: unknown): unknown {
+  if (typeof body !== 'object' || body === null) return typeof body === 'string' && body.length > maxJournalBodyChars ? `[${body.length} characters not kept]` : body;
+  const size = measureValue(body, maxStoredDepth, maxJournalBodyChars);
+  if (!size.over) return body;
+  return size.depth > maxStoredDepth ? `[body nested deeper than ${maxStoredDepth} levels not kept]` : `[body of more than ${maxJournalBodyChars} characters not kept]`;
+}
+
+/** The JSON text the journal keeps for a body (a note for one too large, too deep or not serialisable). */
+export function journalBodyText(body: unknown): string {
+  try {
+    return JSON.stringify(keptBody(body)) ?? '"[body not serialisable]"';
+  } catch {
+    // A body JSON cannot express (a BigInt, a throwing toJSON).
+    return '"[body not serialisable]"';
+  }
+}
+
+function entryText(entry: JournalEntry, bodyText: string | undefined): string {
+  const { body, ...rest } = entry;
+  const head = JSON.stringify(rest);
+  const text = bodyText ?? (body !== undefined ? journalBodyText(body) : undefined);
+  return text === undefined ? head : `${head.slice(0, -1)},"body":${text}}`;
+}
+
+/**
+ * A bounded journal: the last `capacity` entries, and no more than `maxBytes` of them as JSON text, oldest
+ * first. Entries are kept as text, so what it holds is what it measures and what it serves.
+ */
 export class Journal {
-  private entries: JournalEntry[] = [];
+  private entries: StoredEntry[] = [];
+  private bytes = 0;
   private counter = 0;
 
-  constructor(readonly capacity = defaultJournalCapacity) {}
+  constructor(
+    readonly capacity = defaultJournalCapacity,
+    readonly maxBytes = defaultLimits.maxJournalBytes,
+  ) {}
 
-  /** Appends an entry, dropping the oldest beyond capacity. */
-  record(entry: Omit<JournalEntry, 'id'>): void {
+  /** Bytes of JSON text held now. */
+  get size(): number {
+    return this.bytes;
+  }
+
+  /** Appends an entry (its body as a value, or already as journal text), dropping the oldest beyond the count or byte bound. */
+  record(entry: Omit<JournalEntry, 'id'>, bodyText?: string): void {
     this.counter += 1;
-    this.entries.push({ id: this.counter, ...entry });
-    // Trimming in batches keeps appends O(1) on average.
-    if (this.entries.length > this.capacity + Math.max(16, this.capacity >> 3)) this.entries = this.entries.slice(-this.capacity);
+    let text = entryText({ id: this.counter, ...entry }, bodyText);
+    if (text.length > this.maxBytes) text = entryText({ id: this.counter, ...entry, body: `[body not kept: the entry exceeds maxJournalBytes=${this.maxBytes}]` }, undefined);
+    this.entries.push({ operationId: entry.operationId, client: entry.client, text });
+    this.bytes += text.length;
+    let drop = 0;
+    while (this.entries.length - drop > this.capacity || (this.bytes > this.maxBytes && this.entries.length - drop > 1)) {
+      this.bytes -= this.entries[drop].text.length;
+      drop += 1;
+    }
+    if (drop > 0) this.entries.splice(0, drop);
+  }
+
+  private select(filter: JournalFilter): StoredEntry[] {
+    const found = this.entries.filter((e) => matches(e, filter));
+    return filter.limit !== undefined ? found.slice(Math.max(0, found.length - filter.limit)) : found;
   }
 
   /** The matching entries, oldest first. */
   list(filter: JournalFilter = {}): JournalEntry[] {
-    const kept = this.entries.length > this.capacity ? this.entries.slice(-this.capacity) : this.entries;
-    const found = kept.filter((e) => matches(e, filter));
-    return filter.limit !== undefined ? found.slice(Math.max(0, found.length - filter.limit)) : found;
+    return this.select(filter).map((e) => JSON.parse(e.text) as JournalEntry);
+  }
+
+  /** The matching entries as one JSON array text, never larger than the journal itself. */
+  listText(filter: JournalFilter = {}): string {
+    return `[${this.select(filter).map((e) => e.text).join(',')}]`;
   }
 
   /** Removes the matching entries; returns how many. */
   clear(filter: JournalFilter = {}): number {
     const before = this.entries.length;
     this.entries = this.entries.filter((e) => !matches(e, filter));
+    this.bytes = this.entries.reduce((sum, e) => sum + e.text.length, 0);
     return before - this.entries.length;
   }
 }

@@ -1,5 +1,8 @@
 import type { Matcher, RuleMatch } from './scenario-rules.js';
 
+/** Values longer than this never match a regex matcher: even a safe regex can take polynomial time on a long text. */
+export const maxRegexInput = 4096;
+
 /** What rules see of a request: the parsed body, typed query values, lower-case headers, cookies on demand. */
 export interface RequestView {
   body: unknown;
@@ -61,7 +64,7 @@ function bodyTest(matcher: Matcher): ValueTest {
     const re = ruleRegExp(matcher.regex, matcher.flags);
     return (v) => {
       const text = scalarText(v);
-      return text !== undefined && re.test(text);
+      return text !== undefined && text.length <= maxRegexInput && re.test(text);
     };
   }
   const expected = matcher.equals;
@@ -74,7 +77,7 @@ function textTest(matcher: Matcher): ValueTest {
   if (isRecord(matcher) && 'exists' in matcher) return matcher.exists ? (v) => v !== undefined : (v) => v === undefined;
   if (isRecord(matcher) && 'regex' in matcher) {
     const re = ruleRegExp(matcher.regex, matcher.flags);
-    one = (text) => re.test(text);
+    one = (text) => text.length <= maxRegexInput && re.test(text);
   } else {
     const expected = String(isRecord(matcher) ? matcher.equals : matcher);
     one = (text) => text === expected;

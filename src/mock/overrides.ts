@@ -1,4 +1,6 @@
+import { toolkitError, type ToolkitError } from '../errors.js';
 import type { CompiledRule } from './compile-rules.js';
+import { defaultLimits, type MockLimits } from './limits.js';
 
 /** A run-time override: a compiled rule, who it is for, and when it was set. */
 export interface Override {
@@ -7,6 +9,18 @@ export interface Override {
   client?: string;
   rule: CompiledRule;
   created: string;
+  /** Its size as JSON text, counted against `maxOverrideBytes`. */
+  bytes?: number;
+}
+
+/** The bounds of an override store. */
+export type OverrideLimits = Pick<MockLimits, 'maxOverrides' | 'maxOverrideBytes'>;
+
+/** The error a full store throws: which limit, its value, and the status the admin API answers with. */
+export type OverrideLimitError = ToolkitError & { limit: { name: keyof OverrideLimits; value: number }; status: 409 | 413 };
+
+function limitError(name: keyof OverrideLimits, value: number, status: 409 | 413, message: string): OverrideLimitError {
+  return Object.assign(toolkitError('IWKIT_ERR_OVERRIDE_LIMIT', `${name}=${value}`, message), { limit: { name, value }, status });
 }
 
 /** An override as listed by `mock.use()` and the admin API. */
@@ -28,10 +42,23 @@ function inScope(o: Override, scope: OverrideScope): boolean {
   return scope === 'all' || o.client === scope.client;
 }
 
-/** The run-time overrides, newest first; used-up ones drop out. */
+/** The run-time overrides, newest first; used-up ones drop out. Bounded by count and by bytes. */
 export class OverrideStore {
   private items: Override[] = [];
   private counter = 0;
+  private bytes = 0;
+
+  /** Set by the mock from its options; a store carried over a hot reload takes the new ones. */
+  limits: OverrideLimits;
+
+  constructor(limits: Partial<OverrideLimits> = {}) {
+    this.limits = { maxOverrides: limits.maxOverrides ?? defaultLimits.maxOverrides, maxOverrideBytes: limits.maxOverrideBytes ?? defaultLimits.maxOverrideBytes };
+  }
+
+  /** Bytes of JSON text the overrides hold now. */
+  get byteSize(): number {
+    return this.bytes;
+  }
 
   /** How many overrides are set (0 keeps the request path free of override checks). */
   get size(): number {
@@ -44,10 +71,25 @@ export class OverrideStore {
     return `o${this.counter}`;
   }
 
-  /** Adds an override in front of the others. */
+  /** Adds an override in front of the others; throws IWKIT_ERR_OVERRIDE_LIMIT (nothing stored) when it would pass a bound. */
   add(override: Override): OverrideInfo {
+    const { maxOverrides, maxOverrideBytes } = this.limits;
+    const size = override.bytes ?? 0;
+    if (this.items.length >= maxOverrides) {
+      throw limitError('maxOverrides', maxOverrides, 409, `${this.items.length} overrides are set already; delete some (DELETE /__iwkit/overrides) or raise the limit`);
+    }
+    if (size > maxOverrideBytes) throw limitError('maxOverrideBytes', maxOverrideBytes, 413, `the override takes ${size} bytes, more than all overrides may take together`);
+    if (this.bytes + size > maxOverrideBytes) {
+      throw limitError('maxOverrideBytes', maxOverrideBytes, 413, `the override takes ${size} bytes and the overrides set already take ${this.bytes}; delete some or raise the limit`);
+    }
     this.items.unshift(override);
+    this.bytes += size;
     return describeOverride(override);
+  }
+
+  private keep(test: (o: Override) => boolean): void {
+    this.items = this.items.filter(test);
+    this.bytes = this.items.reduce((sum, o) => sum + (o.bytes ?? 0), 0);
   }
 
   /** The rules a request from `client` may be answered by, newest first: its own and the unscoped ones. */
@@ -59,7 +101,7 @@ export class OverrideStore {
 
   /** Forgets overrides whose uses are spent. */
   prune(): void {
-    this.items = this.items.filter((o) => o.rule.times === undefined || o.rule.used < o.rule.times);
+    this.keep((o) => o.rule.times === undefined || o.rule.used < o.rule.times);
   }
 
   /** What `client` sees: its own overrides and the unscoped ones (`'all'`: every override). */
@@ -71,14 +113,14 @@ export class OverrideStore {
   /** Removes one override of the given scope; false when it has no such override. */
   remove(id: string, scope: OverrideScope): boolean {
     const before = this.items.length;
-    this.items = this.items.filter((o) => !(o.id === id && inScope(o, scope)));
+    this.keep((o) => !(o.id === id && inScope(o, scope)));
     return this.items.length < before;
   }
 
   /** Removes every override of the scope; returns how many. */
   clear(scope: OverrideScope): number {
     const before = this.items.length;
-    this.items = this.items.filter((o) => !inScope(o, scope));
+    this.keep((o) => !inScope(o, scope));
     return before - this.items.length;
   }
 }

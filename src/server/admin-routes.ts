@@ -2,7 +2,10 @@ import { timingSafeEqual } from 'node:crypto';
 import type { FastifyContextConfig, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { isToolkitError } from '../errors.js';
 import type { JournalFilter } from '../mock/journal.js';
-import { notFoundProblem, problem } from '../mock/problem.js';
+import type { RulePath, RulesError } from '../mock/compile-rules.js';
+import { limitProblem } from '../mock/limits.js';
+import type { OverrideLimitError } from '../mock/overrides.js';
+import { notFoundProblem, problem, problemContentType, type Problem } from '../mock/problem.js';
 import { clientHeader } from './handle-operation.js';
 import { isLoopbackHost } from './is-loopback-host.js';
 import { addOverride, type MockControls } from './mock-controls.js';
@@ -39,6 +42,27 @@ function sameSecret(a: string, b: string): boolean {
   return x.length === y.length && timingSafeEqual(x, y);
 }
 
+/** An RFC 6901 pointer for a path inside an override. */
+function pointerOf(path: RulePath): string {
+  return path.map((t) => `/${String(t).replace(/~/g, '~0').replace(/\//g, '~1')}`).join('');
+}
+
+/** The problem for an override the mock does not take: every issue with its pointer, or the limit it would pass. */
+function overrideProblem(error: RulesError | OverrideLimitError): Problem {
+  if (error.code === 'IWKIT_ERR_OVERRIDE_LIMIT') {
+    const { limit, status } = error as OverrideLimitError;
+    return { ...limitProblem(status, limit.name, limit.value, error.message, { in: 'body', pointer: '' }), code: error.code };
+  }
+  const issues = (error as RulesError).issues ?? [{ path: [], message: error.message }];
+  return problem(400, error.message, issues.map((i) => ({ in: 'body', pointer: pointerOf(i.path), message: i.message })), { code: error.code });
+}
+
+/** Anything an admin route cannot do or serialise is still a problem+json, never a 500 in Fastify's shape. */
+function adminErrorProblem(error: { message?: string }): Problem {
+  const detail = `the admin API could not answer this request: ${error.message ?? 'unknown error'}`;
+  return problem(500, detail, [{ in: 'request', pointer: '', message: detail }]);
+}
+
 function notFound(request: FastifyRequest, reply: FastifyReply): FastifyReply {
   const path = request.url.split('?')[0];
   return sendProblem(reply, notFoundProblem(request.method, path));
@@ -58,6 +82,13 @@ export async function registerAdminRoutes(app: FastifyInstance, controls: MockCo
   let warned = false;
 
   await app.register(async (admin) => {
+    admin.setErrorHandler((error: { statusCode?: number; message?: string }, request, reply) => {
+      // Client errors (a malformed body, say) get the mock's usual problem from the app's handler.
+      if (error.statusCode !== undefined && error.statusCode < 500) throw error;
+      request.log.error({ err: error }, 'iwkit admin API failed to answer');
+      const body = adminErrorProblem(error);
+      return reply.code(body.status).header('content-type', problemContentType).send(JSON.stringify(body));
+    });
     admin.addHook('onRequest', async (request, reply) => {
       // A page can send "simple" requests (POST without a body) with no preflight; browsers always say
       // where they come from, so any Origin is refused. Test code and curl send none.
@@ -130,7 +161,7 @@ export async function registerAdminRoutes(app: FastifyInstance, controls: MockCo
         return reply.code(201).send({ override });
       } catch (error) {
         if (!isToolkitError(error)) throw error;
-        return sendProblem(reply, problem(400, error.message, [{ in: 'body', pointer: '', message: error.message }], { code: error.code }));
+        return sendProblem(reply, overrideProblem(error as RulesError | OverrideLimitError));
       }
     });
 
@@ -150,7 +181,9 @@ export async function registerAdminRoutes(app: FastifyInstance, controls: MockCo
 
     admin.get('/journal', { config }, async (request, reply) => {
       if (!controls.journal) return sendProblem(reply, problem(404, 'the journal is off for this mock', [{ in: 'path', pointer: '', message: 'no journal' }]));
-      return { capacity: controls.journal.capacity, entries: controls.journal.list(journalFilter(request)) };
+      // The journal keeps its entries as JSON text: the answer is their concatenation, never re-serialised.
+      const { capacity, maxBytes } = controls.journal;
+      return reply.type('application/json; charset=utf-8').send(`{"capacity":${capacity},"maxBytes":${maxBytes},"entries":${controls.journal.listText(journalFilter(request))}}`);
     });
 
     admin.delete('/journal', { config }, async (request) => {

@@ -13,7 +13,7 @@ import { closeEmpty, resetConnection, sendTruncated } from './apply-fault.js';
 import { buildBody, buildPayload, contentTypeHeader, serialise, toWire } from './build-payload.js';
 import type { MockRuntime } from './mock-runtime.js';
 import { sendProblem } from './send-problem.js';
-import { chooseDelay, wait } from './wait.js';
+import { chooseDelay, delayThen, type DelayContext } from './wait.js';
 
 /** Everything a scripted answer needs about the request it answers. */
 export interface ScriptedRequest {
@@ -27,6 +27,8 @@ export interface ScriptedRequest {
   fixtureRequest: FixtureRequest;
   /** Records the label for the request log. */
   label: (scenario: string) => void;
+  /** Lets go of the request body before a delay (the answer is built by then). */
+  release: () => void;
 }
 
 /** The request's own preferences, with the rule's status and fixture in charge where it gives them. */
@@ -48,12 +50,21 @@ export async function answerWithRule(s: ScriptedRequest): Promise<FastifyReply |
   const answer = rule.answer;
   const ms = chooseDelay(runtime.random, answer.delay, s.preferences.delay, runtime.delay);
   s.label(rule.label);
+  const fixtureRequest = s.fixtureRequest;
+  const delay: DelayContext = {
+    delays: runtime.delays,
+    release: () => {
+      s.release();
+      fixtureRequest.body = undefined;
+    },
+  };
 
   if (answer.fault === 'reset' || answer.fault === 'empty') {
-    await wait(ms);
-    runtime.recordFault?.(request, null, rule.label);
-    logFault(request, null, rule.label);
-    return answer.fault === 'reset' ? resetConnection(request, reply) : closeEmpty(request, reply);
+    return delayThen(reply, ms, delay, () => {
+      runtime.recordFault?.(request, null, rule.label);
+      logFault(request, null, rule.label);
+      return answer.fault === 'reset' ? resetConnection(request, reply) : closeEmpty(request, reply);
+    });
   }
 
   let status: number;
@@ -73,8 +84,8 @@ export async function answerWithRule(s: ScriptedRequest): Promise<FastifyReply |
   } else {
     const decision = chooseResponse(op, rulePreferences(s.preferences, rule), request.headers.accept);
     if ('problem' in decision) {
-      await wait(ms);
-      return sendProblem(reply, decision.problem);
+      const refusal = decision.problem;
+      return delayThen(reply, ms, delay, () => sendProblem(reply, refusal));
     }
     const { choice } = decision;
     status = choice.status;
@@ -115,12 +126,16 @@ export async function answerWithRule(s: ScriptedRequest): Promise<FastifyReply |
   Object.assign(headers, answer.headers);
   headers['iwkit-scenario'] = rule.label;
 
-  await wait(ms);
-  if (answer.fault === 'truncated') {
-    runtime.recordFault?.(request, status, rule.label);
-    logFault(request, status, rule.label);
-    return sendTruncated(request, reply, status, headers, payload ?? '');
-  }
-  reply.code(status).headers(headers);
-  return payload === undefined ? reply.send() : reply.send(toWire(payload, headers['content-type']));
+  // The body and merge values were serialised above: from here on nothing needs the request body.
+  body = undefined;
+  const sent = payload;
+  return delayThen(reply, ms, delay, () => {
+    if (answer.fault === 'truncated') {
+      runtime.recordFault?.(request, status, rule.label);
+      logFault(request, status, rule.label);
+      return sendTruncated(request, reply, status, headers, sent ?? '');
+    }
+    reply.code(status).headers(headers);
+    return sent === undefined ? reply.send() : reply.send(toWire(sent, headers['content-type']));
+  });
 }

@@ -13,6 +13,7 @@ import { compileRules, type CompiledRule } from '../mock/compile-rules.js';
 import { delayFromValue, parseDelay, type DelayRange } from '../mock/delay.js';
 import { defaultJournalCapacity, Journal } from '../mock/journal.js';
 import { OverrideStore } from '../mock/overrides.js';
+import { defaultLimits, Gate, type MockLimits } from '../mock/limits.js';
 import { problem } from '../mock/problem.js';
 import { createRequestRedactor } from '../mock/redact-request.js';
 import { basePathsOf, buildRouteTable } from '../mock/route-table.js';
@@ -22,7 +23,9 @@ import { RuleSet } from '../mock/select-rule.js';
 import { registerAdminRoutes } from './admin-routes.js';
 import { answerClientError } from './answer-client-error.js';
 import { rawBodyKey, scenarioKey, type MockRuntime } from './handle-operation.js';
-import { installControls, journalRequest, type MockControls } from './mock-controls.js';
+import { registerBodyGate } from './body-gate.js';
+import { fastifyTimeouts, httpTimeouts, limitConnections, registerConnectionCap } from './connection-limits.js';
+import { installControls, journalRequest, keepJournalBody, type MockControls } from './mock-controls.js';
 import { resolveMockSources } from './mock-sources.js';
 import { readScenarioFile, withRulePath } from './read-scenarios.js';
 import { readFixtures } from './read-fixtures.js';
@@ -87,6 +90,8 @@ export interface MockServerOptions {
   journal?: boolean | number;
   /** A Fastify serverFactory, for embedding (hot reload swaps handlers behind one long-lived server). */
   serverFactory?: FastifyServerOptions['serverFactory'];
+  /** Resource bounds (connections, time-outs, delays in flight, overrides, journal bytes); each has a default, see the README's Limits table. */
+  limits?: Partial<MockLimits>;
   /** Overrides and journal taken over from a previous instance, so a hot reload keeps them. */
   carryOver?: { overrides: OverrideStore; journal?: Journal };
 }
@@ -115,6 +120,18 @@ function checkOptions(options: MockServerOptions): void {
   if (j !== undefined && typeof j !== 'boolean' && !(Number.isInteger(j) && j > 0)) {
     throw toolkitError('IWKIT_ERR_OPTION_INVALID', 'journal', 'must be true, false or a positive number of entries');
   }
+}
+
+/** The bounds in force: the defaults with the given ones over them, each a positive whole number. */
+function checkLimits(given: Partial<MockLimits> | undefined): MockLimits {
+  const limits = { ...defaultLimits };
+  for (const [name, value] of Object.entries(given ?? {}) as [keyof MockLimits, unknown][]) {
+    if (!(name in defaultLimits)) throw toolkitError('IWKIT_ERR_OPTION_INVALID', `limits.${name}`, `unknown limit (known: ${Object.keys(defaultLimits).join(', ')})`);
+    if (value === undefined) continue;
+    if (!(typeof value === 'number' && Number.isSafeInteger(value) && value > 0)) throw toolkitError('IWKIT_ERR_OPTION_INVALID', `limits.${name}`, `must be a positive whole number, got ${String(value)}`);
+    limits[name] = value;
+  }
+  return limits;
 }
 
 async function loadRules(scenarios: MockServerOptions['scenarios'], file: string | undefined, operations: Map<string, CompiledOperation>, api: Api): Promise<CompiledRule[]> {
@@ -150,6 +167,18 @@ function jsonBodyProblem(raw: unknown, fallback: string): string {
   }
 }
 
+function withOverrideLimits(store: OverrideStore, limits: MockLimits): OverrideStore {
+  store.limits = { maxOverrides: limits.maxOverrides, maxOverrideBytes: limits.maxOverrideBytes };
+  return store;
+}
+
+/** The connection cap and time-outs; a server made by a serverFactory is bounded by its owner (watch mode). */
+function applyConnectionLimits(app: FastifyInstance, limits: MockLimits, external: boolean): void {
+  if (!external) limitConnections(app.server, limits);
+  registerConnectionCap(app, limits);
+  registerBodyGate(app, limits.maxLargeBodies);
+}
+
 /** The anchor for generated timestamps when a seed makes runs reproducible: the seed's own example date. */
 export const seededNow = Date.parse('2025-05-04T09:42:00Z');
 
@@ -162,6 +191,7 @@ const exposedHeaders = ['iwkit-scenario', 'iwkit-problem', 'allow', 'www-authent
 /** Creates the mock server for a spec: a Fastify instance, not listening (use `inject`, or `listen` yourself). */
 export async function createMockServer(options: MockServerOptions = {}): Promise<FastifyInstance> {
   checkOptions(options);
+  const limits = checkLimits(options.limits);
   const delay = checkDelay(options.delay);
   const sources = resolveMockSources(options);
   const api = isLoadedApi(options.spec) ? options.spec : await loadApi(sources.specPath ?? (options.spec as Record<string, unknown>), { strict: options.strictSpec === true });
@@ -178,8 +208,8 @@ export async function createMockServer(options: MockServerOptions = {}): Promise
     operations: compiled,
     rules,
     rulesFile: sources.scenariosFile,
-    overrides: options.carryOver?.overrides ?? new OverrideStore(),
-    journal: journalCapacity === 0 ? undefined : (options.carryOver?.journal ?? new Journal(journalCapacity)),
+    overrides: withOverrideLimits(options.carryOver?.overrides ?? new OverrideStore(), limits),
+    journal: journalCapacity === 0 ? undefined : (options.carryOver?.journal ?? new Journal(journalCapacity, limits.maxJournalBytes)),
     redactor: createRequestRedactor(secrets.headers, secrets.query),
     overrideContext: { operations, references: api.references, locate: (path) => withRulePath('override', path) },
   };
@@ -197,6 +227,8 @@ export async function createMockServer(options: MockServerOptions = {}): Promise
     ...(options.edge ? { edge: options.edge } : {}),
     random: new SeededRandomizer([seed, 0x5eed]).next,
     recordFault: controls.journal ? (request, status, scenario) => journalRequest(controls, request, status, scenario, 0) : undefined,
+    delays: new Gate(limits.maxDelayed),
+    keepBody: controls.journal ? keepJournalBody : undefined,
   };
 
   const logger: FastifyServerOptions['logger'] =
@@ -212,7 +244,8 @@ export async function createMockServer(options: MockServerOptions = {}): Promise
     forceCloseConnections: true,
     clientErrorHandler: answerClientError,
     // Node would answer a Host-less HTTP/1.1 request with a bare 400 of its own; the hook below answers a problem.
-    http: { requireHostHeader: false },
+    http: { requireHostHeader: false, ...httpTimeouts(limits) },
+    ...fastifyTimeouts(limits),
     frameworkErrors: (error, request, reply) => {
       const status = error.statusCode && error.statusCode < 500 ? error.statusCode : 400;
       // Fastify's message quotes the whole URL; its query may hold an API key.
@@ -221,6 +254,8 @@ export async function createMockServer(options: MockServerOptions = {}): Promise
     },
     ...(options.serverFactory ? { serverFactory: options.serverFactory } : {}),
   }).withTypeProvider<TypeBoxTypeProvider>();
+
+  applyConnectionLimits(app, limits, options.serverFactory !== undefined);
 
   // Every request media type; each parser keeps the raw body, which seeds generation.
   await registerBodyParsers(app);

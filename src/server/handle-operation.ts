@@ -19,7 +19,7 @@ import { buildPayload, contentTypeHeader, payloadContentType, toWire } from './b
 import type { MockRuntime } from './mock-runtime.js';
 import type { RoutePath } from './route-path.js';
 import { sendProblem } from './send-problem.js';
-import { chooseDelay, wait } from './wait.js';
+import { chooseDelay, delayThen, type DelayContext } from './wait.js';
 
 export type { MockRuntime } from './mock-runtime.js';
 
@@ -76,6 +76,21 @@ function validationProblem(op: CompiledOperation, errors: ProblemFieldError[]): 
   return problem(declared ? Number(declared.spec.status) : 400, detail, errors);
 }
 
+/** Lets go of everything a request holds of its body, once the answer is built (before a delay). */
+function releaseBody(runtime: MockRuntime, request: MockRequest): void {
+  runtime.keepBody?.(request);
+  request.body = undefined;
+  delete request[rawBodyKey];
+  delete request[bodyIssuesKey];
+}
+
+/** The rule or override answering this request, if any; its own frame, so no view of the body outlives it. */
+function findRule(operationId: string, request: MockRequest, query: Record<string, unknown>, cookies: () => Record<string, string | undefined>, runtime: MockRuntime) {
+  const view: RequestView = { body: request.body, query, headers: request.headers, cookies };
+  const client = runtime.overrides.size > 0 ? single(request.headers[clientHeader]) : undefined;
+  return selectRule(operationId, view, runtime.overrides.size > 0 ? runtime.overrides.candidates(client) : [], runtime.rules.forOperation(operationId));
+}
+
 function single(value: string | string[] | undefined): string | undefined {
   return Array.isArray(value) ? value[0] : value;
 }
@@ -96,13 +111,11 @@ export function createOperationHandler(op: CompiledOperation, routePath: RoutePa
   };
   const needsCookies = op.operation.security.some((alt) => alt.some((s) => s.type === 'apiKey' && s.in === 'cookie')) || op.parts.cookie !== undefined;
 
-  /** The mock's own error; the global delay applies to it as to any answer. */
-  async function refuse(reply: MockReply, body: Problem): Promise<FastifyReply> {
-    if (runtime.delay) await wait(chooseDelay(runtime.random, runtime.delay));
-    return sendProblem(reply, body);
-  }
-
   return async function handleOperation(request: MockRequest, reply: MockReply): Promise<FastifyReply | string | void> {
+    const delayContext: DelayContext = { delays: runtime.delays, release: () => releaseBody(runtime, request) };
+    /** The mock's own error; the global delay applies to it as to any answer. */
+    const refuse = (reply: MockReply, body: Problem): Promise<FastifyReply> =>
+      delayThen(reply, runtime.delay ? chooseDelay(runtime.random, runtime.delay) : 0, delayContext, () => sendProblem(reply, body));
     const query = (request.query ?? {}) as Record<string, unknown>;
     const cookieHeader = request.headers.cookie;
     let parsedCookies: Record<string, string | undefined> | undefined;
@@ -148,17 +161,15 @@ export function createOperationHandler(op: CompiledOperation, routePath: RoutePa
     });
 
     // Rules and overrides are looked at only when some exist for this operation: the plain path stays plain.
-    const rules = runtime.rules.forOperation(operationId);
-    if (rules.length > 0 || runtime.overrides.size > 0) {
-      const view: RequestView = { body: request.body, query, headers: request.headers, cookies };
-      const client = runtime.overrides.size > 0 ? single(request.headers[clientHeader]) : undefined;
-      const rule = selectRule(operationId, view, runtime.overrides.size > 0 ? runtime.overrides.candidates(client) : [], rules);
+    if (runtime.rules.forOperation(operationId).length > 0 || runtime.overrides.size > 0) {
+      const rule = findRule(operationId, request, query, cookies, runtime);
       if (rule) {
         if (rule.times !== undefined && rule.used >= rule.times) runtime.overrides.prune();
         return answerWithRule({
           op, rule, preferences, request, reply, runtime, seed,
           fixtureRequest: fixtureRequest(),
           label: (scenario) => (reply[scenarioKey] = scenario),
+          release: delayContext.release,
         });
       }
     }
@@ -166,9 +177,9 @@ export function createOperationHandler(op: CompiledOperation, routePath: RoutePa
     if (runtime.errorRate > 0 && runtime.random() < runtime.errorRate) {
       const status = runtime.random() < 0.5 ? 500 : 503;
       reply[scenarioKey] = 'fault:error-rate';
-      await wait(chooseDelay(runtime.random, preferences.delay, runtime.delay));
-      const body = scenarioProblem(status, 'error rate');
-      return reply.code(status).header('content-type', 'application/problem+json; charset=utf-8').header('iwkit-scenario', 'fault:error-rate').send(JSON.stringify(body));
+      const body = JSON.stringify(scenarioProblem(status, 'error rate'));
+      return delayThen(reply, chooseDelay(runtime.random, preferences.delay, runtime.delay), delayContext, () =>
+        reply.code(status).header('content-type', 'application/problem+json; charset=utf-8').header('iwkit-scenario', 'fault:error-rate').send(body));
     }
 
     const decision = chooseResponse(op, preferences, request.headers.accept);
@@ -185,10 +196,11 @@ export function createOperationHandler(op: CompiledOperation, routePath: RoutePa
       reply.header(h.name, headerText(value));
     }
     if (choice.source.kind === 'fixture' && choice.source.fixture.headers) reply.headers(choice.source.fixture.headers);
-    if (preferences.delay || runtime.delay) await wait(chooseDelay(runtime.random, preferences.delay, runtime.delay));
-    if (payload === undefined) return reply.send();
+    const ms = preferences.delay || runtime.delay ? chooseDelay(runtime.random, preferences.delay, runtime.delay) : 0;
+    if (payload === undefined) return ms > 0 ? delayThen(reply, ms, delayContext, () => reply.send()) : reply.send();
     const type = payloadContentType(choice, references);
     reply.header('content-type', type ? contentTypeHeader(type) : undefined);
-    return reply.send(toWire(payload, type));
+    const wire = toWire(payload, type);
+    return ms > 0 ? delayThen(reply, ms, delayContext, () => reply.send(wire)) : reply.send(wire);
   };
 }

@@ -1,7 +1,8 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { CompiledOperation } from '../mock/compile-operation.js';
 import { compileOverride, type RuleContext } from '../mock/compile-rules.js';
-import type { Journal, JournalEntry, JournalFilter } from '../mock/journal.js';
+import { journalBodyText, type Journal, type JournalEntry, type JournalFilter } from '../mock/journal.js';
+import { maxJournalBodyChars } from '../mock/limits.js';
 import type { OverrideInfo, OverrideStore } from '../mock/overrides.js';
 import type { RequestRedactor } from '../mock/redact-request.js';
 import type { OverrideInput } from '../mock/scenario-rules.js';
@@ -35,14 +36,30 @@ export interface MockControls {
   overrideContext: RuleContext;
 }
 
-/** Bodies larger than this are journalled as a note rather than kept. */
-const maxJournalBodyChars = 64 * 1024;
+/** The journal's text of a request body, taken before a delay lets go of the body. */
+const journalBodyKey = Symbol('iwkit.journalBody');
 
-/** Checks an override against the spec and sets it; throws IWKIT_ERR_SCENARIO_INVALID when it is not valid. */
+type JournalledRequest = FastifyRequest & { [journalBodyKey]?: string };
+
+function journalBody(request: FastifyRequest): unknown {
+  const raw = (request as unknown as Record<symbol, string | undefined>)[rawBodyKey];
+  // Any body counts against the cap: JSON by its raw text, text bodies by their length, others by Content-Length.
+  const size = raw?.length ?? (typeof request.body === 'string' ? request.body.length : Number(request.headers['content-length'] ?? 0));
+  return size > maxJournalBodyChars ? `[${size} characters not kept]` : request.body;
+}
+
+/** Keeps the journal's text of the request body on the request, so the body itself can be let go of. */
+export function keepJournalBody(request: FastifyRequest): void {
+  const body = journalBody(request);
+  if (body !== undefined) (request as JournalledRequest)[journalBodyKey] = journalBodyText(body);
+}
+
+/** Checks an override against the spec and sets it; throws IWKIT_ERR_SCENARIO_INVALID when it is not valid, IWKIT_ERR_OVERRIDE_LIMIT when the store is full. */
 export function addOverride(controls: MockControls, input: unknown, client?: string): OverrideInfo {
   const id = controls.overrides.nextId();
-  const rule = compileOverride(input, controls.overrideContext, id);
-  return controls.overrides.add({ id, client: client ?? rule.client, rule, created: new Date().toISOString() });
+  // The walk stops just past the byte bound: a 1 MB override costs no more to refuse than a small one.
+  const { bytes, ...rule } = compileOverride(input, controls.overrideContext, id, controls.overrides.limits.maxOverrideBytes + 1);
+  return controls.overrides.add({ id, client: client ?? rule.client, rule, created: new Date().toISOString(), bytes });
 }
 
 /** Writes one request into the journal (no-op without a journal). */
@@ -50,10 +67,8 @@ export function journalRequest(controls: MockControls, request: FastifyRequest, 
   const journal = controls.journal;
   if (!journal) return;
   const client = request.headers[clientHeader];
-  const raw = (request as unknown as Record<symbol, string | undefined>)[rawBodyKey];
-  // Any body counts against the cap: JSON by its raw text, text bodies by their length, others by Content-Length.
-  const size = raw?.length ?? (typeof request.body === 'string' ? request.body.length : Number(request.headers['content-length'] ?? 0));
-  const body = size > maxJournalBodyChars ? `[${size} characters not kept]` : request.body;
+  const kept = (request as JournalledRequest)[journalBodyKey];
+  const body = kept === undefined ? journalBody(request) : undefined;
   const operationId = request.routeOptions.config?.iwkit?.op.operation.operationId;
   journal.record({
     time: new Date(Date.now() - durationMs).toISOString(),
@@ -67,7 +82,7 @@ export function journalRequest(controls: MockControls, request: FastifyRequest, 
     scenario,
     status,
     durationMs: Math.round(durationMs * 10) / 10,
-  });
+  }, kept);
 }
 
 /** Decorates the app with use() / reset() / journal() and journals every request to an operation (and every 404/405). */

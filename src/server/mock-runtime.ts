@@ -2,6 +2,7 @@ import type { Faker } from '@faker-js/faker';
 import type { FastifyRequest } from 'fastify';
 import type { EdgeProfile } from '../fake/edge-profiles.js';
 import type { DelayRange } from '../mock/delay.js';
+import type { Gate } from '../mock/limits.js';
 import type { OverrideStore } from '../mock/overrides.js';
 import type { RuleSet } from '../mock/select-rule.js';
 import type { ResponseCache } from './response-cache.js';
@@ -25,6 +26,10 @@ export interface MockRuntime {
   errorRate: number;
   /** A seeded random source for delay ranges and the error rate. */
   random: () => number;
+  /** Counts requests waiting out a delay (bounded by `maxDelayed`). */
+  delays: Gate;
+  /** Keeps what the journal records of a request's body before the body is let go of (during a delay). */
+  keepBody?: (request: FastifyRequest) => void;
   /** Journals a request whose reply a fault took over (Fastify's onResponse does not run for it). */
   recordFault?: (request: FastifyRequest, status: number | null, scenario: string) => void;
 }

@@ -6,8 +6,10 @@ import type { FastifyInstance } from 'fastify';
 import { toolkitError } from '../errors.js';
 import { isSpecUrl } from '../openapi/fetch-spec-text.js';
 import { defaultJournalCapacity, Journal } from '../mock/journal.js';
+import { defaultLimits } from '../mock/limits.js';
 import { OverrideStore } from '../mock/overrides.js';
 import { answerClientError } from './answer-client-error.js';
+import { limitConnections } from './connection-limits.js';
 import { createMockServer, type MockServerOptions } from './create-mock-server.js';
 import { resolveMockSources } from './mock-sources.js';
 
@@ -78,7 +80,7 @@ function watchPlan(options: MockServerOptions): { dir: string; recursive: boolea
 export async function watchMockServer(options: MockServerOptions, watchOptions: WatchOptions): Promise<WatchedMockServer> {
   const carryOver = {
     overrides: new OverrideStore(),
-    journal: options.journal === false ? undefined : new Journal(typeof options.journal === 'number' ? options.journal : defaultJournalCapacity),
+    journal: options.journal === false ? undefined : new Journal(typeof options.journal === 'number' ? options.journal : defaultJournalCapacity, options.limits?.maxJournalBytes ?? defaultLimits.maxJournalBytes),
   };
 
   async function build(): Promise<{ app: FastifyInstance; handler: Handler }> {
@@ -103,7 +105,8 @@ export async function watchMockServer(options: MockServerOptions, watchOptions: 
   // not HTTP, and Host-less requests left to the mock's hook.
   const server = createServer({ requireHostHeader: false }, (req, res) => active.handler(req, res));
   server.on('clientError', answerClientError);
-  server.keepAliveTimeout = 72_000;
+  // The same time-outs, connection cap and CONNECT answer as a server Fastify owns (createMockServer validates the values).
+  limitConnections(server, { ...defaultLimits, ...options.limits });
   try {
     await new Promise<void>((done, fail) => {
       server.once('error', fail);
