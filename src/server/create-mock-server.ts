@@ -14,7 +14,7 @@ import { delayFromValue, parseDelay, type DelayRange } from '../mock/delay.js';
 import { defaultJournalCapacity, Journal } from '../mock/journal.js';
 import { OverrideStore } from '../mock/overrides.js';
 import { problem } from '../mock/problem.js';
-import { createRequestRedactor } from '../mock/redact-request.js';
+import { createRequestRedactor, type RequestRedactor } from '../mock/redact-request.js';
 import { basePathsOf, buildRouteTable } from '../mock/route-table.js';
 import { unsupportedMediaTypeProblem } from '../mock/request-body.js';
 import type { ScenarioRules } from '../mock/scenario-rules.js';
@@ -30,6 +30,8 @@ import { registerBodyParsers } from './register-body-parsers.js';
 import { registerDocs } from './register-docs.js';
 import { createUnroutedHandler, createUnservedHandler, registerOperationRoutes } from './register-operation-routes.js';
 import { ResponseCache } from './response-cache.js';
+import { FaultRetries } from './fault-retries.js';
+import { logFormats, logRequest, redactUrl, textLogStream, type LogFormat, type LogStream } from './request-log.js';
 import { sendProblem } from './send-problem.js';
 
 // Re-exported from the module that augments FastifyInstance with use()/reset()/journal(), so the
@@ -60,6 +62,10 @@ export interface MockServerOptions {
   cors?: boolean;
   /** Fastify logger: false (default), true, or a level such as "info". */
   logger?: boolean | string;
+  /** How the log reads: `text` (default; one readable line per request, colour on a terminal unless NO_COLOR) or `json` (pino's JSON lines). */
+  logFormat?: LogFormat;
+  /** Where log lines go (default: standard output). */
+  logStream?: LogStream;
   /** Largest accepted request body in bytes (default 1 MiB). */
   bodyLimit?: number;
   /** Interactive docs at /docs and the raw spec at /openapi.json and /openapi.yaml (default true). */
@@ -111,6 +117,9 @@ function checkOptions(options: MockServerOptions): void {
   if (options.edge !== undefined && !isEdgeProfile(options.edge)) {
     throw toolkitError('IWKIT_ERR_OPTION_INVALID', 'edge', `expected one of ${edgeProfiles.join(', ')}, got ${String(options.edge)}`);
   }
+  if (options.logFormat !== undefined && !logFormats.includes(options.logFormat)) {
+    throw toolkitError('IWKIT_ERR_OPTION_INVALID', 'logFormat', `expected one of ${logFormats.join(', ')}, got ${String(options.logFormat)}`);
+  }
   const j = options.journal;
   if (j !== undefined && typeof j !== 'boolean' && !(Number.isInteger(j) && j > 0)) {
     throw toolkitError('IWKIT_ERR_OPTION_INVALID', 'journal', 'must be true, false or a positive number of entries');
@@ -148,6 +157,16 @@ function jsonBodyProblem(raw: unknown, fallback: string): string {
   } catch (error) {
     return `invalid JSON: ${error instanceof Error ? error.message : fallback}`;
   }
+}
+
+/** Fastify's logger options: level, the readable or JSON form, and a `path` serializer that hides secret query values. */
+function loggerOptions(options: MockServerOptions, redactor: RequestRedactor): Exclude<FastifyServerOptions['logger'], boolean> | false {
+  if (options.logger === undefined || options.logger === false) return false;
+  const level = options.logger === true ? 'info' : options.logger;
+  const serializers = { path: (url: string) => redactUrl(String(url), redactor) };
+  const out = options.logStream;
+  if (options.logFormat === 'json') return { level, serializers, ...(out ? { stream: out } : {}) };
+  return { level, serializers, stream: textLogStream(out ?? process.stdout) };
 }
 
 /** The anchor for generated timestamps when a seed makes runs reproducible: the seed's own example date. */
@@ -197,10 +216,10 @@ export async function createMockServer(options: MockServerOptions = {}): Promise
     ...(options.edge ? { edge: options.edge } : {}),
     random: new SeededRandomizer([seed, 0x5eed]).next,
     recordFault: controls.journal ? (request, status, scenario) => journalRequest(controls, request, status, scenario, 0) : undefined,
+    faultRetries: new FaultRetries(),
   };
 
-  const logger: FastifyServerOptions['logger'] =
-    options.logger === undefined || options.logger === false ? false : { level: options.logger === true ? 'info' : options.logger };
+  const logger = loggerOptions(options, controls.redactor);
   const app = Fastify({
     logger,
     // Fastify's own per-request lines would log URLs with query strings (credentials); ours logs in onResponse.
@@ -270,11 +289,9 @@ export async function createMockServer(options: MockServerOptions = {}): Promise
 
   if (logger) {
     app.addHook('onResponse', async (request, reply) => {
-      // One line per request; never headers or query values, which may carry credentials.
-      request.log.info(
-        { method: request.method, path: request.url.split('?')[0], status: reply.statusCode, scenario: (reply as unknown as Record<symbol, unknown>)[scenarioKey] ?? reply.getHeader('iwkit-scenario'), ms: Math.round(reply.elapsedTime * 10) / 10 },
-        'request',
-      );
+      // One line per request; never headers, and secret query values redacted by the logger's path serializer.
+      const scenario = (reply as unknown as Record<symbol, string | undefined>)[scenarioKey] ?? (reply.getHeader('iwkit-scenario') as string | undefined);
+      logRequest(request, reply.statusCode, scenario, reply.elapsedTime);
     });
   }
 
