@@ -26,7 +26,7 @@ import { installControls, journalRequest, type MockControls } from './mock-contr
 import { resolveMockSources } from './mock-sources.js';
 import { readScenarioFile, withRulePath } from './read-scenarios.js';
 import { readFixtures } from './read-fixtures.js';
-import { registerBodyParsers } from './register-body-parsers.js';
+import { bodyErrorProblem, registerBodyParsers } from './register-body-parsers.js';
 import { registerDocs } from './register-docs.js';
 import { createUnroutedHandler, createUnservedHandler, registerOperationRoutes } from './register-operation-routes.js';
 import { ResponseCache } from './response-cache.js';
@@ -271,7 +271,8 @@ export async function createMockServer(options: MockServerOptions = {}): Promise
       return sendProblem(reply, problem(500, 'the mock failed to answer this request; see its log'));
     }
     const code = error.code ?? '';
-    if (code === 'FST_ERR_CTP_BODY_TOO_LARGE') return sendProblem(reply, problem(413, error.message, [{ in: 'body', pointer: '', message: error.message }]));
+    const bodyRefusal = bodyErrorProblem(error, app.initialConfig.bodyLimit ?? 1024 * 1024);
+    if (bodyRefusal) return sendProblem(reply, bodyRefusal);
     if (code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') {
       const declared = request.routeOptions.config?.iwkit?.op.operation.requestBody?.content.map((m) => m.contentType);
       return sendProblem(reply, unsupportedMediaTypeProblem(String(request.headers['content-type'] ?? ''), declared ?? ['application/json']));
