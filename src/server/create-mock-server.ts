@@ -260,7 +260,7 @@ export async function createMockServer(options: MockServerOptions = {}): Promise
     await app.register(cors, { origin: reflect, credentials: true, methods, exposedHeaders, maxAge: 600, strictPreflight: false });
   }
 
-  if (options.docs !== false) await registerDocs(app, api);
+  if (options.docs !== false) await registerDocs(app, api, compiled);
   installControls(app, controls);
   if (options.admin) await registerAdminRoutes(app, controls, { host: options.host, token: options.adminToken });
 

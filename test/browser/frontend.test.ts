@@ -166,6 +166,10 @@ describe.skipIf(browserAvailability.skip)(suite, () => {
     await expect.poll(() => operation.locator('.opblock-summary-path').textContent(), { timeout: stepTimeout }).toBe(LOGIN);
     expect(await operation.locator('.opblock-summary-description').textContent()).toBe('Do log in with instagram code');
     expect(await page.locator('.servers select option').first().textContent()).toContain(mock.url);
+    // iwkit's header bar with the raw spec's URL; no Swagger top bar with its Explore box.
+    expect(await page.locator('.iwkit-bar a').first().getAttribute('href')).toBe('/openapi.json');
+    expect(await page.locator('.topbar').count()).toBe(0);
+    expect(await page.locator('.info hgroup.main > a').isVisible()).toBe(false);
 
     // Authorize with the x-session-token API key.
     await page.locator('.auth-wrapper .btn.authorize').click();
