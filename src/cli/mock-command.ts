@@ -9,6 +9,7 @@ import { adminPrefix } from '../server/admin-routes.js';
 import { createMockServer, type MockServerOptions } from '../server/create-mock-server.js';
 import { isLoopbackHost } from '../server/is-loopback-host.js';
 import { resolveMockSources } from '../server/mock-sources.js';
+import { logFormats, type LogFormat } from '../server/request-log.js';
 import { watchMockServer } from '../server/watch-reload.js';
 import { parseEdgeProfiles } from '../fake/edge-profiles.js';
 import { isSpecUrl } from '../openapi/fetch-spec-text.js';
@@ -42,6 +43,8 @@ interface MockOptions {
   maxOverrides?: string;
   maxOverrideBytes?: string;
   maxJournalBytes?: string;
+  logFormat: string;
+  bodyLimit?: string;
 }
 
 /** The resource-bound flags: flag name and the limit it sets (see the README's Limits table). */
@@ -133,6 +136,9 @@ export function registerMockCommand(program: Command): void {
     .option('--watch', 'reload spec, fixtures and rules when they change, keeping connections')
     .option('--edge <profile>', 'edge-case profile for all generated data: min, max, unicode, dates, nulls or random')
     .option('--strict-spec', 'refuse a spec with any problem instead of serving what can be served and warning')
+    // Console and request-size flags (issue 13: readable log, body limit).
+    .option('--log-format <format>', "request log: text (one readable line per request) or json (pino's JSON lines)", 'text')
+    .option('--body-limit <bytes>', 'largest accepted request body in bytes (default 1048576); larger bodies get a 413 problem')
     .action(runAction(async (opts: MockOptions) => {
       const port = parseInteger('port', opts.port, 0, 65535)!;
       const seed = parseInteger('seed', opts.seed, 0, Number.MAX_SAFE_INTEGER);
@@ -142,6 +148,8 @@ export function registerMockCommand(program: Command): void {
         if (typeof delay === 'string') throw toolkitError('IWKIT_ERR_OPTION_INVALID', '--delay', delay);
       }
       const errorRate = parseErrorRate(opts.errorRate);
+      if (!(logFormats as readonly string[]).includes(opts.logFormat)) throw toolkitError('IWKIT_ERR_OPTION_INVALID', '--log-format', `expected one of ${logFormats.join(', ')}, got "${opts.logFormat}"`);
+      const bodyLimit = parseInteger('body-limit', opts.bodyLimit, 1, Number.MAX_SAFE_INTEGER);
       const edge = opts.edge === undefined ? undefined : parseEdgeProfiles(opts.edge, '--edge');
       if (edge && edge.length !== 1) throw toolkitError('IWKIT_ERR_OPTION_INVALID', '--edge', 'the mock takes one profile');
       const tokens = opts.token ?? (process.env.IWKIT_MOCK_TOKENS ? process.env.IWKIT_MOCK_TOKENS.split(',') : undefined);
@@ -157,6 +165,8 @@ export function registerMockCommand(program: Command): void {
         cors: opts.cors,
         docs: opts.docs,
         logger: opts.logLevel === 'silent' ? false : opts.logLevel,
+        logFormat: opts.logFormat as LogFormat,
+        ...(bodyLimit !== undefined ? { bodyLimit } : {}),
         delay: opts.delay,
         errorRate,
         admin,

@@ -49,5 +49,7 @@ export function notFoundProblem(method: string, path: string): Problem {
 /** Builds a problem for `status` with a human detail and the offending fields. */
 export function problem(status: number, detail: string, errors: ProblemFieldError[] = [], extensions: Record<string, unknown> = {}): Problem {
   const [slug, title] = titles[status] ?? (status >= 500 ? ['internal-error', 'Internal mock error'] : ['client-error', 'Client error']);
-  return { type: `urn:iwkit:problem:${slug}`, title, status, detail, errors, ...extensions };
+  // Every 415 says what to send instead; the mock's own routes (admin API) take JSON when the caller names nothing else.
+  const told = status === 415 ? { accepted: ['application/json'], hint: 'send the body with Content-Type: application/json' } : {};
+  return { type: `urn:iwkit:problem:${slug}`, title, status, detail, errors, ...told, ...extensions };
 }

@@ -9,9 +9,10 @@ import { isJsonMediaType } from '../mock/negotiate-media-type.js';
 import type { Preferences } from '../mock/preferences.js';
 import { problemContentType } from '../mock/problem.js';
 import { scenarioProblem } from '../mock/scenario-problem.js';
-import { closeEmpty, resetConnection, sendTruncated } from './apply-fault.js';
+import { dropConnection, sendTruncated } from './apply-fault.js';
 import { buildBody, buildPayload, contentTypeHeader, serialise, toWire } from './build-payload.js';
 import type { MockRuntime } from './mock-runtime.js';
+import { logRequest } from './request-log.js';
 import { sendProblem } from './send-problem.js';
 import { chooseDelay, delayThen, type DelayContext } from './wait.js';
 
@@ -41,7 +42,7 @@ function rulePreferences(prefs: Preferences, rule: CompiledRule): Preferences {
 
 /** The request-log line Fastify's onResponse hook would write, for answers a fault takes over. */
 function logFault(request: FastifyRequest, status: number | null, scenario: string): void {
-  request.log.info({ method: request.method, path: request.url.split('?')[0], status, scenario }, 'request');
+  logRequest(request, status, scenario);
 }
 
 /** Answers a request the way a rule or override says: status, fixture or body, headers, delay, fault. */
@@ -63,7 +64,7 @@ export async function answerWithRule(s: ScriptedRequest): Promise<FastifyReply |
     return delayThen(reply, ms, delay, () => {
       runtime.recordFault?.(request, null, rule.label);
       logFault(request, null, rule.label);
-      return answer.fault === 'reset' ? resetConnection(request, reply) : closeEmpty(request, reply);
+      return dropConnection(request, reply, answer.fault as 'reset' | 'empty', rule.label, runtime.faultRetries);
     });
   }
 

@@ -1,6 +1,9 @@
 import { Socket } from 'node:net';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { OutgoingHttpHeaders } from 'node:http';
+import { browserRetries, retryKey, type FaultRetries, type PendingRetry } from './fault-retries.js';
+import type { MockRuntime } from './mock-runtime.js';
+import { logRequest } from './request-log.js';
 
 // Transport faults need the real socket: the reply is hijacked so Fastify sends nothing itself.
 // Under `inject()` there is no socket; the response is destroyed instead, which inject reports as a reset.
@@ -28,6 +31,26 @@ export function closeEmpty(request: FastifyRequest, reply: FastifyReply): void {
   if (socket?.destroyed) return;
   if (socket) socket.end(() => socket.destroy());
   else reply.raw.destroy();
+}
+
+/**
+ * Drops the connection (reset or empty). On a connection that already carried an answer, a browser
+ * would re-send the request silently: the mock remembers it so the re-send is dropped too (see
+ * fault-retries.ts). `retriesLeft` is how many re-sends the browser may still make.
+ */
+export function dropConnection(request: FastifyRequest, reply: FastifyReply, fault: 'reset' | 'empty', label: string, retries?: FaultRetries, retriesLeft = browserRetries): void {
+  const socket = realSocket(request);
+  // bytesWritten > 0: earlier answers went out on this socket, so the client sees a reused connection.
+  if (retries && socket && socket.bytesWritten > 0) retries.remember(retryKey(request), fault, label, retriesLeft);
+  if (fault === 'reset') resetConnection(request, reply);
+  else closeEmpty(request, reply);
+}
+
+/** Drops a browser's silent re-send of a request dropped on a reused connection, as the first try was. */
+export function dropRetry(request: FastifyRequest, reply: FastifyReply, runtime: MockRuntime, retry: PendingRetry): void {
+  runtime.recordFault?.(request, null, retry.label);
+  logRequest(request, null, retry.label);
+  dropConnection(request, reply, retry.fault, retry.label, runtime.faultRetries, retry.left - 1);
 }
 
 /** Sends the status and headers with the full Content-Length, then only the first half of the body, then closes. */

@@ -15,7 +15,7 @@ import { defaultJournalCapacity, Journal } from '../mock/journal.js';
 import { OverrideStore } from '../mock/overrides.js';
 import { defaultLimits, Gate, type MockLimits } from '../mock/limits.js';
 import { problem } from '../mock/problem.js';
-import { createRequestRedactor } from '../mock/redact-request.js';
+import { createRequestRedactor, type RequestRedactor } from '../mock/redact-request.js';
 import { basePathsOf, buildRouteTable } from '../mock/route-table.js';
 import { unsupportedMediaTypeProblem } from '../mock/request-body.js';
 import type { ScenarioRules } from '../mock/scenario-rules.js';
@@ -29,10 +29,12 @@ import { installControls, journalRequest, keepJournalBody, type MockControls } f
 import { resolveMockSources } from './mock-sources.js';
 import { readScenarioFile, withRulePath } from './read-scenarios.js';
 import { readFixtures } from './read-fixtures.js';
-import { registerBodyParsers } from './register-body-parsers.js';
+import { bodyErrorProblem, registerBodyParsers } from './register-body-parsers.js';
 import { registerDocs } from './register-docs.js';
 import { createUnroutedHandler, createUnservedHandler, registerOperationRoutes } from './register-operation-routes.js';
 import { ResponseCache } from './response-cache.js';
+import { FaultRetries } from './fault-retries.js';
+import { logFormats, logRequest, redactUrl, textLogStream, type LogFormat, type LogStream } from './request-log.js';
 import { sendProblem } from './send-problem.js';
 
 // Re-exported from the module that augments FastifyInstance with use()/reset()/journal(), so the
@@ -63,6 +65,10 @@ export interface MockServerOptions {
   cors?: boolean;
   /** Fastify logger: false (default), true, or a level such as "info". */
   logger?: boolean | string;
+  /** How the log reads: `text` (default; one readable line per request, colour on a terminal unless NO_COLOR) or `json` (pino's JSON lines). */
+  logFormat?: LogFormat;
+  /** Where log lines go (default: standard output). */
+  logStream?: LogStream;
   /** Largest accepted request body in bytes (default 1 MiB). */
   bodyLimit?: number;
   /** Interactive docs at /docs and the raw spec at /openapi.json and /openapi.yaml (default true). */
@@ -115,6 +121,9 @@ function checkOptions(options: MockServerOptions): void {
   }
   if (options.edge !== undefined && !isEdgeProfile(options.edge)) {
     throw toolkitError('IWKIT_ERR_OPTION_INVALID', 'edge', `expected one of ${edgeProfiles.join(', ')}, got ${String(options.edge)}`);
+  }
+  if (options.logFormat !== undefined && !logFormats.includes(options.logFormat)) {
+    throw toolkitError('IWKIT_ERR_OPTION_INVALID', 'logFormat', `expected one of ${logFormats.join(', ')}, got ${String(options.logFormat)}`);
   }
   const j = options.journal;
   if (j !== undefined && typeof j !== 'boolean' && !(Number.isInteger(j) && j > 0)) {
@@ -179,6 +188,16 @@ function applyConnectionLimits(app: FastifyInstance, limits: MockLimits, externa
   registerBodyGate(app, limits.maxLargeBodies);
 }
 
+/** Fastify's logger options: level, the readable or JSON form, and a `path` serializer that hides secret query values. */
+function loggerOptions(options: MockServerOptions, redactor: RequestRedactor): Exclude<FastifyServerOptions['logger'], boolean> | false {
+  if (options.logger === undefined || options.logger === false) return false;
+  const level = options.logger === true ? 'info' : options.logger;
+  const serializers = { path: (url: string) => redactUrl(String(url), redactor) };
+  const out = options.logStream;
+  if (options.logFormat === 'json') return { level, serializers, ...(out ? { stream: out } : {}) };
+  return { level, serializers, stream: textLogStream(out ?? process.stdout) };
+}
+
 /** The anchor for generated timestamps when a seed makes runs reproducible: the seed's own example date. */
 export const seededNow = Date.parse('2025-05-04T09:42:00Z');
 
@@ -229,10 +248,10 @@ export async function createMockServer(options: MockServerOptions = {}): Promise
     recordFault: controls.journal ? (request, status, scenario) => journalRequest(controls, request, status, scenario, 0) : undefined,
     delays: new Gate(limits.maxDelayed),
     keepBody: controls.journal ? keepJournalBody : undefined,
+    faultRetries: new FaultRetries(),
   };
 
-  const logger: FastifyServerOptions['logger'] =
-    options.logger === undefined || options.logger === false ? false : { level: options.logger === true ? 'info' : options.logger };
+  const logger = loggerOptions(options, controls.redactor);
   const app = Fastify({
     logger,
     // Fastify's own per-request lines would log URLs with query strings (credentials); ours logs in onResponse.
@@ -276,10 +295,7 @@ export async function createMockServer(options: MockServerOptions = {}): Promise
     await app.register(cors, { origin: reflect, credentials: true, methods, exposedHeaders, maxAge: 600, strictPreflight: false });
   }
 
-  if (options.docs !== false) await registerDocs(app, api);
-  installControls(app, controls);
-  if (options.admin) await registerAdminRoutes(app, controls, { host: options.host, token: options.adminToken });
-
+  // Set before the docs and admin plugins, so their own handlers hand client errors on to this one.
   app.setErrorHandler((error: FastifyError, request, reply) => {
     const status = error.statusCode ?? 500;
     if (status >= 500) {
@@ -287,7 +303,8 @@ export async function createMockServer(options: MockServerOptions = {}): Promise
       return sendProblem(reply, problem(500, 'the mock failed to answer this request; see its log'));
     }
     const code = error.code ?? '';
-    if (code === 'FST_ERR_CTP_BODY_TOO_LARGE') return sendProblem(reply, problem(413, error.message, [{ in: 'body', pointer: '', message: error.message }]));
+    const bodyRefusal = bodyErrorProblem(error, app.initialConfig.bodyLimit ?? 1024 * 1024);
+    if (bodyRefusal) return sendProblem(reply, bodyRefusal);
     if (code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') {
       const declared = request.routeOptions.config?.iwkit?.op.operation.requestBody?.content.map((m) => m.contentType);
       return sendProblem(reply, unsupportedMediaTypeProblem(String(request.headers['content-type'] ?? ''), declared ?? ['application/json']));
@@ -298,6 +315,11 @@ export async function createMockServer(options: MockServerOptions = {}): Promise
     return sendProblem(reply, problem(status, `malformed request body: ${reason}`, [{ in: 'body', pointer: '', message: reason }]));
   });
 
+  if (options.docs !== false) await registerDocs(app, api, compiled);
+  installControls(app, controls);
+  if (options.admin) await registerAdminRoutes(app, controls, { host: options.host, token: options.adminToken });
+
+
   const basePaths = basePathsOf(api.servers);
   const table = buildRouteTable(compiled.map((op) => op.operation), { basePaths });
   for (const warning of table.warnings) if (!api.warnings.includes(warning)) api.warnings.push(warning);
@@ -305,11 +327,9 @@ export async function createMockServer(options: MockServerOptions = {}): Promise
 
   if (logger) {
     app.addHook('onResponse', async (request, reply) => {
-      // One line per request; never headers or query values, which may carry credentials.
-      request.log.info(
-        { method: request.method, path: request.url.split('?')[0], status: reply.statusCode, scenario: (reply as unknown as Record<symbol, unknown>)[scenarioKey] ?? reply.getHeader('iwkit-scenario'), ms: Math.round(reply.elapsedTime * 10) / 10 },
-        'request',
-      );
+      // One line per request; never headers, and secret query values redacted by the logger's path serializer.
+      const scenario = (reply as unknown as Record<symbol, string | undefined>)[scenarioKey] ?? (reply.getHeader('iwkit-scenario') as string | undefined);
+      logRequest(request, reply.statusCode, scenario, reply.elapsedTime);
     });
   }
 

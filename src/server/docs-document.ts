@@ -52,21 +52,57 @@ function declaresPrefer(document: JsonObject, parameters: unknown[]): boolean {
   });
 }
 
-const preferParameter = {
-  name: 'Prefer',
-  in: 'header',
-  required: false,
-  description:
-    'Added by the iwkit mock, not part of the API: pick the answer, e.g. `example=missing-2fa`, `code=401`, `seed=3` (combine with commas).',
-  schema: { type: 'string' },
-  'x-iwkit': true,
-};
+/** What one operation can be asked for through Prefer: its declared statuses, default status and example names. */
+export interface PreferChoices {
+  statuses: readonly string[];
+  defaultStatus?: number;
+  examples: readonly string[];
+}
+
+/** A concrete status for a declared one: `404` as is, `4XX` as `400`, `default` as `500`. */
+function concreteStatus(declared: string): number | undefined {
+  if (/^[1-5]\d\d$/.test(declared)) return Number(declared);
+  if (/^[1-5]XX$/i.test(declared)) return Number(declared[0]) * 100;
+  return declared === 'default' ? 500 : undefined;
+}
+
+/**
+ * The values the docs page suggests for one operation's Prefer header, all of which that operation
+ * answers: one of its own example or fixture names, a declared status (an error one when there is
+ * one, since the default answer needs no asking), and a seed.
+ */
+export function preferHints(choices: PreferChoices): string[] {
+  const hints: string[] = [];
+  const example = [...choices.examples].sort()[0];
+  if (example !== undefined) hints.push(`example=${example}`);
+  const statuses = choices.statuses.map(concreteStatus).filter((s): s is number => s !== undefined);
+  const rank = (s: number) => (s === choices.defaultStatus ? 3 : s >= 400 && s < 500 ? 0 : s >= 500 ? 1 : 2);
+  const code = [...statuses].sort((a, b) => rank(a) - rank(b) || a - b)[0];
+  if (code !== undefined) hints.push(`code=${code}`);
+  hints.push('seed=3');
+  return hints;
+}
+
+function preferParameter(hints: readonly string[]): JsonObject {
+  const listed = hints.map((h) => `\`${h}\``).join(', ');
+  return {
+    name: 'Prefer',
+    in: 'header',
+    required: false,
+    description: `Added by the iwkit mock, not part of the API: pick the answer, e.g. ${listed} (combine with commas).`,
+    schema: { type: 'string' },
+    'x-iwkit': true,
+  };
+}
+
+/** Where the docs copy finds each operation's Prefer choices: by lower-case method and path. */
+export type PreferChoicesOf = (method: string, path: string) => PreferChoices | undefined;
 
 /**
  * Returns a copy of an OpenAPI document for the docs page: `self` first in every `servers` list
  * (root, path and operation level) and an optional `Prefer` header on each operation. Never mutates the input.
  */
-export function docsDocument(document: JsonObject, selfUrl: string): JsonObject {
+export function docsDocument(document: JsonObject, selfUrl: string, choicesOf?: PreferChoicesOf): JsonObject {
   const self: ServerEntry = { url: selfUrl, description: 'this iwkit mock (Try it out answers from here)' };
   const paths = isObject(document.paths) ? document.paths : {};
   const newPaths: JsonObject = {};
@@ -85,7 +121,8 @@ export function docsDocument(document: JsonObject, selfUrl: string): JsonObject 
       const op: JsonObject = { ...rawOp };
       if (Array.isArray(op.servers)) op.servers = withSelfFirst(op.servers, self);
       const own = Array.isArray(op.parameters) ? op.parameters : [];
-      if (!declaresPrefer(document, [...shared, ...own])) op.parameters = [...own, preferParameter];
+      const hints = preferHints(choicesOf?.(method, path) ?? { statuses: [], examples: [] });
+      if (!declaresPrefer(document, [...shared, ...own])) op.parameters = [...own, preferParameter(hints)];
       item[method] = op;
     }
     newPaths[path] = item;

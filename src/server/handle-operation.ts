@@ -15,6 +15,8 @@ import { hashSeed } from '../mock/request-seed.js';
 import { scenarioProblem } from '../mock/scenario-problem.js';
 import { selectRule } from '../mock/select-rule.js';
 import { answerWithRule } from './answer-with-rule.js';
+import { dropRetry } from './apply-fault.js';
+import { retryKey } from './fault-retries.js';
 import { buildPayload, contentTypeHeader, payloadContentType, toWire } from './build-payload.js';
 import type { MockRuntime } from './mock-runtime.js';
 import type { RoutePath } from './route-path.js';
@@ -159,6 +161,10 @@ export function createOperationHandler(op: CompiledOperation, routePath: RoutePa
       headers: request.headers,
       body: request.body,
     });
+
+    // A browser's silent re-send of a request a fault dropped gets the same fault (see fault-retries.ts).
+    const retry = runtime.faultRetries?.size ? runtime.faultRetries.take(retryKey(request)) : undefined;
+    if (retry) return dropRetry(request, reply, runtime, retry);
 
     // Rules and overrides are looked at only when some exist for this operation: the plain path stays plain.
     if (runtime.rules.forOperation(operationId).length > 0 || runtime.overrides.size > 0) {

@@ -5,6 +5,7 @@ import type { DelayRange } from '../mock/delay.js';
 import type { Gate } from '../mock/limits.js';
 import type { OverrideStore } from '../mock/overrides.js';
 import type { RuleSet } from '../mock/select-rule.js';
+import type { FaultRetries } from './fault-retries.js';
 import type { ResponseCache } from './response-cache.js';
 
 /** What every route handler shares: the run's seed and clock, accepted tokens, caches, rules and overrides. */
@@ -32,4 +33,6 @@ export interface MockRuntime {
   keepBody?: (request: FastifyRequest) => void;
   /** Journals a request whose reply a fault took over (Fastify's onResponse does not run for it). */
   recordFault?: (request: FastifyRequest, status: number | null, scenario: string) => void;
+  /** Requests a connection fault dropped on a reused connection, whose browser re-send gets the fault again. */
+  faultRetries?: FaultRetries;
 }

@@ -47,13 +47,71 @@ function routeBody(request: FastifyRequest, type: string): CompiledBody | undefi
   return op ? findRequestBody(op.bodies, type) : undefined;
 }
 
-function tooLarge(message: string): Error {
-  // The error handler answers this code with a 413 problem carrying the message.
-  return Object.assign(new Error(message), { code: 'FST_ERR_CTP_BODY_TOO_LARGE', statusCode: 413 });
+/** The deepest nesting of arrays and objects accepted in a JSON request body (and of bracket names in a form). */
+export const maxJsonDepth = 256;
+
+/** An error whose answer is a problem the parser built; the error handler sends it as it is. */
+function refusal(body: Problem): Error {
+  return Object.assign(new Error(body.detail), { statusCode: body.status, iwkitProblem: body });
 }
 
-function limitProblem(name: keyof MultipartLimits, value: number, detail: string, pointer = ''): Problem {
-  return problem(413, `${detail} (limit ${name}=${value})`, [{ in: 'body', pointer, message: `exceeds ${name}=${value}` }], { limit: { name, value } });
+function limitProblem(name: keyof MultipartLimits | 'jsonDepth', value: number, detail: string, pointer = '', status = 413): Problem {
+  return problem(status, `${detail} (limit ${name}=${value})`, [{ in: 'body', pointer, message: `exceeds ${name}=${value}` }], { limit: { name, value } });
+}
+
+/** The 413 problem for a body over the body limit, naming the limit in bytes. */
+export function bodyLimitProblem(bodyLimit: number): Problem {
+  return limitProblem('bodyLimit', bodyLimit, `the request body is larger than ${bodyLimit} bytes`);
+}
+
+/** The problem for a body error a parser or Fastify raised, when it is one the mock words itself. */
+export function bodyErrorProblem(error: { code?: string; iwkitProblem?: Problem }, bodyLimit: number): Problem | undefined {
+  if (error.iwkitProblem) return error.iwkitProblem;
+  if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return bodyLimitProblem(bodyLimit);
+  return undefined;
+}
+
+/**
+ * The nesting depth of JSON text, or `limit + 1` as soon as it goes deeper: one pass, no recursion, so a
+ * body nested 30,000 deep is refused before anything (parser, validator, journal) walks it.
+ */
+export function jsonDepthOver(text: string, limit: number): boolean {
+  // Nesting deeper than `limit` needs more than `limit` brackets: short bodies never need the scan.
+  if (text.length <= limit) return false;
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 0x5c) i++; // backslash: skip the escaped character
+      else if (c === 0x22) inString = false;
+    } else if (c === 0x22) inString = true;
+    else if (c === 0x7b || c === 0x5b) {
+      if (++depth > limit) return true;
+    } else if (c === 0x7d || c === 0x5d) depth--;
+  }
+  return false;
+}
+
+/** How deep a bracket name (`a[b][c]`) nests: its count of `[`. */
+function bracketDepth(name: string): number {
+  let depth = 0;
+  for (let i = name.indexOf('['); i !== -1 && depth <= maxJsonDepth; i = name.indexOf('[', i + 1)) depth++;
+  return depth;
+}
+
+function depthProblem(what: string): Problem {
+  return limitProblem('jsonDepth', maxJsonDepth, `the ${what} is nested deeper than ${maxJsonDepth} levels`, '', 400);
+}
+
+/** The 415 problem for a compressed (or otherwise encoded) request body: the mock reads bodies as sent. */
+export function contentEncodingProblem(encoding: string): Problem {
+  const shown = encoding.length > 60 ? `${encoding.slice(0, 60)}…` : encoding;
+  const message = `Content-Encoding "${shown}" is not accepted; accepted: identity`;
+  return problem(415, `the request body is sent with Content-Encoding "${shown}", which the mock does not decode; accepted: identity (no Content-Encoding)`, [{ in: 'header', pointer: '/content-encoding', message }], {
+    accepted: ['identity'],
+    hint: 'send the body uncompressed, without a Content-Encoding header',
+  });
 }
 
 const multipartErrors: Record<string, (limits: MultipartLimits) => Problem> = {
@@ -139,6 +197,7 @@ export async function registerBodyParsers(app: FastifyInstance): Promise<void> {
     const text = body as string;
     (request as BodyRequest)[rawBodyKey] = text;
     if (routeBody(request, mediaEssence(request.headers['content-type']))?.binary) return done(null, text);
+    if (jsonDepthOver(text, maxJsonDepth)) return done(refusal(depthProblem('JSON body')), undefined);
     jsonParser(request, text, done);
   });
 
@@ -147,10 +206,12 @@ export async function registerBodyParsers(app: FastifyInstance): Promise<void> {
     (request as BodyRequest)[rawBodyKey] = text;
     let fields = 1;
     for (let i = text.indexOf('&'); i !== -1 && fields <= limits.fields; i = text.indexOf('&', i + 1)) fields++;
-    if (fields > limits.fields) return done(tooLarge(`the form has more than ${limits.fields} fields (limit fields=${limits.fields})`), undefined);
+    if (fields > limits.fields) return done(refusal(limitProblem('fields', limits.fields, `the form has more than ${limits.fields} fields`)), undefined);
     const target = routeBody(request, 'application/x-www-form-urlencoded');
     if (target?.binary) return done(null, text);
     const pairs = [...new URLSearchParams(text)];
+    // Bracket names (`a[b][c]`) nest like JSON: held to the same depth.
+    if (pairs.some(([name]) => bracketDepth(name) > maxJsonDepth)) return done(refusal(depthProblem('form field name')), undefined);
     const decoded = (target?.decoder() ?? plainForm).form(pairs);
     if (decoded.issues.length > 0) (request as BodyRequest)[bodyIssuesKey] = decoded.issues;
     done(null, decoded.value);
@@ -163,6 +224,7 @@ export async function registerBodyParsers(app: FastifyInstance): Promise<void> {
     if (kind === 'json' || kind === 'text') {
       const text = bytes.toString('utf8');
       (request as BodyRequest)[rawBodyKey] = text;
+      if (kind === 'json' && jsonDepthOver(text, maxJsonDepth)) return done(refusal(depthProblem('JSON body')), undefined);
       return kind === 'json' ? jsonParser(request, text, done) : done(null, text);
     }
     // Raw bytes travel as a binary string (one character per byte): schemas see a string, maxLength counts bytes.
@@ -175,6 +237,15 @@ export async function registerBodyParsers(app: FastifyInstance): Promise<void> {
     limits: { fields: limits.fields, files: limits.files, parts: limits.parts, headerPairs: limits.headerPairs, fieldNameSize: limits.fieldNameSize, fieldSize: limits.fileSize, fileSize: limits.fileSize },
     // A part is a file when it has a file name or carries bytes; text and JSON parts stay fields.
     isPartAFile: (_name, contentType, filename) => filename !== undefined || (contentType !== undefined && !/^text\/|json/i.test(contentType)),
+  });
+
+  // Fastify does not decode Content-Encoding: a gzip body would reach the JSON parser as binary bytes.
+  // Refused before the body is read, naming the encoding, never echoing the bytes.
+  app.addHook('preParsing', (request, reply, payload, done) => {
+    const encoding = request.headers['content-encoding'];
+    if (encoding === undefined || /^\s*identity\s*$/i.test(encoding)) return done(null, payload);
+    reply.header('accept-encoding', 'identity');
+    refuse(reply, contentEncodingProblem(encoding));
   });
 
   // A callback hook: it runs on every request, and most are not multipart.

@@ -3,7 +3,7 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { browserAvailability, Closers, launchChromium, screenshot, servePage, startMock } from './browser-harness.js';
-import { loginPage } from './login-page.js';
+import { loginPage, repeatLoginPage } from './login-page.js';
 
 const LOGIN = '/api/opendata/instagram/login';
 const stepTimeout = 5_000;
@@ -58,6 +58,48 @@ describe.skipIf(browserAvailability.skip)(suite, () => {
     await page.locator('body[data-done=true]').waitFor();
     return page;
   }
+
+  async function openRepeatPage(mockUrl: string): Promise<Page> {
+    const site = closers.add(await servePage(repeatLoginPage({ mockUrl, token: 'frontend-dev' })));
+    const { page } = await openPage();
+    await page.goto(site.url);
+    await page.locator('body[data-done=true]').waitFor();
+    return page;
+  }
+
+  const login = (page: Page): Promise<string> => page.evaluate(() => (window as unknown as { login: () => Promise<string> }).login());
+
+  it('shows Failed to fetch for a times: 1 reset added after a login on the same keep-alive connection, and the next login succeeds', async () => {
+    const mock = closers.add(await startMock({ journal: true }));
+    const page = await openRepeatPage(mock.url);
+    expect(await login(page)).toBe('HTTP 200');
+    // The browser keeps that connection open; the next login goes out on it.
+    mock.app.use({ operationId: 'instagramLogin', times: 1, respond: { fault: 'reset' } });
+    expect(await login(page)).toBe('TypeError: Failed to fetch');
+    expect(await login(page)).toBe('HTTP 200');
+    await screenshot(page, 'browser-fault-reset');
+    const statuses = mock.app.journal({ operationId: 'instagramLogin' }).map((e) => e.status);
+    // The browser's silent re-sends of the dropped login got the fault again (one or more drops), then one 200.
+    expect(statuses[0]).toBe(200);
+    expect(statuses.at(-1)).toBe(200);
+    expect(statuses.slice(1, -1).length).toBeGreaterThanOrEqual(1);
+    expect(statuses.slice(1, -1).every((s) => s === null)).toBe(true);
+  });
+
+  it('shows Failed to fetch for a times: 1 empty answer from the rules, after a first login answered, and the next login succeeds', async () => {
+    const mock = closers.add(await startMock({
+      journal: true,
+      scenarios: { rules: [
+        { name: 'first-ok', operationId: 'instagramLogin', times: 1, respond: { status: 200 } },
+        { name: 'then-empty', operationId: 'instagramLogin', times: 1, respond: { fault: 'empty' } },
+      ] },
+    }));
+    const page = await openRepeatPage(mock.url);
+    expect(await login(page)).toBe('HTTP 200');
+    expect(await login(page)).toBe('TypeError: Failed to fetch');
+    expect(await login(page)).toBe('HTTP 200');
+    expect(await login(page)).toBe('HTTP 200');
+  });
 
   it('logs in from another origin through the CORS preflight and renders the missing-2fa session', async () => {
     const mock = closers.add(await startMock());
@@ -124,6 +166,10 @@ describe.skipIf(browserAvailability.skip)(suite, () => {
     await expect.poll(() => operation.locator('.opblock-summary-path').textContent(), { timeout: stepTimeout }).toBe(LOGIN);
     expect(await operation.locator('.opblock-summary-description').textContent()).toBe('Do log in with instagram code');
     expect(await page.locator('.servers select option').first().textContent()).toContain(mock.url);
+    // iwkit's header bar with the raw spec's URL; no Swagger top bar with its Explore box.
+    expect(await page.locator('.iwkit-bar a').first().getAttribute('href')).toBe('/openapi.json');
+    expect(await page.locator('.topbar').count()).toBe(0);
+    expect(await page.locator('.info hgroup.main > a').isVisible()).toBe(false);
 
     // Authorize with the x-session-token API key.
     await page.locator('.auth-wrapper .btn.authorize').click();

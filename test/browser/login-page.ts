@@ -82,3 +82,43 @@ export function loginPage(options: LoginPageOptions): string {
 </html>
 `;
 }
+
+/**
+ * A page that logs in on demand: `window.login()` sends the same login as the page above and resolves to
+ * `HTTP <status>` or the fetch error's text (`TypeError: Failed to fetch`), so a test can send several
+ * requests from one page, over the browser's keep-alive connections to the mock.
+ */
+export function repeatLoginPage(options: { mockUrl: string; token: string }): string {
+  const config = JSON.stringify(options).replace(/</g, '\\u003c');
+  return `<!doctype html>
+<html lang="en">
+<head><meta charset="utf-8"><title>Repeated logins</title></head>
+<body>
+<h1>Repeated logins</h1>
+<ol id="results"></ol>
+<script>
+const config = ${config};
+window.login = async () => {
+  let text;
+  try {
+    const response = await fetch(config.mockUrl + '/api/opendata/instagram/login', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-session-token': config.token },
+      body: JSON.stringify({ data: { code: 'ig-code-123', type: 'web', client_id: null } }),
+    });
+    await response.text();
+    text = 'HTTP ' + response.status;
+  } catch (error) {
+    text = String(error);
+  }
+  const li = document.createElement('li');
+  li.textContent = text;
+  document.getElementById('results').append(li);
+  return text;
+};
+document.body.dataset.done = 'true';
+</script>
+</body>
+</html>
+`;
+}

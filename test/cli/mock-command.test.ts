@@ -14,7 +14,7 @@ describe('iwkit mock', () => {
     const base = await mock.address;
     expect(mock.output()).toMatch(/POST\s+http:\/\/127\.0\.0\.1:\d+\/api\/opendata\/instagram\/login\s+\(instagramLogin\)/);
 
-    const res = await fetch(`${base}/api/opendata/instagram/login?iw-build-id=secret-query-value`, {
+    const res = await fetch(`${base}/api/opendata/instagram/login?iw-build-id=build-7`, {
       method: 'POST',
       headers: { 'x-session-token': 'very-secret-token', 'content-type': 'application/json', prefer: 'example=dg' },
       body: JSON.stringify({ data: { code: 'c' } }),
@@ -27,11 +27,30 @@ describe('iwkit mock', () => {
     mock.child.kill('SIGTERM');
     const [code] = await exit;
     expect(code).toBe(0);
-    const requestLines = mock.output().split('\n').filter((l) => l.includes('"msg":"request"'));
+    // One readable line per request (no JSON, no "Server listening" line); the query shown, secrets never.
+    const requestLines = mock.output().split('\n').filter((l) => /^\d\d:/.test(l) && l.includes(' POST '));
     expect(requestLines).toHaveLength(1);
-    expect(JSON.parse(requestLines[0])).toMatchObject({ method: 'POST', path: '/api/opendata/instagram/login', status: 200, scenario: 'fixture:dg' });
+    expect(requestLines[0]).toMatch(/^\d\d:\d\d:\d\d\.\d{3} POST {3}\/api\/opendata\/instagram\/login\?iw-build-id=build-7 200 fixture:dg [\d.]+ ms$/);
+    expect(mock.output()).not.toContain('{"level"');
+    expect(mock.output()).not.toContain('Server listening');
     expect(mock.output()).not.toContain('very-secret-token');
-    expect(mock.output()).not.toContain('secret-query-value');
+  });
+
+  it('writes JSON log lines with --log-format json', async () => {
+    const mock = startMock(['--port', '0', '--log-format', 'json']);
+    const base = await mock.address;
+    await fetch(`${base}/api/opendata/instagram/login`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-session-token': 't' }, body: JSON.stringify({ data: { code: 'c' } }) });
+    await expect.poll(() => mock.output().includes('"msg":"request"')).toBe(true);
+    const line = mock.output().split('\n').find((l) => l.includes('"msg":"request"'))!;
+    expect(JSON.parse(line)).toMatchObject({ level: 30, method: 'POST', path: '/api/opendata/instagram/login', status: 200 });
+  });
+
+  it('refuses bodies over --body-limit with a 413 naming the limit', async () => {
+    const mock = startMock(['--port', '0', '--log-level', 'silent', '--body-limit', '100']);
+    const base = await mock.address;
+    const res = await fetch(`${base}/api/opendata/instagram/login`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-session-token': 't' }, body: JSON.stringify({ data: { code: 'x'.repeat(200) } }) });
+    expect(res.status).toBe(413);
+    expect(await res.json()).toMatchObject({ limit: { name: 'bodyLimit', value: 100 } });
   });
 
   it('says which base path it also serves every path under, and serves it', async () => {
@@ -44,7 +63,7 @@ describe('iwkit mock', () => {
   });
 
   it('exits 2 with a coded error for a bad option or a missing spec', async () => {
-    for (const args of [['--port', 'eighty'], ['--spec', 'no/such/spec.yaml']]) {
+    for (const args of [['--port', 'eighty'], ['--spec', 'no/such/spec.yaml'], ['--log-format', 'xml'], ['--body-limit', '0']]) {
       const child = spawn(process.execPath, [cli, 'mock', ...args]);
       let err = '';
       child.stderr.on('data', (c: Buffer) => (err += c.toString()));

@@ -36,6 +36,13 @@ describe('the admin API', () => {
     expect(local.statusCode).toBe(200);
   });
 
+  it('answers a malformed override body with the mock problem+json, not the Fastify error shape', async () => {
+    const res = await app.inject({ method: 'POST', url: '/__iwkit/overrides', headers: { 'content-type': 'application/json' }, payload: '{"respond": ' });
+    expect(res.statusCode).toBe(400);
+    expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(res.json()).toMatchObject({ status: 400, errors: [{ in: 'body' }] });
+  });
+
   it('sets an override for one request, then answers normally again', async () => {
     const set = await admin(base, 'POST', '/overrides', { body: { operationId: 'instagramLogin', respond: { status: 500 }, times: 1 } });
     expect(set.status).toBe(201);

@@ -70,14 +70,16 @@ function oracle(text: string, validator: Validator): Expectation {
   } catch {
     return 'problem';
   }
-  const stack: unknown[] = [value];
+  // Bodies nested deeper than the mock's documented bound (256 arrays/objects) are refused.
+  const stack: [unknown, number][] = [[value, 1]];
   while (stack.length > 0) {
-    const node = stack.pop();
+    const [node, depth] = stack.pop()!;
     if (node === null || typeof node !== 'object') continue;
+    if (depth > 256) return 'problem';
     if (Object.prototype.hasOwnProperty.call(node, '__proto__')) return 'problem';
     const ctor = (node as Record<string, unknown>).constructor;
     if (Object.prototype.hasOwnProperty.call(node, 'constructor') && ctor !== null && typeof ctor === 'object' && Object.prototype.hasOwnProperty.call(ctor, 'prototype')) return 'problem';
-    for (const child of Object.values(node)) stack.push(child);
+    for (const child of Object.values(node)) stack.push([child, depth + 1]);
   }
   return validator.check(value) ? 'ok' : 'problem';
 }

@@ -63,7 +63,7 @@ describe('registerDocs on a bare Fastify instance', () => {
       expect(asset, asset).toMatch(/^\/docs\/static\//);
       const res = await app.inject({ url: asset });
       expect(res.statusCode, asset).toBe(200);
-      expect(res.headers['content-type'], asset).toMatch(/^(text\/css|application\/javascript|image\/png)/);
+      expect(res.headers['content-type'], asset).toMatch(/^(text\/css|application\/javascript|image\/png|image\/svg\+xml)/);
     }
   });
 
