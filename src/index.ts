@@ -39,6 +39,8 @@ export { createHttpTransport } from './contract/http-transport.js';
 export { createInjectTransport } from './contract/inject-transport.js';
 export { allChecks, selectChecks } from './contract/checks/all-checks.js';
 export { matchResponse } from './contract/match-response.js';
+export { createProxyServer } from './proxy/create-proxy-server.js';
+export type { ProxyBounds, ProxyServerOptions, Violation } from './proxy/create-proxy-server.js';
 export type { MatchOptions, PlainResponse, ResponseMatch } from './contract/match-response.js';
 export { formatConsoleReport } from './contract/reporters/console-reporter.js';
 export { renderJunit } from './contract/reporters/junit-reporter.js';

@@ -6,6 +6,7 @@ import { packageRoot } from '../openapi/package-root.js';
 import { registerContractCommand } from './contract-command.js';
 import { registerGenerateCommand } from './generate-command.js';
 import { registerMockCommand } from './mock-command.js';
+import { registerProxyCommand } from './proxy-command.js';
 
 const pkg = JSON.parse(readFileSync(join(packageRoot(), 'package.json'), 'utf8')) as { version: string };
 
@@ -18,6 +19,7 @@ const program = new Command('iwkit')
 registerMockCommand(program);
 registerContractCommand(program);
 registerGenerateCommand(program);
+registerProxyCommand(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -1,0 +1,120 @@
+import type { Command } from 'commander';
+import { readFileSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { shouldUseColor } from '../contract/reporters/console-reporter.js';
+import { toolkitError } from '../errors.js';
+import { createProxyServer } from '../proxy/create-proxy-server.js';
+import type { ProxyServerOptions } from '../proxy/proxy-options.js';
+import { proxyConsoleReport, proxyJsonReport, proxyJunitReport } from '../proxy/proxy-report.js';
+import { violationLine } from '../proxy/violation.js';
+import { collect, parseInteger } from './parse-options.js';
+import { runAction } from './run-action.js';
+
+interface ProxyOptions {
+  upstream?: string;
+  spec?: string;
+  port: string;
+  host: string;
+  mode: string;
+  record?: string;
+  redact?: string[];
+  fallback?: string;
+  junit?: string;
+  json?: string;
+  failOnViolation?: boolean;
+  admin?: boolean;
+  ca?: string;
+  bodyLimit?: string;
+  upstreamTimeout?: string;
+  connections?: string;
+}
+
+function readCa(file: string | undefined): string | undefined {
+  if (file === undefined) return undefined;
+  try {
+    return readFileSync(resolve(file), 'utf8');
+  } catch (error) {
+    throw toolkitError('IWKIT_ERR_OPTION_INVALID', '--ca', `cannot read ${file}: ${error instanceof Error ? error.message : String(error)}`);
+  }
+}
+
+async function writeReport(file: string, text: string): Promise<void> {
+  try {
+    await writeFile(resolve(file), text);
+  } catch (error) {
+    throw toolkitError('IWKIT_ERR_OUTPUT_WRITE', file, error instanceof Error ? error.message : String(error));
+  }
+}
+
+/** Registers `iwkit proxy`: a validating, recording proxy in front of one upstream. */
+export function registerProxyCommand(program: Command): void {
+  program
+    .command('proxy')
+    .description('forward requests to --upstream, check both sides against the contract, report violations, optionally record fixtures')
+    .option('--upstream <url>', 'the server to forward to (http:// or https://); the only host the proxy ever contacts')
+    .option('--spec <path>', 'OpenAPI 3.0/3.1 document; default: the embedded login contract')
+    .option('--port <n>', 'port to listen on', '4010')
+    .option('--host <host>', 'address to bind', '127.0.0.1')
+    .option('--mode <mode>', 'report (forward invalid requests and flag them) or enforce (answer them with the mock\'s problem)', 'report')
+    .option('--record <dir>', 'write each valid answer as a mock fixture under <dir>, with a scenarios.yaml selecting it')
+    .option('--redact <name|pointer>', 'another property, header, query or cookie name, or a JSON pointer, whose values are secrets (repeatable)', collect)
+    .option('--fallback <mock>', 'mock: answer from the mock when the upstream is unreachable, times out or answers 501')
+    .option('--junit <file>', 'write a JUnit XML summary on exit')
+    .option('--json <file>', 'write a JSON summary on exit')
+    .option('--fail-on-violation', 'exit 1 on SIGINT/SIGTERM when any violation was seen')
+    .option('--admin', 'serve the violations journal at GET /__iwkit/violations')
+    .option('--ca <file>', 'PEM certificate(s) to trust for an HTTPS upstream (NODE_EXTRA_CA_CERTS works too)')
+    .option('--body-limit <bytes>', 'largest request body (default 1048576)')
+    .option('--upstream-timeout <ms>', 'time to wait for the upstream (default 30000)')
+    .option('--connections <n>', 'keep-alive connections to the upstream (default 64)')
+    .action(runAction(async (opts: ProxyOptions) => {
+      if (!opts.upstream) throw toolkitError('IWKIT_ERR_OPTION_INVALID', '--upstream', 'is required: the URL of the server to forward to');
+      const port = parseInteger('port', opts.port, 0, 65535)!;
+      let seen = 0;
+      const options: ProxyServerOptions = {
+        upstream: opts.upstream,
+        spec: opts.spec ? resolve(opts.spec) : undefined,
+        mode: opts.mode as ProxyServerOptions['mode'],
+        record: opts.record ? resolve(opts.record) : undefined,
+        redact: opts.redact,
+        fallback: opts.fallback as ProxyServerOptions['fallback'],
+        admin: opts.admin === true,
+        ca: readCa(opts.ca),
+        bodyLimit: parseInteger('body-limit', opts.bodyLimit, 1, 2 ** 31),
+        upstreamTimeout: parseInteger('upstream-timeout', opts.upstreamTimeout, 1, 3_600_000),
+        connections: parseInteger('connections', opts.connections, 1, 4096),
+        onViolation: (v) => {
+          seen++;
+          process.stderr.write(`${violationLine(v)}\n`);
+        },
+        onRecord: (o) => {
+          if (o.recorded) process.stdout.write(`iwkit proxy recorded ${o.recorded}\n`);
+          else process.stderr.write(`iwkit proxy did not record an answer of ${o.operationId}: ${o.skipped}\n`);
+        },
+      };
+      const app = await createProxyServer(options);
+      let address: string;
+      try {
+        address = await app.listen({ port, host: opts.host });
+      } catch (error) {
+        throw toolkitError('IWKIT_ERR_SERVER_LISTEN', `${opts.host}:${port}`, error instanceof Error ? error.message : String(error));
+      }
+      process.stdout.write(`iwkit proxy listening on ${address} → ${opts.upstream} (${options.mode ?? 'report'} mode${options.record ? `, recording to ${options.record}` : ''}${options.fallback ? ', mock fallback' : ''})\n`);
+      await new Promise<void>((done) => {
+        const stop = (): void => {
+          process.off('SIGINT', stop);
+          process.off('SIGTERM', stop);
+          done();
+        };
+        process.on('SIGINT', stop);
+        process.on('SIGTERM', stop);
+      });
+      const result = app.proxyResult();
+      await app.close();
+      process.stdout.write(proxyConsoleReport(result, shouldUseColor(process.stdout)));
+      if (opts.junit) await writeReport(opts.junit, proxyJunitReport(result));
+      if (opts.json) await writeReport(opts.json, proxyJsonReport(result));
+      return opts.failOnViolation && seen > 0 ? 1 : 0;
+    }));
+}

@@ -1,0 +1,196 @@
+import type { TSchema } from '@sinclair/typebox';
+import { dump } from 'js-yaml';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import type { SchemaValidation } from '../contract/schema-validation.js';
+import { createGenerator } from '../fake/create-generator.js';
+import type { Api } from '../openapi/api-model.js';
+import { findResponse, type CompiledOperation } from '../mock/compile-operation.js';
+import { refMap } from '../mock/schema-shape.js';
+import type { ScenarioRule } from '../mock/scenario-rules.js';
+import { bodySecrets, headerSecrets, isSecretHeaderName, isSecretQueryName, type SecretRules } from './find-secrets.js';
+import { SecretStandIns } from './secret-stand-ins.js';
+
+// Turns valid upstream answers into the mock's own fixtures (`DIR/<operationId>/<name>.json`) and a
+// `scenarios.yaml` whose rules select each one by the request field that told it apart. Secrets are
+// replaced by schema-valid stand-ins before anything is written, and every file is searched for them once more.
+
+/** One valid exchange, as the recorder needs it. */
+export interface RecordedExchange {
+  op: CompiledOperation;
+  query: Record<string, unknown>;
+  requestHeaders: Record<string, string | string[] | undefined>;
+  /** The request body as parsed JSON, when it was JSON. */
+  requestBody?: unknown;
+  status: number;
+  responseHeaders: Record<string, string | string[] | undefined>;
+  /** The response body as parsed JSON; undefined for an answer without body. */
+  responseBody?: unknown;
+}
+
+/** What became of one exchange. */
+export type RecordOutcome = { recorded: string } | { skipped: string };
+
+/** The recorder of one proxy run. */
+export interface Recorder {
+  record(exchange: RecordedExchange): Promise<RecordOutcome>;
+  /** The fixture files written so far. */
+  readonly count: number;
+}
+
+function shapeOf(value: unknown, depth = 0): unknown {
+  if (depth > 32) return '…';
+  if (Array.isArray(value)) return [value.length > 0 ? shapeOf(value[0], depth + 1) : 'empty'];
+  if (value === null) return 'null';
+  if (typeof value !== 'object') return typeof value;
+  return Object.fromEntries(Object.keys(value as object).sort().map((k) => [k, shapeOf((value as Record<string, unknown>)[k], depth + 1)]));
+}
+
+function slug(text: string): string {
+  return text.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 40);
+}
+
+function escapeToken(token: string): string {
+  return token.replace(/~/g, '~0').replace(/\//g, '~1');
+}
+
+/** The first scalar leaf of a JSON request body that is no secret: the field that tells recordings apart. */
+function distinguishingField(body: unknown, isSecret: (pointer: string, key: string, value: string) => boolean): { pointer: string; value: string | number | boolean } | undefined {
+  const walk = (node: unknown, pointer: string, key: string, depth: number): { pointer: string; value: string | number | boolean } | undefined => {
+    if (depth > 16) return undefined;
+    if (typeof node === 'string' || typeof node === 'number' || typeof node === 'boolean') {
+      return pointer !== '' && !isSecret(pointer, key, String(node)) && String(node).length <= 200 ? { pointer, value: node } : undefined;
+    }
+    if (node === null || typeof node !== 'object' || Array.isArray(node)) return undefined;
+    for (const [name, child] of Object.entries(node as Record<string, unknown>)) {
+      const hit = walk(child, `${pointer}/${escapeToken(name)}`, name, depth + 1);
+      if (hit) return hit;
+    }
+    return undefined;
+  };
+  return walk(body, '', '', 0);
+}
+
+function replaceAt(value: unknown, replacements: Map<string, string>, scrub: (text: string) => string, pointer = ''): unknown {
+  const own = replacements.get(pointer);
+  if (own !== undefined) return own;
+  if (typeof value === 'string') return scrub(value);
+  if (Array.isArray(value)) return value.map((v, i) => replaceAt(v, replacements, scrub, `${pointer}/${i}`));
+  if (value === null || typeof value !== 'object') return value;
+  const out: Record<string, unknown> = {};
+  for (const [key, child] of Object.entries(value as Record<string, unknown>)) out[scrub(key)] = replaceAt(child, replacements, scrub, `${pointer}/${escapeToken(key)}`);
+  return out;
+}
+
+/** Creates the recorder writing under `dir`. */
+export function createRecorder(options: { dir: string; api: Api; schemas: SchemaValidation; rules: SecretRules; maxRecordings: number; upstream: string }): Recorder {
+  const dir = resolve(options.dir);
+  const { api, schemas, rules } = options;
+  const refs = refMap(api.references);
+  const now = Date.now();
+  const standIns = new SecretStandIns((schema: TSchema | undefined, n: number) => {
+    if (!schema) return undefined;
+    try {
+      const value = createGenerator(schema, api.references)({ seed: 0x5ec7e7 + n, now });
+      return typeof value === 'string' && schemas.isValid(schema, value) ? value : undefined;
+    } catch {
+      return undefined;
+    }
+  });
+  const seen = new Set<string>();
+  const names = new Set<string>();
+  const scenarioRules: ScenarioRule[] = [];
+  let written = 0;
+  let queue: Promise<unknown> = Promise.resolve();
+
+  const noteRequestSecrets = (exchange: RecordedExchange): void => {
+    for (const [name, value] of Object.entries(exchange.requestHeaders)) {
+      if (value === undefined || !isSecretHeaderName(name, rules)) continue;
+      for (const v of Array.isArray(value) ? value : [value]) for (const secret of headerSecrets(name, v)) standIns.note(secret);
+    }
+    for (const [name, value] of Object.entries(exchange.query)) {
+      if (isSecretQueryName(name, rules)) for (const v of Array.isArray(value) ? value : [value]) if (typeof v === 'string') standIns.note(v);
+    }
+    const media = exchange.op.operation.requestBody?.content.find((m) => /json/i.test(m.contentType));
+    for (const s of bodySecrets(exchange.requestBody, media?.schema, refs, schemas.resolve, rules)) standIns.standIn(s.value, s.schema);
+  };
+
+  async function write(exchange: RecordedExchange): Promise<RecordOutcome> {
+    const { op } = exchange;
+    const operationId = op.operation.operationId;
+    const response = findResponse(op.responses, exchange.status);
+    if (!response) return { skipped: `status ${exchange.status} is not declared` };
+    const media = response.media.find((m) => m.validator) ?? response.media[0];
+    if (exchange.responseBody !== undefined && !media?.validator) return { skipped: 'only JSON bodies are recorded' };
+    const key = `${operationId} ${exchange.status} ${JSON.stringify(shapeOf(exchange.responseBody))}`;
+    if (seen.has(key)) return { skipped: 'a recording with the same status and body shape exists' };
+    if (written >= options.maxRecordings) return { skipped: `maxRecordings (${options.maxRecordings}) reached` };
+
+    noteRequestSecrets(exchange);
+    const headers: Record<string, string> = {};
+    for (const declared of response.spec.headers) {
+      const raw = exchange.responseHeaders[declared.name.toLowerCase()];
+      const text = Array.isArray(raw) ? raw.join(', ') : raw;
+      if (text === undefined) continue;
+      if (isSecretHeaderName(declared.name, rules)) {
+        for (const secret of headerSecrets(declared.name, text)) standIns.note(secret);
+        headers[declared.name.toLowerCase()] = standIns.standIn(text, declared.schema);
+      } else headers[declared.name.toLowerCase()] = text;
+    }
+    // Undeclared credentials the upstream sets are never written, but their values are searched for everywhere.
+    for (const [name, value] of Object.entries(exchange.responseHeaders)) {
+      if (value === undefined || !isSecretHeaderName(name, rules)) continue;
+      for (const v of Array.isArray(value) ? value : [value]) for (const secret of headerSecrets(name, v)) standIns.note(secret);
+    }
+    const replacements = new Map<string, string>();
+    for (const s of bodySecrets(exchange.responseBody, media?.validator ? findSchema(op, exchange.status) : undefined, refs, schemas.resolve, rules)) {
+      replacements.set(s.pointer, standIns.standIn(s.value, s.schema));
+    }
+    const scrub = (text: string): string => standIns.scrub(text);
+    const body = exchange.responseBody === undefined ? undefined : replaceAt(exchange.responseBody, replacements, scrub);
+    for (const [name, value] of Object.entries(headers)) headers[name] = scrub(value);
+    if (body !== undefined && media?.validator && media.validator.errors(body).length > 0) {
+      return { skipped: 'the body with secrets replaced no longer fits the schema' };
+    }
+
+    const field = distinguishingField(exchange.requestBody, (pointer, key, value) => rules.pointers.has(pointer) || rules.names.has(key.toLowerCase()) || /token|secret|passw|session|api_?key|credential/i.test(key) || standIns.leaks(value) !== undefined || scrub(value) !== value);
+    const base = slug(`${exchange.status}${field ? `-${String(field.value)}` : ''}`) || String(exchange.status);
+    let name = base;
+    for (let i = 2; names.has(`${operationId}/${name}`); i++) name = `${base}-${i}`;
+
+    const fixture = { summary: `Recorded from ${options.upstream} (${op.operation.method.toUpperCase()} ${op.operation.path}) on ${new Date().toISOString()}`, status: exchange.status, ...(Object.keys(headers).length > 0 ? { headers } : {}), ...(body !== undefined ? { body } : {}) };
+    const text = `${JSON.stringify(fixture, null, 2)}\n`;
+    if (standIns.leaks(text) !== undefined) return { skipped: 'a secret could not be replaced everywhere; nothing written' };
+    const rule: ScenarioRule | undefined = field ? { name: `${operationId}-${name}`, operationId, match: { body: { [field.pointer]: field.value } }, respond: { fixture: name } } : undefined;
+    const rulesText = `# Recorded by iwkit proxy from ${options.upstream}: each rule selects the answer recorded for that request.\n${dump({ rules: rule ? [...scenarioRules, rule] : scenarioRules }, { lineWidth: -1, noRefs: true })}`;
+    if (rule && standIns.leaks(rulesText) !== undefined) return { skipped: 'a secret would reach the rules file; nothing written' };
+
+    await mkdir(join(dir, operationId), { recursive: true });
+    await writeFile(join(dir, operationId, `${name}.json`), text);
+    seen.add(key);
+    names.add(`${operationId}/${name}`);
+    written++;
+    if (rule) {
+      scenarioRules.push(rule);
+      await writeFile(join(dir, 'scenarios.yaml'), rulesText);
+    }
+    return { recorded: `${operationId}/${name}` };
+  }
+
+  function findSchema(op: CompiledOperation, status: number): TSchema | undefined {
+    const spec = op.operation.responses.find((r) => r === findResponse(op.responses, status)?.spec);
+    return spec?.content.find((m) => /json/i.test(m.contentType))?.schema ?? spec?.content[0]?.schema;
+  }
+
+  return {
+    get count() {
+      return written;
+    },
+    record(exchange) {
+      // One write at a time: the rules file is rewritten whole on each recording.
+      const next = queue.then(() => write(exchange));
+      queue = next.catch(() => undefined);
+      return next;
+    },
+  };
+}
