@@ -8,6 +8,7 @@ import { formatLoadTable, formatTargets, times, type TargetCheck } from './forma
 import { combineRounds, runLoad, type LoadFigures } from './load.js';
 import { loginExample, loginHeaders, loginPath, repeatedBody } from './login-request.js';
 import { sampleMemory } from './proc-memory.js';
+import { benchProxy, formatProxyBench } from './proxy.js';
 import { scenarios, type Scenario } from './scenarios.js';
 import { repoRoot, serverSpecs, spawnServer, type ServerProcess, type SpawnSpec } from './spawn-server.js';
 import type { SoakRequest } from './instrumented-mock.js';
@@ -164,6 +165,8 @@ async function main(): Promise<void> {
   const startup = await compareStartTimes([specs.baseline, specs.mock], options.startRuns, loginPath, { headers: loginHeaders(), body: repeatedBody });
   const startRatio = startup.mock.medianMs / startup.baseline.medianMs;
   const contract = await measureContract(options, specs.mock);
+  log('proxy: the baseline behind iwkit proxy against the baseline directly');
+  const proxy = await benchProxy();
   const profile = options.profile ? await profileMock(options, options.seed, body) : undefined;
 
   const targets = checkTargets(load, startRatio, contract);
@@ -175,6 +178,7 @@ async function main(): Promise<void> {
     peakRss: load.peakRss,
     startup: { ...startup, ratio: startRatio },
     contract,
+    proxy,
     targets,
     ...(profile ? { profile } : {}),
   };
@@ -195,6 +199,7 @@ async function main(): Promise<void> {
     '',
     formatTargets(targets),
     '',
+    formatProxyBench(proxy),
     `figures written to ${options.out}`,
   ];
   if (profile) {
