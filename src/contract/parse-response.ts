@@ -1,3 +1,4 @@
+import { isUtf8 } from 'node:buffer';
 import type { HttpResponse, ParsedResponse, ResponseSummary } from './contract-types.js';
 import { boundedJson, escapeControls, textExcerpt } from './excerpt.js';
 import { isSecretHeader, REDACTED, redactSecretFragments, scrubSecrets } from './redact.js';
@@ -5,9 +6,9 @@ import { isJsonMediaType, mediaTypeOf } from './response-spec-match.js';
 
 // A response is decoded once and parsed once: one text, one value, no copies. JSON text must be
 // UTF-8 (RFC 8259 §8.1), so a JSON body that is not is a content failure, not a lenient decode.
-
-const strictUtf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
-const lenientUtf8 = new TextDecoder('utf-8', { ignoreBOM: true });
+// The check is Node's native strict one (what TextDecoder's `fatal` applies); the text is decoded by
+// Buffer#toString, whose large results live outside the JS heap (a TextDecoder string measured
+// ~60 MB more heap over 8 answers of 10 MiB) and which keeps a BOM, so a BOM still fails JSON.parse.
 
 /** The offset of the first byte that does not start or continue a valid UTF-8 sequence; -1 when all are valid. */
 export function invalidUtf8Offset(bytes: Uint8Array): number {
@@ -46,12 +47,9 @@ export function invalidUtf8Offset(bytes: Uint8Array): number {
 export function parseResponse(response: HttpResponse): ParsedResponse {
   const mediaType = mediaTypeOf(response.headers['content-type']);
   const isJson = isJsonMediaType(mediaType);
-  let text: string;
+  const text = response.body.toString('utf8');
   let badUtf8: string | undefined;
-  try {
-    text = strictUtf8.decode(response.body);
-  } catch {
-    text = lenientUtf8.decode(response.body);
+  if (isJson && !isUtf8(response.body)) {
     const offset = invalidUtf8Offset(response.body);
     badUtf8 = `the bytes are not valid UTF-8: invalid byte 0x${(response.body[offset] ?? 0).toString(16).padStart(2, '0')} at byte offset ${offset}`;
   }
