@@ -1,6 +1,6 @@
 import type { BuiltRequest } from './build-http-request.js';
 import type { DisplayRequest } from './contract-types.js';
-import { textExcerpt } from './excerpt.js';
+import { hasControls, textExcerpt } from './excerpt.js';
 import { isSecretHeader, isSecretKey, REDACTED, scrubSecrets } from './redact.js';
 import { INVALID_CREDENTIAL } from './security-credentials.js';
 
@@ -56,7 +56,12 @@ export function redactRequest(built: BuiltRequest, token: string | undefined, se
     else headers[name] = value;
   }
   const all = token ? [token, ...secrets] : [...secrets];
-  const scrub = (text: string): string => scrubSecrets(text, all);
+  // The marker stays out of scrubbing: a token such as `TOKEN` must not eat the placeholder's name.
+  const scrub = (text: string): string =>
+    text
+      .split(MARK)
+      .map((piece) => scrubSecrets(piece, all))
+      .join(MARK);
   // URLSearchParams percent-encodes the marker; restore it.
   const markedUrl = scrub(url.toString().split(encodeURIComponent(MARK)).join(MARK));
   const body = request.body;
@@ -66,7 +71,8 @@ export function redactRequest(built: BuiltRequest, token: string | undefined, se
   const bodyBytes = body && !isText ? Buffer.from(scrub(body.toString('latin1')), 'latin1') : undefined;
   const contentType = Object.entries(request.headers).find(([k]) => k.toLowerCase() === 'content-type')?.[1] ?? 'binary data';
   const bodyExcerpt = bodyText ?? (bodyBytes ? `[${bodyBytes.length} bytes of ${contentType.split(';')[0]}]` : undefined);
-  const needsPrintf = bodyBytes !== undefined || (bodyText !== undefined && /[\u0000-\u001f\u007f]/.test(bodyText));
+  // printf also carries C1 and bidi controls as escapes, so the curl line never holds a byte a terminal acts on.
+  const needsPrintf = bodyBytes !== undefined || (bodyText !== undefined && (/[\u0000-\u001f]/.test(bodyText) || hasControls(bodyText)));
   const marked: DisplayRequest = {
     method: request.method,
     url: markedUrl,

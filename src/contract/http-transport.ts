@@ -9,6 +9,41 @@ import { TransportError, transportErrorKind } from './transport.js';
 // that errs, times out or is cut off is destroyed, so it never returns to the pool, and a reset on a
 // reused idle socket (the server closed it as we sent) is retried once on a fresh one, for idempotent
 // methods only: a retried POST would be one more login than --max-requests and --rate allow.
+//
+// The deadline is about the server, not about us: a run that parses and checks large answers blocks
+// its own event loop, and a timer that fires after such a stall would blame the server for bytes
+// that were waiting in the socket all along. So the time the loop was stalled does not count, and
+// before declaring a time-out the transport lets pending I/O run once.
+
+const STALL_TICK_MS = 20;
+
+/** Measures how long the event loop was blocked, summed over time, while at least one request is in flight. */
+function createStallClock(): { acquire(): void; release(): void; stalledMs(): number } {
+  let stalled = 0;
+  let last = 0;
+  let users = 0;
+  let timer: NodeJS.Timeout | undefined;
+  const lateness = (now: number): number => Math.max(0, now - last - STALL_TICK_MS);
+  const tick = (): void => {
+    const now = performance.now();
+    stalled += lateness(now);
+    last = now;
+  };
+  return {
+    acquire() {
+      if (users++ > 0) return;
+      last = performance.now();
+      timer = setInterval(tick, STALL_TICK_MS);
+      timer.unref();
+    },
+    release() {
+      if (--users > 0) return;
+      clearInterval(timer);
+      timer = undefined;
+    },
+    stalledMs: () => stalled + (timer ? lateness(performance.now()) : 0),
+  };
+}
 
 const idempotent = new Set(['GET', 'HEAD', 'PUT', 'DELETE', 'OPTIONS', 'TRACE']);
 
@@ -16,6 +51,7 @@ const idempotent = new Set(['GET', 'HEAD', 'PUT', 'DELETE', 'OPTIONS', 'TRACE'])
 export function createHttpTransport(options: { keepAlive?: boolean } = {}): Transport {
   const keepAlive = options.keepAlive ?? true;
   const agents = { http: new http.Agent({ keepAlive }), https: new https.Agent({ keepAlive }) };
+  const clock = createStallClock();
   const send = (request: HttpRequest, limits: TransportLimits, retried: boolean): Promise<HttpResponse> =>
     new Promise<HttpResponse>((resolve, reject) => {
       let url: URL;
@@ -28,55 +64,61 @@ export function createHttpTransport(options: { keepAlive?: boolean } = {}): Tran
       const secure = url.protocol === 'https:';
       const client = secure ? https : http;
       let settled = false;
+      clock.acquire();
       const finish = (fn: () => void): void => {
         if (settled) return;
         settled = true;
         clearTimeout(timer);
+        clock.release();
         fn();
       };
       const headers: Record<string, string> = { ...request.headers };
       if (request.body) headers['Content-Length'] = String(request.body.length);
       const req = client.request(url, { method: request.method, headers, agent: secure ? agents.https : agents.http });
-      const timer = setTimeout(() => {
+      const startedAt = performance.now();
+      const stalledAtStart = clock.stalledMs();
+      const onDeadline = (): void => {
+        if (settled) return;
+        const serverTime = performance.now() - startedAt - (clock.stalledMs() - stalledAtStart);
+        if (serverTime < limits.timeoutMs) {
+          timer = setTimeout(onDeadline, Math.ceil(limits.timeoutMs - serverTime));
+          return;
+        }
         const error = new TransportError('timeout', `no complete response within ${limits.timeoutMs} ms`);
         finish(() => reject(error));
         req.destroy(error);
-      }, limits.timeoutMs);
+      };
+      // setImmediate runs after the poll phase: bytes already in the socket are read before the verdict.
+      let timer: NodeJS.Timeout | undefined = setTimeout(() => setImmediate(onDeadline), limits.timeoutMs);
 
       req.on('error', (error) => {
         if (!retried && !settled && req.reusedSocket && idempotent.has(request.method.toUpperCase()) && (error as NodeJS.ErrnoException).code === 'ECONNRESET') {
           settled = true;
           clearTimeout(timer);
+          clock.release();
           send(request, limits, true).then(resolve, reject);
           return;
         }
         finish(() => reject(error instanceof TransportError ? error : new TransportError(transportErrorKind(error), error.message)));
       });
       req.on('response', (res) => {
-        const chunks: Buffer[] = [];
-        let size = 0;
+        const body = createBodyCollector(res.headers['content-length'], limits.maxBodyBytes);
         const done = (bodyProblem?: HttpResponse['bodyProblem']): void =>
           finish(() =>
             resolve({
               status: res.statusCode ?? 0,
               headers: res.headers,
-              body: Buffer.concat(chunks),
+              body: body.take(),
               ...(bodyProblem ? { bodyProblem } : {}),
             }),
           );
         res.on('data', (chunk: Buffer) => {
           if (settled) return;
-          const room = limits.maxBodyBytes - size;
-          if (chunk.length > room) {
-            if (room > 0) chunks.push(chunk.subarray(0, room));
-            size += Math.max(room, 0);
+          if (!body.add(chunk)) {
             done('too-large');
             res.destroy();
             req.destroy();
-            return;
           }
-          chunks.push(chunk);
-          size += chunk.length;
         });
         res.on('end', () => done(res.complete ? undefined : 'aborted'));
         res.on('error', () => done('aborted'));
@@ -90,4 +132,33 @@ export function createHttpTransport(options: { keepAlive?: boolean } = {}): Tran
     agents.https.destroy();
   };
   return transport;
+}
+
+/** Collects a body up to `cap` bytes: into one buffer sized by Content-Length when it is announced within the cap, else as chunks joined once. */
+function createBodyCollector(contentLength: string | undefined, cap: number): { add(chunk: Buffer): boolean; take(): Buffer } {
+  const announced = contentLength !== undefined && /^\d+$/.test(contentLength) ? Number(contentLength) : undefined;
+  // One allocation, no join: a 10 MiB answer costs 10 MiB here, not twice that.
+  let whole = announced !== undefined && announced <= cap ? Buffer.allocUnsafe(announced) : undefined;
+  const chunks: Buffer[] = [];
+  let size = 0;
+  return {
+    add(chunk) {
+      const room = cap - size;
+      const fits = chunk.length <= room;
+      const part = fits ? chunk : chunk.subarray(0, Math.max(room, 0));
+      if (whole && size + part.length <= whole.length) part.copy(whole, size);
+      else {
+        // More than announced (or nothing announced): fall back to chunks.
+        if (whole) chunks.push(Buffer.from(whole.subarray(0, size)));
+        whole = undefined;
+        chunks.push(part);
+      }
+      size += part.length;
+      return fits;
+    },
+    take() {
+      if (whole) return size === whole.length ? whole : whole.subarray(0, size);
+      return chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, size);
+    },
+  };
 }

@@ -250,9 +250,10 @@ export async function runContract(options: ContractOptions): Promise<ContractRes
     let transportError: TransportFailure | undefined;
     let guard: NodeJS.Timeout | undefined;
     try {
-      // A custom transport that ignores its deadline must still not hang the run.
+      // A custom transport that ignores its deadline must still not hang the run. The HTTP transport keeps its
+      // own, which does not count the time this process was too busy to read (a wall-clock guard would).
       const hardStop = new Promise<never>((_, reject) => {
-        guard = setTimeout(() => reject(new TransportError('timeout', `no complete response within ${timeoutMs} ms`)), timeoutMs + 2000);
+        if (options.transport) guard = setTimeout(() => reject(new TransportError('timeout', `no complete response within ${timeoutMs} ms`)), timeoutMs + 2000);
       });
       response = parseResponse(await Promise.race([transport(request, { timeoutMs, maxBodyBytes }), hardStop]));
       consecutiveTransportErrors = 0;

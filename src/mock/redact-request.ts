@@ -1,10 +1,13 @@
-// Journal entries are read by tests and printed in CI logs: credentials must never be in them.
+import { isSecretHeader, isSecretKey, REDACTED } from '../redact.js';
+
+// Journal entries are read by tests and printed in CI logs: credentials must never be in them. The
+// names that count as secret are the contract runner's too (src/redact.ts): one rule for both.
 
 /** The placeholder that replaces a secret value. */
-export const redacted = '[redacted]';
+export const redacted = REDACTED;
 
-/** Headers that carry credentials in any API, besides the spec's own apiKey headers. */
-export const alwaysSecretHeaders = ['authorization', 'proxy-authorization', 'cookie', 'x-session-token', 'iwkit-admin-token'];
+/** Headers that carry credentials in any API, besides the spec's own apiKey headers and any secret-looking name. */
+export const alwaysSecretHeaders = ['authorization', 'proxy-authorization', 'cookie', 'x-session-token', 'x-api-key', 'x-access-token', 'iwkit-admin-token'];
 
 /** Redacts secret headers and query values (names compared case-insensitively for headers). */
 export interface RequestRedactor {
@@ -12,19 +15,19 @@ export interface RequestRedactor {
   query(query: Record<string, unknown>): Record<string, unknown>;
 }
 
-/** Builds a redactor for the given secret header and query names. */
+/** Builds a redactor for the spec's secret header and query names, on top of the shared secret-name rule. */
 export function createRequestRedactor(secretHeaders: readonly string[], secretQuery: readonly string[]): RequestRedactor {
-  const headerNames = new Set([...alwaysSecretHeaders, ...secretHeaders].map((n) => n.toLowerCase()));
+  const extraHeaders = [...alwaysSecretHeaders, ...secretHeaders];
   const queryNames = new Set(secretQuery);
   return {
     headers(headers) {
       const out: Record<string, string | string[] | undefined> = {};
-      for (const [name, value] of Object.entries(headers)) out[name] = headerNames.has(name.toLowerCase()) && value !== undefined ? redacted : value;
+      for (const [name, value] of Object.entries(headers)) out[name] = value !== undefined && isSecretHeader(name, extraHeaders) ? redacted : value;
       return out;
     },
     query(query) {
       const out: Record<string, unknown> = {};
-      for (const [name, value] of Object.entries(query)) out[name] = queryNames.has(name) ? redacted : value;
+      for (const [name, value] of Object.entries(query)) out[name] = queryNames.has(name) || isSecretKey(name) ? redacted : value;
       return out;
     },
   };

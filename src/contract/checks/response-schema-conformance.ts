@@ -1,5 +1,4 @@
-import { textExcerpt } from '../excerpt.js';
-import { redactBodyText } from '../redact.js';
+import { bodyTextExcerpt } from '../excerpt.js';
 import { findMediaTypeBody, findResponseSpec, isJsonMediaType } from '../response-spec-match.js';
 import { isBinarySchema, isStringSchema } from '../request-media.js';
 import type { Check } from './check-types.js';
@@ -19,7 +18,7 @@ export const responseSchemaConformance: Check = {
       return failed([{ message: `the body exceeds the read cap (${response.bodyBytes} bytes read) and was not validated`, expected: 'a body below the read cap', actual: `more than ${response.bodyBytes} bytes` }]);
     }
     if (response.bodyProblem === 'aborted') {
-      return failed([{ message: `the body was cut off after ${response.bodyBytes} bytes`, expected: 'a complete body', actual: textExcerpt(redactBodyText(response.text, []), 80) }]);
+      return failed([{ message: `the body was cut off after ${response.bodyBytes} bytes`, expected: 'a complete body', actual: bodyTextExcerpt(response.text, 80) }]);
     }
     const body = response.mediaType ? findMediaTypeBody(spec.content, response.mediaType) : undefined;
     if (!body) return skipped('the Content-Type is not documented for this status (see content-type-conformance)');
@@ -39,7 +38,8 @@ export const responseSchemaConformance: Check = {
     }
     if (!response.json || !response.json.ok) {
       const error = response.json && !response.json.ok ? response.json.error : 'unparseable';
-      return failed([{ message: `the body is not valid JSON (${error})`, expected: 'valid JSON', actual: textExcerpt(redactBodyText(response.text, []), 80) }]);
+      // Bytes that are not UTF-8 are not JSON text at all (RFC 8259 §8.1): the error names the offset.
+      return failed([{ message: `the body is not valid JSON (${error})`, expected: 'valid JSON', actual: bodyTextExcerpt(response.text, 80) }]);
     }
     const problems = schemas.validate(body.schema, response.json.value);
     return problems.length === 0 ? passed() : failed(problems);

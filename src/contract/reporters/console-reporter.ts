@@ -2,6 +2,7 @@ import type { ContractEvent } from '../run-contract.js';
 import type { ContractResult, Totals } from '../contract-result.js';
 import { groupFailures } from '../group-failures.js';
 import { describeFailure } from './describe-failure.js';
+import { escapeControls as safe } from '../excerpt.js';
 
 /** How the console report is drawn. */
 export interface ConsoleStyle {
@@ -33,10 +34,10 @@ export function shouldUseColor(stream: { isTTY?: boolean }, env: NodeJS.ProcessE
 export function formatConsoleReport(result: ContractResult, style: ConsoleStyle): string {
   const c = palette(style.color);
   const out: string[] = [];
-  out.push(c.bold(`iwkit contract · ${result.baseUrl} · ${result.spec} · seed ${result.seed}`), '');
+  out.push(c.bold(`iwkit contract · ${safe(result.baseUrl)} · ${safe(result.spec)} · seed ${result.seed}`), '');
   const width = Math.max(0, ...result.checks.map((k) => k.name.length)) + 2;
   for (const op of result.operations) {
-    out.push(`${c.bold(op.operationId)}  ${op.method} ${op.path}  ${c.dim(`${op.cases} cases, ${op.casesSent} sent`)}`);
+    out.push(`${c.bold(safe(op.operationId))}  ${op.method} ${safe(op.path)}  ${c.dim(`${op.cases} cases, ${op.casesSent} sent`)}`);
     for (const check of result.checks) {
       const t = op.checks[check.name];
       if (!t) continue;
@@ -54,9 +55,9 @@ export function formatConsoleReport(result: ContractResult, style: ConsoleStyle)
     out.push(paint(c.bold(`${title} (${list.length} cause${list.length === 1 ? '' : 's'})`)), '');
     list.forEach((g, i) => {
       const first = g.outcomes[0];
-      const names = g.outcomes.slice(0, 4).map((o) => o.name);
+      const names = g.outcomes.slice(0, 4).map((o) => safe(o.name));
       const more = g.outcomes.length > 4 ? `, … (+${g.outcomes.length - 4} more)` : '';
-      out.push(`${i + 1}) ${paint(mark)} ${c.bold(g.check)} · ${g.operationId} · ${g.outcomes.length} case${g.outcomes.length === 1 ? '' : 's'}`);
+      out.push(`${i + 1}) ${paint(mark)} ${c.bold(g.check)} · ${safe(g.operationId)} · ${g.outcomes.length} case${g.outcomes.length === 1 ? '' : 's'}`);
       const lines = describeFailure(first, g.result);
       for (const line of lines) out.push(`   ${line.startsWith('reproduce:') ? c.dim(line) : line}`);
       if (g.outcomes.length > 1) out.push(`   all cases: ${names.join(', ')}${more}`);
@@ -69,9 +70,9 @@ export function formatConsoleReport(result: ContractResult, style: ConsoleStyle)
   const notSent = result.outcomes.filter((o) => !o.sent);
   if (notSent.length > 0) {
     const reasons = [...new Set(notSent.map((o) => o.notSentReason ?? 'not sent'))];
-    out.push(c.yellow(`${notSent.length} case${notSent.length === 1 ? '' : 's'} not sent: ${reasons.join('; ')}`));
+    out.push(c.yellow(`${notSent.length} case${notSent.length === 1 ? '' : 's'} not sent: ${safe(reasons.join('; '))}`));
   }
-  for (const w of result.warnings) out.push(c.yellow(`warning: ${w}`));
+  for (const w of result.warnings) out.push(c.yellow(`warning: ${safe(w)}`));
   if (notSent.length > 0 || result.warnings.length > 0) out.push('');
 
   const t = result.totals;
@@ -101,7 +102,7 @@ export function createProgressLine(stream: NodeJS.WriteStream, env: NodeJS.Proce
       if (event.type === 'case') {
         const o = event.outcome;
         const failed = o.results.some((r) => r.status === 'failed' && r.severity === 'error');
-        const line = `[${event.done}/${event.planned}] ${o.operationId} · ${o.name}${failed ? ' ✘' : ''}`;
+        const line = safe(`[${event.done}/${event.planned}] ${o.operationId} · ${o.name}${failed ? ' ✘' : ''}`);
         const columns = stream.columns || 80;
         stream.write(`\r\u001b[2K${line.slice(0, columns - 1)}`);
         shown = true;

@@ -1,6 +1,7 @@
 import type { CaseOutcome, CheckResult } from '../contract-types.js';
+import { escapeControls } from '../excerpt.js';
 
-/** The lines that explain one failed result on one case: problems, response, curl; shared by the console and JUnit. */
+/** The lines that explain one failed result on one case: problems, response, curl; shared by the console and JUnit. Each line is one line, with no control character a terminal would act on. */
 export function describeFailure(outcome: CaseOutcome, result: CheckResult): string[] {
   const lines: string[] = [];
   for (const p of result.problems) {
@@ -18,5 +19,6 @@ export function describeFailure(outcome: CaseOutcome, result: CheckResult): stri
   }
   lines.push(`time: ${Math.round(outcome.elapsedMs)} ms`);
   lines.push(`reproduce: ${outcome.curl}`);
-  return lines;
+  // Every piece may come from the target (messages, headers, excerpts): it must not move the cursor or forge a line.
+  return lines.map(escapeControls);
 }
