@@ -1,7 +1,10 @@
+import { fork } from 'node:child_process';
+import { once } from 'node:events';
 import { request as httpRequest, type ClientRequest } from 'node:http';
 import { connect, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { loginHeaders, loginPath } from './login-request.js';
+import type { ProbeResult } from './login-probe.js';
 import { readProcMemory, sampleMemory } from './proc-memory.js';
 import { repoRoot, spawnServer, type ServerProcess } from './spawn-server.js';
 
@@ -10,35 +13,14 @@ import { repoRoot, spawnServer, type ServerProcess } from './spawn-server.js';
 
 const MiB = 1024 * 1024;
 
-interface ProbeResult {
-  count: number;
-  worstMs: number;
-  failures: string[];
-}
-
-/** Sends a valid login every 250 ms until stopped; the worst latency and any answer that was not a 200. */
+/** Sends a valid login every 250 ms from a child process until stopped (see login-probe.ts). */
 function probeLogins(base: string): { stop(): Promise<ProbeResult> } {
-  const result: ProbeResult = { count: 0, worstMs: 0, failures: [] };
-  let running = true;
-  const loop = (async () => {
-    while (running) {
-      const started = performance.now();
-      try {
-        const res = await fetch(`${base}${loginPath}`, { method: 'POST', headers: loginHeaders(), body: JSON.stringify({ data: { code: `probe-${result.count}` } }), signal: AbortSignal.timeout(5000) });
-        await res.arrayBuffer();
-        if (res.status !== 200) result.failures.push(String(res.status));
-      } catch (error) {
-        result.failures.push(error instanceof Error ? error.message : String(error));
-      }
-      result.count += 1;
-      result.worstMs = Math.max(result.worstMs, performance.now() - started);
-      await new Promise((r) => setTimeout(r, 250));
-    }
-  })();
+  const child = fork(join(repoRoot, 'dist', 'bench', 'login-probe.js'), [base], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const done = once(child, 'message') as Promise<[ProbeResult]>;
   return {
     async stop() {
-      running = false;
-      await loop;
+      child.send('stop');
+      const [result] = await done;
       return result;
     },
   };

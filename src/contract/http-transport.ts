@@ -1,5 +1,6 @@
 import http from 'node:http';
 import https from 'node:https';
+import { collectGarbage, largeBodyBytes } from './collect-garbage.js';
 import type { HttpRequest, HttpResponse } from './contract-types.js';
 import type { Transport, TransportLimits } from './transport.js';
 import { TransportError, transportErrorKind } from './transport.js';
@@ -102,8 +103,18 @@ export function createHttpTransport(options: { keepAlive?: boolean } = {}): Tran
         finish(() => reject(error instanceof TransportError ? error : new TransportError(transportErrorKind(error), error.message)));
       });
       req.on('response', (res) => {
+        const announced = Number(res.headers['content-length'] ?? 0);
+        let collected = false;
+        const collectOnce = (): void => {
+          if (collected) return;
+          collected = true;
+          collectGarbage();
+        };
+        if (announced >= largeBodyBytes) collectOnce();
         const body = createBodyCollector(res.headers['content-length'], limits.maxBodyBytes);
-        const done = (bodyProblem?: HttpResponse['bodyProblem']): void =>
+        const done = (bodyProblem?: HttpResponse['bodyProblem']): void => {
+          // Again once the body is in: answers parsed meanwhile (concurrent cases) are garbage by now.
+          if (!settled && collected) collectGarbage();
           finish(() =>
             resolve({
               status: res.statusCode ?? 0,
@@ -112,8 +123,10 @@ export function createHttpTransport(options: { keepAlive?: boolean } = {}): Tran
               ...(bodyProblem ? { bodyProblem } : {}),
             }),
           );
+        };
         res.on('data', (chunk: Buffer) => {
           if (settled) return;
+          if (body.size() >= largeBodyBytes) collectOnce();
           if (!body.add(chunk)) {
             done('too-large');
             res.destroy();
@@ -135,7 +148,7 @@ export function createHttpTransport(options: { keepAlive?: boolean } = {}): Tran
 }
 
 /** Collects a body up to `cap` bytes: into one buffer sized by Content-Length when it is announced within the cap, else as chunks joined once. */
-function createBodyCollector(contentLength: string | undefined, cap: number): { add(chunk: Buffer): boolean; take(): Buffer } {
+function createBodyCollector(contentLength: string | undefined, cap: number): { add(chunk: Buffer): boolean; size(): number; take(): Buffer } {
   const announced = contentLength !== undefined && /^\d+$/.test(contentLength) ? Number(contentLength) : undefined;
   // One allocation, no join: a 10 MiB answer costs 10 MiB here, not twice that.
   let whole = announced !== undefined && announced <= cap ? Buffer.allocUnsafe(announced) : undefined;
@@ -156,6 +169,7 @@ function createBodyCollector(contentLength: string | undefined, cap: number): { 
       size += part.length;
       return fits;
     },
+    size: () => size,
     take() {
       if (whole) return size === whole.length ? whole : whole.subarray(0, size);
       return chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, size);
