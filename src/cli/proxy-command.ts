@@ -9,6 +9,7 @@ import type { ProxyServerOptions } from '../proxy/proxy-options.js';
 import { proxyConsoleReport, proxyJsonReport, proxyJunitReport } from '../proxy/proxy-report.js';
 import { violationLine } from '../proxy/violation.js';
 import { collect, parseInteger } from './parse-options.js';
+import { isSpecUrl } from '../openapi/fetch-spec-text.js';
 import { runAction } from './run-action.js';
 
 interface ProxyOptions {
@@ -24,6 +25,7 @@ interface ProxyOptions {
   json?: string;
   failOnViolation?: boolean;
   admin?: boolean;
+  adminToken?: string;
   ca?: string;
   bodyLimit?: string;
   upstreamTimeout?: string;
@@ -64,6 +66,7 @@ export function registerProxyCommand(program: Command): void {
     .option('--json <file>', 'write a JSON summary on exit')
     .option('--fail-on-violation', 'exit 1 on SIGINT/SIGTERM when any violation was seen')
     .option('--admin', 'serve the violations journal at GET /__iwkit/violations')
+    .option('--admin-token <token>', 'require this token for the violations journal (needed with a non-loopback --host); or IWKIT_ADMIN_TOKEN')
     .option('--ca <file>', 'PEM certificate(s) to trust for an HTTPS upstream (NODE_EXTRA_CA_CERTS works too)')
     .option('--body-limit <bytes>', 'largest request body (default 1048576)')
     .option('--upstream-timeout <ms>', 'time to wait for the upstream (default 30000)')
@@ -74,12 +77,14 @@ export function registerProxyCommand(program: Command): void {
       let seen = 0;
       const options: ProxyServerOptions = {
         upstream: opts.upstream,
-        spec: opts.spec ? resolve(opts.spec) : undefined,
+        spec: opts.spec ? (isSpecUrl(opts.spec) ? opts.spec : resolve(opts.spec)) : undefined,
         mode: opts.mode as ProxyServerOptions['mode'],
         record: opts.record ? resolve(opts.record) : undefined,
         redact: opts.redact,
         fallback: opts.fallback as ProxyServerOptions['fallback'],
-        admin: opts.admin === true,
+        admin: opts.admin === true || opts.adminToken !== undefined,
+        host: opts.host,
+        adminToken: opts.adminToken ?? (process.env.IWKIT_ADMIN_TOKEN || undefined),
         ca: readCa(opts.ca),
         bodyLimit: parseInteger('body-limit', opts.bodyLimit, 1, 2 ** 31),
         upstreamTimeout: parseInteger('upstream-timeout', opts.upstreamTimeout, 1, 3_600_000),

@@ -7,6 +7,8 @@ import { loadApi } from '../openapi/load-api.js';
 import { compileOperation, type CompiledOperation } from '../mock/compile-operation.js';
 import { notFoundProblem, problem, problemContentType, type Problem } from '../mock/problem.js';
 import { basePathsOf, buildRouteTable, type TableRoute } from '../mock/route-table.js';
+import { adminGuard } from '../server/admin-guard.js';
+import { adminPrefix } from '../server/admin-routes.js';
 import { createMockServer } from '../server/create-mock-server.js';
 import { resolveMockSources } from '../server/mock-sources.js';
 import { routePathOf, slotKeys } from '../server/route-path.js';
@@ -99,7 +101,11 @@ export async function createProxyServer(options: ProxyServerOptions): Promise<Fa
   const handle = createExchangeHandler(context);
 
   if (options.admin) {
-    app.get(violationsPath, async (_request, reply) => reply.header('cache-control', 'no-store').send({ total: journal.total, dropped: journal.dropped, violations: journal.list() }));
+    // Violations carry request details: the same guard as the mock's admin API (no pages, no rebinding, the token).
+    await app.register(async (admin) => {
+      admin.addHook('onRequest', adminGuard(app, { host: options.host, token: options.adminToken }));
+      admin.get(violationsPath.slice(adminPrefix.length), async (_request, reply) => reply.header('cache-control', 'no-store').send({ total: journal.total, dropped: journal.dropped, violations: journal.list() }));
+    }, { prefix: adminPrefix });
   }
 
   const basePaths = basePathsOf(api.servers);

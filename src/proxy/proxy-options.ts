@@ -17,8 +17,12 @@ export interface ProxyServerOptions {
   fallback?: 'mock';
   /** Fixture folder for the fallback mock (default: the mock's own default). */
   fallbackFixturesDir?: string | false;
-  /** Serve `GET /__iwkit/violations` (default false). */
+  /** Serve `GET /__iwkit/violations` (default false), guarded like the mock's admin API. */
   admin?: boolean;
+  /** The address the proxy binds: on a non-loopback one the admin route needs `adminToken`. */
+  host?: string;
+  /** Token the admin route requires (`Authorization: Bearer …` or `iwkit-admin-token`). */
+  adminToken?: string;
   /** PEM certificate(s) trusted for an HTTPS upstream, besides Node's own (and NODE_EXTRA_CA_CERTS). */
   ca?: string | Buffer;
   /** Fastify logger: false (default), true, or a level such as "info". One line per violation at `warn`. */

@@ -1,4 +1,3 @@
-import { timingSafeEqual } from 'node:crypto';
 import type { FastifyContextConfig, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { isToolkitError } from '../errors.js';
 import type { JournalFilter } from '../mock/journal.js';
@@ -7,39 +6,17 @@ import { limitProblem } from '../mock/limits.js';
 import type { OverrideLimitError } from '../mock/overrides.js';
 import { notFoundProblem, problem, problemContentType, type Problem } from '../mock/problem.js';
 import { clientHeader } from './handle-operation.js';
-import { isLoopbackHost } from './is-loopback-host.js';
+import { adminGuard, notFound, type AdminOptions } from './admin-guard.js';
 import { addOverride, type MockControls } from './mock-controls.js';
 import { sendProblem } from './send-problem.js';
 
 /** Where the run-time control API lives. */
 export const adminPrefix = '/__iwkit';
 
-/** The header that may carry the admin token (besides `Authorization: Bearer`). */
-export const adminTokenHeader = 'iwkit-admin-token';
-
-/** How the admin API is exposed: the host the mock binds (non-loopback needs a token) and the token, if any. */
-export interface AdminOptions {
-  host?: string;
-  token?: string;
-}
-
 function clientOf(request: FastifyRequest): string | undefined {
   const value = request.headers[clientHeader];
   const text = (Array.isArray(value) ? value[0] : value)?.trim();
   return text ? text : undefined;
-}
-
-function sentToken(request: FastifyRequest): string | undefined {
-  const auth = request.headers.authorization;
-  if (auth && /^bearer\s+/i.test(auth)) return auth.replace(/^bearer\s+/i, '').trim();
-  const header = request.headers[adminTokenHeader];
-  return Array.isArray(header) ? header[0] : header;
-}
-
-function sameSecret(a: string, b: string): boolean {
-  const x = Buffer.from(a);
-  const y = Buffer.from(b);
-  return x.length === y.length && timingSafeEqual(x, y);
 }
 
 /** An RFC 6901 pointer for a path inside an override. */
@@ -63,23 +40,12 @@ function adminErrorProblem(error: { message?: string }): Problem {
   return problem(500, detail, [{ in: 'request', pointer: '', message: detail }]);
 }
 
-function notFound(request: FastifyRequest, reply: FastifyReply): FastifyReply {
-  const path = request.url.split('?')[0];
-  return sendProblem(reply, notFoundProblem(request.method, path));
-}
 
 /**
  * Serves the run-time control API under /__iwkit/: overrides, fixtures, rules, journal. Never with CORS
  * (a web page must not steer or read the mock), and never on a non-loopback address without a token.
  */
 export async function registerAdminRoutes(app: FastifyInstance, controls: MockControls, options: AdminOptions): Promise<void> {
-  const configuredExposed = options.host !== undefined && !isLoopbackHost(options.host);
-  const exposed = (): boolean => {
-    if (configuredExposed) return true;
-    const address = app.server.listening ? app.server.address() : null;
-    return typeof address === 'object' && address !== null && !isLoopbackHost(address.address);
-  };
-  let warned = false;
 
   await app.register(async (admin) => {
     admin.setErrorHandler((error: { statusCode?: number; message?: string }, request, reply) => {
@@ -89,31 +55,7 @@ export async function registerAdminRoutes(app: FastifyInstance, controls: MockCo
       const body = adminErrorProblem(error);
       return reply.code(body.status).header('content-type', problemContentType).send(JSON.stringify(body));
     });
-    admin.addHook('onRequest', async (request, reply) => {
-      // A page can send "simple" requests (POST without a body) with no preflight; browsers always say
-      // where they come from, so any Origin is refused. Test code and curl send none.
-      if (request.headers.origin !== undefined) {
-        return sendProblem(reply, problem(403, 'the admin API does not answer browsers', [{ in: 'header', pointer: '/origin', message: 'requests from web pages are refused' }]));
-      }
-      // Without a token, a Host that is not a loopback name would be a DNS-rebinding page posing as same-origin.
-      const host = (request.headers.host ?? '').replace(/:\d+$/, '');
-      if (!options.token && host && !isLoopbackHost(host)) {
-        return sendProblem(reply, problem(403, 'the admin API answers only loopback host names unless an admin token is set', [{ in: 'header', pointer: '/host', message: `"${host}" is not a loopback name` }]));
-      }
-      if (options.token) {
-        const sent = sentToken(request);
-        if (sent && sameSecret(sent, options.token)) return;
-        reply.header('www-authenticate', 'Bearer realm="iwkit-admin"');
-        return sendProblem(reply, problem(401, `the admin API needs the admin token (Authorization: Bearer … or ${adminTokenHeader})`, [
-          { in: 'header', pointer: '/authorization', message: 'missing or wrong admin token' },
-        ]));
-      }
-      if (exposed()) {
-        if (!warned) request.log.warn('admin API refused: the mock binds a non-loopback address and no admin token is set');
-        warned = true;
-        return notFound(request, reply);
-      }
-    });
+    admin.addHook('onRequest', adminGuard(app, options));
 
     const config = { cors: false } as FastifyContextConfig;
     // Browser preflights to the admin API fail, so no page can send it a non-simple request.

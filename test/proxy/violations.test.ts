@@ -143,6 +143,18 @@ describe('proxy violations', () => {
     expect(journal.dropped).toBe(4);
   });
 
+  it('guards the violations journal like the mock admin API: no pages, no foreign Host, the token when one is set', async () => {
+    const open = await setup('schema', { admin: true });
+    const fromPage = await open.app.inject({ method: 'GET', url: '/__iwkit/violations', headers: { origin: 'http://evil.example' } });
+    expect(fromPage.statusCode).toBe(403);
+    const rebound = await open.app.inject({ method: 'GET', url: '/__iwkit/violations', headers: { host: 'attacker.example:4010' } });
+    expect(rebound.statusCode).toBe(403);
+    const locked = await setup('schema', { admin: true, adminToken: 'admin-secret' });
+    expect((await fetch(`${locked.url}/__iwkit/violations`)).status).toBe(401);
+    const allowed = await fetch(`${locked.url}/__iwkit/violations`, { headers: { authorization: 'Bearer admin-secret' } });
+    expect(allowed.status).toBe(200);
+  });
+
   it('summarises the run in the contract runner\'s result shape for its reporters', async () => {
     const { app, url } = await setup('schema');
     await get(url);
