@@ -1,6 +1,7 @@
 import http from 'node:http';
 import https from 'node:https';
 import type { AddressInfo } from 'node:net';
+import { session as loginSession } from '../contract/login-test-server.js';
 
 /** A request as the upstream saw it. */
 export interface SeenRequest {
@@ -51,26 +52,9 @@ export function json(res: http.ServerResponse, status: number, body: unknown, he
   res.end(text);
 }
 
-/** A conforming session body for the login contract. */
+/** A conforming session body for the login contract (the contract runner's test session, with its own session id). */
 export function session(overrides: Record<string, unknown> = {}): Record<string, unknown> {
-  return {
-    id: 42,
-    sessionid: 'sess-7d1f0c2a9be34a56b1e0f7c3d2a1b9e8',
-    selectedcustomer: { id: 7, slackchannel: '#acme-support', displayname: 'Acme GmbH', deleted: false, created: '2025-01-02T10:00:00Z', updated: '2025-03-04T11:30:00Z' },
-    start: '2025-05-04T09:42:00Z',
-    refreshed_start: '2025-05-04T09:52:00Z',
-    ip: '203.0.113.7',
-    valid: true,
-    is_api_key: false,
-    is_dg: false,
-    missing2fa: false,
-    start_in_vpn: false,
-    auth_by_credentials: false,
-    auth_by_google: false,
-    auth_by_microsoft: false,
-    auth_by_cloudflare: false,
-    ...overrides,
-  };
+  return { ...loginSession(), sessionid: 'sess-7d1f0c2a9be34a56b1e0f7c3d2a1b9e8', ...overrides };
 }
 
 /** The login path of the contract. */
