@@ -36,3 +36,9 @@ export function pickDelay(range: DelayRange, random: () => number): number {
   if (range.min === range.max) return range.min;
   return range.min + Math.floor(random() * (range.max - range.min + 1));
 }
+
+/** The delay to apply: the first range given (a rule's, the request's `Prefer: delay=`, the global one), drawn; 0 when none. */
+export function chooseDelay(random: () => number, ...candidates: (DelayRange | undefined)[]): number {
+  const range = candidates.find((c) => c !== undefined);
+  return range ? pickDelay(range, random) : 0;
+}

@@ -1,6 +1,7 @@
 import { Socket } from 'node:net';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { OutgoingHttpHeaders } from 'node:http';
+import type { MockAnswer } from '../mock/mock-answer.js';
 import { browserRetries, retryKey, type FaultRetries, type PendingRetry } from './fault-retries.js';
 import type { MockRuntime } from './mock-runtime.js';
 import { logRequest } from './request-log.js';
@@ -67,4 +68,13 @@ export function sendTruncated(request: FastifyRequest, reply: FastifyReply, stat
     if (socket) socket.destroy();
     else res.destroy();
   });
+}
+
+/** Carries out the fault of a core answer (reset, empty, truncated), journalling and logging it as Fastify's hooks would. */
+export function applyFault(request: FastifyRequest, reply: FastifyReply, runtime: MockRuntime, answer: MockAnswer): void {
+  const status = answer.fault === 'truncated' ? answer.status : null;
+  runtime.recordFault?.(request, status, answer.scenario);
+  logRequest(request, status, answer.scenario);
+  if (answer.fault === 'truncated') return sendTruncated(request, reply, answer.status, answer.headers, typeof answer.body === 'string' ? answer.body : '');
+  dropConnection(request, reply, answer.fault as 'reset' | 'empty', answer.scenario, runtime.faultRetries);
 }

@@ -20,6 +20,7 @@ import { basePathsOf, buildRouteTable } from '../mock/route-table.js';
 import { unsupportedMediaTypeProblem } from '../mock/request-body.js';
 import type { ScenarioRules } from '../mock/scenario-rules.js';
 import { RuleSet } from '../mock/select-rule.js';
+import { seededNow } from '../mock/seeded-now.js';
 import { registerAdminRoutes } from './admin-routes.js';
 import { answerClientError } from './answer-client-error.js';
 import { rawBodyKey, scenarioKey, type MockRuntime } from './handle-operation.js';
@@ -32,7 +33,7 @@ import { readFixtures } from './read-fixtures.js';
 import { bodyErrorProblem, registerBodyParsers } from './register-body-parsers.js';
 import { registerDocs } from './register-docs.js';
 import { createUnroutedHandler, createUnservedHandler, registerOperationRoutes } from './register-operation-routes.js';
-import { ResponseCache } from './response-cache.js';
+import { ResponseCache } from '../mock/response-cache.js';
 import { FaultRetries } from './fault-retries.js';
 import { logFormats, logRequest, redactUrl, textLogStream, type LogFormat, type LogStream } from './request-log.js';
 import { sendProblem } from './send-problem.js';
@@ -198,8 +199,7 @@ function loggerOptions(options: MockServerOptions, redactor: RequestRedactor): E
   return { level, serializers, stream: textLogStream(out ?? process.stdout) };
 }
 
-/** The anchor for generated timestamps when a seed makes runs reproducible: the seed's own example date. */
-export const seededNow = Date.parse('2025-05-04T09:42:00Z');
+export { seededNow };
 
 const isLoadedApi = (spec: MockServerOptions['spec']): spec is Api =>
   typeof spec === 'object' && spec !== null && Array.isArray((spec as Api).operations) && Array.isArray((spec as Api).references);
@@ -249,6 +249,7 @@ export async function createMockServer(options: MockServerOptions = {}): Promise
     delays: new Gate(limits.maxDelayed),
     keepBody: controls.journal ? keepJournalBody : undefined,
     faultRetries: new FaultRetries(),
+    references: api.references,
   };
 
   const logger = loggerOptions(options, controls.redactor);
@@ -274,6 +275,7 @@ export async function createMockServer(options: MockServerOptions = {}): Promise
     ...(options.serverFactory ? { serverFactory: options.serverFactory } : {}),
   }).withTypeProvider<TypeBoxTypeProvider>();
 
+  runtime.warn = (message, details) => app.log.error(details, message);
   applyConnectionLimits(app, limits, options.serverFactory !== undefined);
 
   // Every request media type; each parser keeps the raw body, which seeds generation.

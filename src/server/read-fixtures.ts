@@ -3,37 +3,11 @@ import { basename, extname, join, resolve } from 'node:path';
 import { toolkitError } from '../errors.js';
 import type { Fixture, FixtureBuilder } from '../mock/fixture.js';
 import { importFresh } from './import-fresh.js';
-import { isHeaderName, isHeaderValue } from '../mock/header-text.js';
+import { checkEnvelope } from '../mock/fixture-envelope.js';
 
 // File reading stays at the edge (here, in the server adapter) so src/mock can run without Node's fs.
 
-const envelopeKeys = new Set(['summary', 'description', 'status', 'headers', 'body']);
 const moduleExtensions = new Set(['.js', '.mjs', '.cjs', '.ts', '.mts']);
-
-function checkEnvelope(file: string, data: unknown): Omit<Fixture, 'name' | 'file'> {
-  if (typeof data !== 'object' || data === null || Array.isArray(data)) {
-    throw toolkitError('IWKIT_ERR_FIXTURE_READ', file, 'a JSON fixture is an object { "status"?, "headers"?, "summary"?, "body"? }');
-  }
-  const record = data as Record<string, unknown>;
-  const unknown = Object.keys(record).filter((k) => !envelopeKeys.has(k));
-  if (unknown.length > 0) {
-    throw toolkitError('IWKIT_ERR_FIXTURE_READ', file, `unknown key(s) ${unknown.join(', ')}; put the response body under "body"`);
-  }
-  const { status, headers, summary, description, body } = record;
-  if (status !== undefined && !(Number.isInteger(status) && (status as number) >= 100 && (status as number) <= 599)) {
-    throw toolkitError('IWKIT_ERR_FIXTURE_READ', file, `"status" must be an HTTP status code, got ${JSON.stringify(status)}`);
-  }
-  if (headers !== undefined && (typeof headers !== 'object' || headers === null || Object.values(headers).some((v) => typeof v !== 'string'))) {
-    throw toolkitError('IWKIT_ERR_FIXTURE_READ', file, '"headers" must map header names to strings');
-  }
-  for (const [name, value] of Object.entries((headers ?? {}) as Record<string, string>)) {
-    if (!isHeaderName(name) || !isHeaderValue(value)) {
-      throw toolkitError('IWKIT_ERR_FIXTURE_READ', file, `header "${name}" cannot be sent (names are tokens; values hold no line breaks, control or non-Latin-1 characters)`);
-    }
-  }
-  const text = typeof summary === 'string' ? summary : typeof description === 'string' ? description : undefined;
-  return { status: status as number | undefined, headers: headers as Record<string, string> | undefined, summary: text, body };
-}
 
 async function readJsonFixture(file: string): Promise<Omit<Fixture, 'name' | 'file'>> {
   let data: unknown;

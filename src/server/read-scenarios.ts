@@ -4,6 +4,7 @@ import { LineCounter, parseDocument, isNode, type Document } from 'yaml';
 import { toolkitError } from '../errors.js';
 import { importFresh } from './import-fresh.js';
 import type { RulePath } from '../mock/compile-rules.js';
+import { formatRulePath, withRulePath } from '../mock/rule-path.js';
 
 // File reading stays here, at the edge; src/mock only sees the parsed data and a way to name positions.
 
@@ -17,22 +18,7 @@ export interface ScenarioSource {
 const dataExtensions = new Set(['.yaml', '.yml', '.json']);
 const moduleExtensions = new Set(['.js', '.mjs', '.cjs', '.ts', '.mts']);
 
-/** Renders a path the way a JS reader writes it: `rules[2].respond.delay`. */
-export function formatRulePath(path: RulePath): string {
-  let out = '';
-  for (const token of path) {
-    if (typeof token === 'number') out += `[${token}]`;
-    else if (/^[A-Za-z_$][\w$]*$/.test(token)) out += out ? `.${token}` : token;
-    else out += `[${JSON.stringify(token)}]`;
-  }
-  return out;
-}
-
-/** `where (rules[2].respond)`, or just `where` for the top level. */
-export function withRulePath(where: string, path: RulePath): string {
-  const text = formatRulePath(path);
-  return text ? `${where} (${text})` : where;
-}
+export { formatRulePath, withRulePath };
 
 function locator(file: string, doc: Document, lines: LineCounter): (path: RulePath) => string {
   return (path) => {

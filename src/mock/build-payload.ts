@@ -1,16 +1,15 @@
 import type { TSchema } from '@sinclair/typebox';
-import type { FastifyRequest } from 'fastify';
-import type { ResponseChoice } from '../mock/choose-response.js';
-import { fixtureBody, type CompiledOperation } from '../mock/compile-operation.js';
-import { binaryString } from '../mock/decode-form.js';
-import type { FixtureRequest } from '../mock/fixture.js';
-import { mediaKind } from '../mock/media-kind.js';
-import { refMap } from '../mock/schema-shape.js';
-import { responseContentType, serialiseBody, type SerialiseOptions } from '../mock/serialise-body.js';
+import type { ResponseChoice } from './choose-response.js';
+import { fixtureBody, type CompiledOperation } from './compile-operation.js';
+import { binaryString } from './decode-form.js';
+import type { FixtureRequest } from './fixture.js';
+import { mediaKind } from './media-kind.js';
 import type { MockRuntime } from './mock-runtime.js';
+import { refMap } from './schema-shape.js';
+import { responseContentType, serialiseBody, type SerialiseOptions } from './serialise-body.js';
 
 // Payloads are strings so one cache holds them all: text as itself, bytes as a binary string
-// (one character per byte) that toWire() turns back into a Buffer as the answer is sent.
+// (one character per byte) that toWire() turns back into bytes as the answer is sent.
 
 /** Serialises a body for its content type into a payload string (binary types as a binary string; see toWire). */
 export function serialise(value: unknown, contentType: string | undefined, options: Partial<SerialiseOptions> = {}): string {
@@ -25,9 +24,12 @@ function isBytes(contentType: string): boolean {
   return kind === 'binary' || kind === 'msgpack';
 }
 
-/** What to hand to reply.send(): the payload, with binary types back as their bytes. */
-export function toWire(payload: string, contentType: string | undefined): string | Buffer {
-  return contentType && isBytes(contentType) ? Buffer.from(payload, 'latin1') : payload;
+/** The body to send: the payload, with binary types back as their bytes. */
+export function toWire(payload: string, contentType: string | undefined): string | Uint8Array {
+  if (!contentType || !isBytes(contentType)) return payload;
+  const bytes = new Uint8Array(payload.length);
+  for (let i = 0; i < payload.length; i++) bytes[i] = payload.charCodeAt(i);
+  return bytes;
 }
 
 /** The Content-Type header for a chosen media type: a UTF-8 charset on every text type. */
@@ -69,8 +71,7 @@ export function buildPayload(
   seed: number,
   runtime: MockRuntime,
   request: FixtureRequest,
-  log: FastifyRequest['log'],
-  references?: readonly TSchema[],
+  references: readonly TSchema[] | undefined = runtime.references,
 ): string | undefined {
   const { source, media } = choice;
   if (source.kind === 'none' || !media) return undefined;
@@ -91,7 +92,7 @@ export function buildPayload(
   const body = buildBody(op, choice, seed, runtime, request);
   if (media.validator && !media.validator.check(body)) {
     // A generator or builder bug, never the client's fault: say so loudly, still answer.
-    log.error({ operationId: op.operation.operationId, errors: media.validator.errors(body).slice(0, 5) }, 'iwkit built a body that breaks the response schema');
+    runtime.warn?.('iwkit built a body that breaks the response schema', { operationId: op.operation.operationId, errors: media.validator.errors(body).slice(0, 5) });
   }
   // A fixture that gives no body of its own leaves the body generated: binary types then get real sample bytes.
   const generated = source.kind === 'generated' || (source.kind === 'fixture' && source.fixture.body === undefined && !source.fixture.build);

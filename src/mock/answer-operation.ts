@@ -1,0 +1,171 @@
+import { parseCookie } from 'cookie';
+import { answerWithRule } from './answer-rule.js';
+import { buildPayload, contentTypeHeader, payloadContentType, toWire } from './build-payload.js';
+import { checkSecurity } from './check-security.js';
+import { chooseResponse, hasScenario } from './choose-response.js';
+import { clientHeader, singleHeader } from './client-header.js';
+import type { CompiledOperation } from './compile-operation.js';
+import { chooseDelay } from './delay.js';
+import type { FixtureRequest } from './fixture.js';
+import { headerText } from './header-text.js';
+import type { RequestView } from './match-rule.js';
+import type { MockAnswer, MockRequest } from './mock-answer.js';
+import type { MockRuntime } from './mock-runtime.js';
+import { mediaEssence } from './media-kind.js';
+import { edgeCookieName, parsePreferences, scenarioCookieName, type Preferences } from './preferences.js';
+import { problemAnswer, type ProblemContext } from './problem-answer.js';
+import { problem, type Problem, type ProblemFieldError } from './problem.js';
+import { bodyIssues, defaultBodyType, findRequestBody, requestBodyKind, unsupportedMediaTypeProblem } from './request-body.js';
+import { hashSeed } from './request-seed.js';
+import { scenarioProblem } from './scenario-problem.js';
+import { selectRule } from './select-rule.js';
+
+// The whole request → answer decision for one operation: security, body type, validation, preferences,
+// the browser scenario cookie, rules and overrides, the error rate, the response choice and its body.
+// An adapter calls it once per request and writes what it returns.
+
+/** Answers one request to an operation (already routed to it). */
+export type OperationAnswerer = (request: MockRequest) => MockAnswer;
+
+/** The wire type of a request body: its Content-Type essence, or octet-stream when it has none. */
+function bodyType(contentType: string | undefined): string {
+  return mediaEssence(contentType) || defaultBodyType;
+}
+
+/** Collects every offending field of every part, so the problem names them all at once. */
+function requestErrors(op: CompiledOperation, request: MockRequest, cookies: Record<string, string | undefined>): ProblemFieldError[] {
+  const errors: ProblemFieldError[] = [];
+  const raw = { path: request.params, query: request.query, header: request.headers as Record<string, unknown>, cookie: cookies };
+  for (const location of ['path', 'query', 'header', 'cookie'] as const) {
+    const part = op.parts[location];
+    if (!part) continue;
+    for (const e of part.validator.errors(part.read(raw[location] ?? {}))) errors.push({ in: location, pointer: e.pointer, message: e.message });
+  }
+  const body = request.body;
+  const requestBody = op.operation.requestBody;
+  if (requestBody) {
+    if (body === undefined) {
+      if (requestBody.required) errors.push({ in: 'body', pointer: '', message: 'a request body is required' });
+    } else {
+      const type = bodyType(singleHeader(request.headers['content-type']));
+      const target = findRequestBody(op.bodies, type);
+      const issues = target ? bodyIssues(target, requestBodyKind(target, type), body, requestBody.required) : [];
+      for (const e of [...(request.bodyIssues ?? []), ...issues]) errors.push({ in: 'body', pointer: e.pointer, message: e.message });
+    }
+  }
+  return errors;
+}
+
+function validationProblem(op: CompiledOperation, errors: ProblemFieldError[]): Problem {
+  const detail = `${errors.length} invalid field${errors.length === 1 ? '' : 's'}: ${errors.map((e) => `${e.in} ${e.pointer || '/'} ${e.message}`).join('; ')}`;
+  // When the spec documents its own 422 or 400, the mock answers with that status so clients see the contract's status.
+  const declared = op.responses.find((r) => r.spec.status === '422') ?? op.responses.find((r) => r.spec.status === '400');
+  return problem(declared ? Number(declared.spec.status) : 400, detail, errors);
+}
+
+/** The rule or override answering this request, if any. */
+function findRule(operationId: string, request: MockRequest, cookies: () => Record<string, string | undefined>, runtime: MockRuntime) {
+  const view: RequestView = { body: request.body, query: request.query, headers: request.headers, cookies };
+  const client = runtime.overrides.size > 0 ? singleHeader(request.headers[clientHeader]) : undefined;
+  return selectRule(operationId, view, runtime.overrides.size > 0 ? runtime.overrides.candidates(client) : [], runtime.rules.forOperation(operationId));
+}
+
+/** A browser sends its scenario cookie to every operation; those that lack the name answer as usual. */
+function withoutForeignCookie(op: CompiledOperation, preferences: Preferences): Preferences {
+  if (!preferences.fromCookie || hasScenario(op, preferences.example!)) return preferences;
+  const { example: _unused, fromCookie: _cookie, ...rest } = preferences;
+  return rest;
+}
+
+/** The answer for a response the spec declares: status, scenario, generated headers, fixture headers, body. */
+function chosenAnswer(op: CompiledOperation, request: MockRequest, preferences: Preferences, runtime: MockRuntime, seed: number, fixtureRequest: FixtureRequest): MockAnswer {
+  const decision = chooseResponse(op, preferences, singleHeader(request.headers.accept));
+  const context = { op, now: runtime.now };
+  if ('problem' in decision) return { ...problemAnswer(decision.problem, context), delayMs: runtime.delay ? chooseDelay(runtime.random, runtime.delay) : 0 };
+  const { choice } = decision;
+  const payload = buildPayload(op, choice, seed, runtime, fixtureRequest);
+  const headers: Record<string, string> = { 'iwkit-scenario': choice.scenario };
+  for (const h of choice.response.headers) headers[h.name.toLowerCase()] = headerText(h.generate({ seed, now: runtime.now }));
+  if (choice.source.kind === 'fixture' && choice.source.fixture.headers) {
+    for (const [name, value] of Object.entries(choice.source.fixture.headers)) headers[name.toLowerCase()] = value;
+  }
+  const delayMs = preferences.delay || runtime.delay ? chooseDelay(runtime.random, preferences.delay, runtime.delay) : 0;
+  const answer: MockAnswer = { status: choice.status, headers, delayMs, scenario: choice.scenario, operationId: op.operation.operationId };
+  if (payload === undefined) return answer;
+  const type = payloadContentType(choice, runtime.references);
+  if (type) headers['content-type'] = contentTypeHeader(type);
+  answer.body = toWire(payload, type);
+  return answer;
+}
+
+/** Builds the function that answers one operation; it keeps small per-operation caches. */
+export function createOperationAnswerer(op: CompiledOperation, runtime: MockRuntime): OperationAnswerer {
+  const operationId = op.operation.operationId;
+  const context: ProblemContext = { op, now: runtime.now };
+  // The 415 verdict per Content-Type header value: clients repeat the same few.
+  const acceptedTypes = new Map<string, boolean>();
+  const acceptsBodyType = (header: string): boolean => {
+    let verdict = acceptedTypes.get(header);
+    if (verdict === undefined) {
+      verdict = findRequestBody(op.bodies, bodyType(header)) !== undefined;
+      if (acceptedTypes.size >= 64) acceptedTypes.clear();
+      acceptedTypes.set(header, verdict);
+    }
+    return verdict;
+  };
+  const needsCookies = op.operation.security.some((alt) => alt.some((s) => s.type === 'apiKey' && s.in === 'cookie')) || op.parts.cookie !== undefined;
+
+  return function answerOperation(request: MockRequest): MockAnswer {
+    /** The mock's own error; the global delay applies to it as to any answer. */
+    const refuse = (body: Problem, extra?: Record<string, string>): MockAnswer => {
+      const delayMs = runtime.delay ? chooseDelay(runtime.random, runtime.delay) : 0;
+      const answer = problemAnswer(body, context);
+      if (extra) answer.headers = { ...extra, ...answer.headers };
+      return { ...answer, delayMs };
+    };
+    const query = request.query;
+    const cookieHeader = singleHeader(request.headers.cookie);
+    const cookies = (): Record<string, string | undefined> => (request.cookies ??= cookieHeader ? parseCookie(cookieHeader) : {});
+
+    const security = checkSecurity(op.operation.security, { headers: request.headers, query, cookies: needsCookies ? cookies() : {} }, runtime.tokens);
+    if (!security.ok) return refuse(problem(401, security.detail, security.errors), security.challenge ? { 'www-authenticate': security.challenge } : undefined);
+
+    const requestBody = op.operation.requestBody;
+    const contentType = singleHeader(request.headers['content-type']);
+    // A Content-Type announces a body even where none was read (a multipart body this operation does not take).
+    if (requestBody && (request.body !== undefined || contentType !== undefined) && !acceptsBodyType(contentType ?? '')) {
+      return refuse(unsupportedMediaTypeProblem(mediaEssence(contentType), requestBody.content.map((m) => m.contentType)));
+    }
+
+    const errors = !request.prevalidated || request.bodyIssues ? requestErrors(op, request, cookies()) : [];
+    // The scenario cookie is looked for only when one could be there, so most requests never parse cookies.
+    const scenarioCookie = cookieHeader !== undefined && cookieHeader.includes(scenarioCookieName) ? cookies()[scenarioCookieName] : undefined;
+    const edgeCookie = cookieHeader !== undefined && cookieHeader.includes(edgeCookieName) ? cookies()[edgeCookieName] : undefined;
+    const prefs = parsePreferences(request.headers.prefer, query, scenarioCookie, edgeCookie);
+    errors.push(...prefs.errors);
+    if (errors.length > 0) return refuse(validationProblem(op, errors));
+
+    const preferences = withoutForeignCookie(op, runtime.edge && !prefs.preferences.edge ? { ...prefs.preferences, edge: runtime.edge } : prefs.preferences);
+    const seed = preferences.seed ?? hashSeed(runtime.seed, request.method, request.url, request.rawBody);
+    const fixtureRequest = (): FixtureRequest => ({ method: request.method, path: request.path, params: request.params, query, headers: request.headers, body: request.body });
+
+    // Rules and overrides are looked at only when some exist for this operation: the plain path stays plain.
+    if (runtime.rules.forOperation(operationId).length > 0 || runtime.overrides.size > 0) {
+      const rule = findRule(operationId, request, cookies, runtime);
+      if (rule) {
+        if (rule.times !== undefined && rule.used >= rule.times) runtime.overrides.prune();
+        return answerWithRule({ op, rule, preferences, accept: singleHeader(request.headers.accept), runtime, seed, fixtureRequest: fixtureRequest() });
+      }
+    }
+
+    if (runtime.errorRate > 0 && runtime.random() < runtime.errorRate) {
+      const status = runtime.random() < 0.5 ? 500 : 503;
+      const scenario = 'fault:error-rate';
+      const headers = { 'content-type': 'application/problem+json; charset=utf-8', 'iwkit-scenario': scenario };
+      const delayMs = chooseDelay(runtime.random, preferences.delay, runtime.delay);
+      return { status, headers, body: JSON.stringify(scenarioProblem(status, 'error rate')), delayMs, scenario, operationId };
+    }
+
+    return chosenAnswer(op, request, preferences, runtime, seed, fixtureRequest());
+  };
+}

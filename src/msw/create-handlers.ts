@@ -1,0 +1,287 @@
+import { http, HttpResponse, type HttpHandler } from 'msw';
+import { toolkitError } from '../errors.js';
+import { createFaker } from '../fake/create-faker.js';
+import { edgeProfiles, isEdgeProfile, type EdgeProfile } from '../fake/edge-profiles.js';
+import { SeededRandomizer } from '../fake/seeded-randomizer.js';
+import { addOverride } from '../mock/add-override.js';
+import { createOperationAnswerer, type OperationAnswerer } from '../mock/answer-operation.js';
+import { clientHeader } from '../mock/client-header.js';
+import { compileOperation, type CompiledOperation } from '../mock/compile-operation.js';
+import { compileRules, type RuleContext } from '../mock/compile-rules.js';
+import { delayFromValue, parseDelay, type DelayRange } from '../mock/delay.js';
+import { enterDelay } from '../mock/delay-gate.js';
+import { fixturesFromData, type FixtureInput } from '../mock/fixture-envelope.js';
+import { defaultJournalCapacity, Journal, journalBodyText, type JournalEntry, type JournalFilter } from '../mock/journal.js';
+import { journalBodyValue, journalRecord } from '../mock/journal-record.js';
+import { defaultLimits, Gate, type MockLimits } from '../mock/limits.js';
+import type { MockAnswer, MockRequest } from '../mock/mock-answer.js';
+import type { MockRuntime } from '../mock/mock-runtime.js';
+import { OverrideStore, type OverrideInfo } from '../mock/overrides.js';
+import { problemAnswer } from '../mock/problem-answer.js';
+import { problem } from '../mock/problem.js';
+import { createRequestRedactor } from '../mock/redact-request.js';
+import { ResponseCache } from '../mock/response-cache.js';
+import { basePathsOf, buildRouteTable, type RouteTable, type TableRoute } from '../mock/route-table.js';
+import { withRulePath } from '../mock/rule-path.js';
+import type { OverrideInput, ScenarioRules } from '../mock/scenario-rules.js';
+import { seededNow } from '../mock/seeded-now.js';
+import { RuleSet } from '../mock/select-rule.js';
+import type { Api } from '../openapi/api-model.js';
+import { buildApi } from '../openapi/build-api.js';
+import { readRequestBody } from './read-request-body.js';
+import { routePattern, slotTexts } from './route-pattern.js';
+
+// The MSW adapter: one MSW `http` handler per route of the spec; each turns the Fetch Request into the
+// core's request view, calls the core once and turns its answer into a Response. Nothing here decides.
+
+/** Options of {@link createHandlers}: createMockServer's options that make sense in-process. */
+export interface HandlersOptions {
+  /** Fixtures as data: `{ [operationId]: { [name]: envelope | builder } }` (the envelope of a fixture file, or a function). */
+  fixtures?: Record<string, Record<string, FixtureInput>>;
+  /** Scenario rules, as a scenarios file holds them. */
+  scenarios?: ScenarioRules;
+  /** Seed for generated data; with it, timestamps are anchored to a fixed date so bodies are identical across runs. */
+  seed?: number;
+  /** Anchor for generated timestamps in epoch ms (default: a fixed date when seeded, else now). */
+  now?: number;
+  /** Accepted credential values; empty or omitted accepts any non-empty credential. */
+  tokens?: string[];
+  /** A delay for every answer: milliseconds, `[min, max]`, or `"200-800"`. */
+  delay?: number | [number, number] | string;
+  /** An edge profile for all generated data, unless a request or rule names another. */
+  edge?: EdgeProfile;
+  /** The share of requests (0 to 1) answered with a 500 or 503 problem instead (default 0). */
+  errorRate?: number;
+  /** Keep a request journal: true (the last 1,000 requests; the default), a capacity, or false. */
+  journal?: boolean | number;
+  /** The bounds that apply in-process (delays in flight, overrides, journal bytes). */
+  limits?: Partial<Pick<MockLimits, 'maxDelayed' | 'maxOverrides' | 'maxOverrideBytes' | 'maxJournalBytes'>>;
+  /** Where the API is mocked, e.g. `https://api.example.com`; default: any origin. */
+  baseUrl?: string;
+}
+
+/** The handlers, spread into setupServer / setupWorker, with the same run-time controls as the Fastify mock. */
+export type MockHandlers = HttpHandler[] & {
+  /** Answers matching requests as the override says (once, N times with `times`, or until reset); newest first, before the rules. */
+  use(override: OverrideInput): OverrideInfo;
+  /** Back to the start: removes every override, clears the journal, gives rules their `times` back. */
+  reset(): void;
+  /** The journalled requests, oldest first; filter by operationId, client (null: those without one) or the last `limit`. */
+  journal(filter?: JournalFilter): JournalEntry[];
+  /** The normalised spec the handlers serve. */
+  api: Api;
+};
+
+const isLoadedApi = (spec: unknown): spec is Api =>
+  typeof spec === 'object' && spec !== null && Array.isArray((spec as Api).operations) && Array.isArray((spec as Api).references);
+
+function checkDelay(value: HandlersOptions['delay']): DelayRange | undefined {
+  if (value === undefined) return undefined;
+  const parsed = typeof value === 'string' ? parseDelay(value) : Array.isArray(value) || typeof value === 'number' ? delayFromValue(value) : 'expected milliseconds, [min, max] or "min-max"';
+  if (typeof parsed === 'string') throw toolkitError('IWKIT_ERR_OPTION_INVALID', 'delay', parsed);
+  return parsed;
+}
+
+function checkOptions(options: HandlersOptions): void {
+  if (options.errorRate !== undefined && !(typeof options.errorRate === 'number' && options.errorRate >= 0 && options.errorRate <= 1)) {
+    throw toolkitError('IWKIT_ERR_OPTION_INVALID', 'errorRate', `must be a number from 0 to 1, got ${String(options.errorRate)}`);
+  }
+  if (options.edge !== undefined && !isEdgeProfile(options.edge)) {
+    throw toolkitError('IWKIT_ERR_OPTION_INVALID', 'edge', `expected one of ${edgeProfiles.join(', ')}, got ${String(options.edge)}`);
+  }
+  const j = options.journal;
+  if (j !== undefined && typeof j !== 'boolean' && !(Number.isInteger(j) && j > 0)) {
+    throw toolkitError('IWKIT_ERR_OPTION_INVALID', 'journal', 'must be true, false or a positive number of entries');
+  }
+}
+
+function secretNames(api: Api): { headers: string[]; query: string[] } {
+  const headers = new Set<string>();
+  const query = new Set<string>();
+  for (const op of api.operations) {
+    for (const scheme of op.security.flat()) {
+      if (scheme.type === 'apiKey' && scheme.in === 'header') headers.add(scheme.name.toLowerCase());
+      if (scheme.type === 'apiKey' && scheme.in === 'query') query.add(scheme.name);
+    }
+  }
+  return { headers: [...headers], query: [...query] };
+}
+
+/** The parsed query as Fastify's parser gives it: repeated keys as arrays. */
+function queryOf(url: URL): Record<string, unknown> {
+  const query: Record<string, unknown> = {};
+  for (const [key, value] of url.searchParams) {
+    const known = query[key];
+    query[key] = known === undefined ? value : Array.isArray(known) ? [...known, value] : [known, value];
+  }
+  return query;
+}
+
+function headersOf(request: Request): Record<string, string> {
+  const headers: Record<string, string> = {};
+  request.headers.forEach((value, name) => (headers[name] = value));
+  return headers;
+}
+
+/** Statuses whose responses carry no body (a Response refuses one). */
+const bodiless = new Set([101, 103, 204, 205, 304]);
+
+/** The core's answer as a Fetch Response; transport faults become a network error or a body cut short. */
+function toResponse(answer: MockAnswer, method: string): Response {
+  if (answer.fault === 'reset' || answer.fault === 'empty') return HttpResponse.error();
+  const headers = new Headers();
+  for (const [name, value] of Object.entries(answer.headers)) headers.set(name, value);
+  if (answer.fault === 'truncated') {
+    const bytes = new TextEncoder().encode(typeof answer.body === 'string' ? answer.body : '');
+    const half = bytes.subarray(0, Math.floor(bytes.length / 2));
+    const stream = new ReadableStream<Uint8Array>({
+      start(controller) {
+        controller.enqueue(half);
+        controller.error(new TypeError('iwkit: the connection closed before the whole body arrived (truncated fault)'));
+      },
+    });
+    return new HttpResponse(stream, { status: answer.status, headers });
+  }
+  const body = answer.body === undefined || bodiless.has(answer.status) || method === 'HEAD' ? null : answer.body;
+  return new HttpResponse(body as BodyInit | null, { status: answer.status, headers });
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/**
+ * MSW request handlers for every operation of a spec, answered by iwkit's mock core: validation with every
+ * field's pointer, fixtures, scenarios, rules and overrides, edge profiles, seeded realistic data.
+ * `spec` is a loaded Api (loadApi, or a module written by `iwkit generate --bundle`) or a parsed,
+ * self-contained OpenAPI document; no file is read, so this runs in a browser too.
+ */
+export function createHandlers(spec: Api | Record<string, unknown>, options: HandlersOptions = {}): MockHandlers {
+  checkOptions(options);
+  const api = isLoadedApi(spec) ? spec : buildApi(spec);
+  const limits = { ...defaultLimits, ...options.limits };
+  const faker = createFaker();
+  const now = options.now ?? (options.seed !== undefined ? seededNow : Date.now());
+  const fixtures = fixturesFromData(options.fixtures ?? {}, api.operations.map((o) => o.operationId));
+  const compiled: CompiledOperation[] = api.operations.map((op) => compileOperation(api, op, fixtures.get(op.operationId) ?? [], faker, now));
+  const operations = new Map(compiled.map((op) => [op.operation.operationId, op]));
+  const rules = new RuleSet(
+    options.scenarios === undefined ? [] : compileRules(options.scenarios, { operations, references: api.references, locate: (path) => withRulePath('scenarios option', path) }),
+    operations.keys(),
+  );
+  const overrides = new OverrideStore();
+  overrides.limits = { maxOverrides: limits.maxOverrides, maxOverrideBytes: limits.maxOverrideBytes };
+  const overrideContext: RuleContext = { operations, references: api.references, locate: (path) => withRulePath('override', path) };
+  const capacity = options.journal === false ? 0 : typeof options.journal === 'number' ? options.journal : defaultJournalCapacity;
+  const journal = capacity === 0 ? undefined : new Journal(capacity, limits.maxJournalBytes);
+  const secrets = secretNames(api);
+  const redactor = createRequestRedactor(secrets.headers, secrets.query);
+  const seed = options.seed ?? Math.floor(Math.random() * 2 ** 31);
+  const runtime: MockRuntime = {
+    seed,
+    now,
+    tokens: options.tokens && options.tokens.length > 0 ? new Set(options.tokens) : undefined,
+    faker,
+    cache: new ResponseCache(),
+    rules,
+    overrides,
+    delay: checkDelay(options.delay),
+    errorRate: options.errorRate ?? 0,
+    ...(options.edge ? { edge: options.edge } : {}),
+    random: new SeededRandomizer([seed, 0x5eed]).next,
+    delays: new Gate(limits.maxDelayed),
+    references: api.references,
+    warn: (message, details) => console.error(message, details),
+  };
+
+  const table = buildRouteTable(compiled.map((op) => op.operation), { basePaths: basePathsOf(api.servers) });
+  const answerers: OperationAnswerer[] = compiled.map((op) => createOperationAnswerer(op, runtime));
+
+  const record = (view: MockRequest, answer: MockAnswer, started: number, body: unknown): void => {
+    if (!journal) return;
+    const client = view.headers[clientHeader];
+    const subject = { ...(typeof client === 'string' ? { client } : {}), operationId: answer.operationId, method: view.method, path: view.path, query: view.query, headers: view.headers };
+    const status = answer.fault === 'reset' || answer.fault === 'empty' ? null : answer.status;
+    const text = body === undefined ? undefined : journalBodyText(body);
+    journal.record(journalRecord(redactor, subject, status, answer.scenario, performance.now() - started), text);
+  };
+
+  const handle = async (route: TableRoute, request: Request, started: number): Promise<Response | undefined> => {
+    const url = new URL(request.url);
+    const query = queryOf(url);
+    const texts = slotTexts(route, url, options.baseUrl);
+    const choice = texts && table.choose(route, texts, query);
+    // Not one of this route's operations after all: MSW tries the next handler.
+    if (!choice) return undefined;
+    const index = route.candidates[choice.index].operation;
+    const op = compiled[index];
+    const view: MockRequest = {
+      method: request.method.toUpperCase(),
+      url: `${url.pathname}${url.search}`,
+      path: url.pathname,
+      params: choice.params,
+      query,
+      headers: headersOf(request),
+      body: undefined,
+    };
+    const read = await readRequestBody(op, request);
+    let answer: MockAnswer;
+    if ('problem' in read) answer = problemAnswer(read.problem, { op, now });
+    else {
+      Object.assign(view, read);
+      answer = answerers[index](view);
+    }
+    const journalBody = journalBodyValue(view.body, view.rawBody, view.headers['content-length']);
+    if (answer.delayMs > 0) {
+      const refusal = enterDelay(runtime.delays, answer.delayMs, { op, now });
+      if (refusal) answer = refusal;
+      else {
+        try {
+          await sleep(answer.delayMs);
+        } finally {
+          runtime.delays.leave();
+        }
+      }
+    }
+    record(view, answer, started, journalBody);
+    return toResponse(answer, view.method);
+  };
+
+  const handlers: HttpHandler[] = table.routes.map((route) => {
+    const pattern = routePattern(route, options.baseUrl);
+    const on = (http as unknown as Record<string, typeof http.all | undefined>)[route.method.toLowerCase()] ?? http.all;
+    return on(pattern, ({ request }) => handle(route, request, performance.now()));
+  });
+  // A declared path asked with a method it does not have: 405 with Allow (OPTIONS: 204), as the Fastify mock answers.
+  handlers.push(
+    http.all(routePatternAny(options.baseUrl), ({ request }) => {
+      const url = new URL(request.url);
+      const path = url.pathname;
+      const declared = table.allowedMethods(path);
+      if (declared.length === 0) return undefined;
+      const allow = [...new Set([...declared, ...(declared.includes('GET') ? ['HEAD'] : []), 'OPTIONS'])].join(', ');
+      if (request.method === 'OPTIONS') return new HttpResponse(null, { status: 204, headers: { allow } });
+      const refusal = problemAnswer(problem(405, `${request.method} is not allowed on ${path}; allowed: ${allow}`, [
+        { in: 'request', pointer: '', message: `method ${request.method} is not declared for this path` },
+      ], { allowed: allow.split(', ') }));
+      refusal.headers.allow = allow;
+      return toResponse(refusal, request.method);
+    }),
+  );
+
+  return Object.assign(handlers, {
+    use: (override: OverrideInput) => addOverride({ overrides, overrideContext }, override),
+    reset: () => {
+      overrides.clear('all');
+      journal?.clear();
+      rules.resetUses();
+    },
+    journal: (filter?: JournalFilter) => journal?.list(filter) ?? [],
+    api,
+  });
+}
+
+/** Every URL under the base URL (any origin without one). */
+function routePatternAny(baseUrl: string | undefined): RegExp {
+  return routePattern(undefined, baseUrl);
+}
