@@ -1,4 +1,6 @@
 // The public API of iwkit: explicit named exports only.
+// On Node the schema layer uses the full JSON Schema engine (ajv); iwkit/msw in a browser may go without it.
+import './openapi/ajv-engine.js';
 export { errorTable, isToolkitError, toolkitError } from './errors.js';
 export type { ErrorCode, ToolkitError } from './errors.js';
 

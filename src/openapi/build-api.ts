@@ -2,6 +2,7 @@ import { toolkitError } from '../errors.js';
 import type { Api } from './api-model.js';
 import { buildOperations } from './build-operations.js';
 import { registerFormats } from './formats.js';
+import { jsonSchemaEngineFactory } from './json-schema-engine.js';
 import { createSchemaConverter } from './schema-to-typebox.js';
 
 // The light way to an Api: an already parsed, self-contained document (every `$ref` inside it) is
@@ -52,6 +53,9 @@ export function buildApi(document: Record<string, unknown>, options: { source?: 
   const warnings: string[] = [];
   const converter = createSchemaConverter({ document, source: label, warnings, strict });
   const { operations, unserved } = buildOperations(document, converter, { source: label, warnings, strict });
+  if (converter.engineSchemas() > 0 && !jsonSchemaEngineFactory()) {
+    warnings.push(`${label}: ${converter.engineSchemas()} schemas use JSON Schema keywords TypeBox cannot express; without the full engine they accept every value. Import 'iwkit/json-schema-engine' to validate them (it adds ajv to a browser bundle)`);
+  }
   const info = isObject(document.info) ? document.info : {};
   return {
     openapi: String(document.openapi),

@@ -1,7 +1,6 @@
 import { Kind, TypeRegistry, type TSchema } from '@sinclair/typebox';
-import Ajv2020 from 'ajv/dist/2020.js';
 import type { AnySchema, ErrorObject, ValidateFunction } from 'ajv/dist/2020.js';
-import addFormats from 'ajv-formats';
+import { jsonSchemaEngineFactory, type JsonSchemaEngine } from './json-schema-engine.js';
 
 // A TypeBox node of a custom Kind for what TypeBox cannot express (patternProperties, if/then/else,
 // unevaluated*, prefixItems, contains, dependent*, oneOf-exactly-one, object/array const and enum).
@@ -25,7 +24,7 @@ export interface TJsonSchema extends TSchema {
 type Mode = 'check' | 'explain';
 
 interface Engine {
-  ajv: InstanceType<typeof Ajv2020.default>;
+  ajv: JsonSchemaEngine;
   /** Component ids already handed to this ajv instance. */
   added: Set<string>;
   compiled: WeakMap<object, ValidateFunction>;
@@ -65,23 +64,18 @@ export class JsonSchemaContext {
   private readonly engines = new Map<Mode, Engine>();
   /** ajv's copies (verbose errors name them) back to the nodes they were made from. */
   readonly originals = new WeakMap<object, object>();
+  /** Nodes made in this context: schemas that need the engine to be validated. */
+  made = 0;
 
   constructor(private readonly component: (id: string) => TSchema | undefined) {}
 
-  private engine(mode: Mode): Engine {
+  /** The engine of `mode`; undefined when none was provided (see json-schema-engine.ts). */
+  private engine(mode: Mode): Engine | undefined {
     let engine = this.engines.get(mode);
     if (!engine) {
-      const explain = mode === 'explain';
-      const ajv = new Ajv2020.default({
-        strict: false,
-        allErrors: explain,
-        verbose: explain,
-        validateSchema: false,
-        logger: false,
-        code: { regExp: lenientRegExp },
-      });
-      addFormats.default(ajv);
-      engine = { ajv, added: new Set(), compiled: new WeakMap() };
+      const factory = jsonSchemaEngineFactory();
+      if (!factory) return undefined;
+      engine = { ajv: factory({ explain: mode === 'explain', regExp: lenientRegExp }), added: new Set(), compiled: new WeakMap() };
       this.engines.set(mode, engine);
     }
     return engine;
@@ -133,9 +127,10 @@ export class JsonSchemaContext {
     }
   }
 
-  /** The compiled ajv validator of `node` (cached); a node ajv cannot compile accepts every value. */
+  /** The compiled ajv validator of `node` (cached); a node ajv cannot compile, or without an engine, accepts every value. */
   validator(node: object, mode: Mode): ValidateFunction {
     const engine = this.engine(mode);
+    if (!engine) return acceptAll;
     const cached = engine.compiled.get(node);
     if (cached) return cached;
     let validate: ValidateFunction;
@@ -160,7 +155,7 @@ export class JsonSchemaContext {
   /** The schema object ajv holds under an (absolute) `$ref` of a copy, for walking what a sub-schema reaches. */
   resolve(ref: string): object | undefined {
     try {
-      return this.engine('explain').ajv.getSchema(ref)?.schema as object | undefined;
+      return this.engine('explain')?.ajv.getSchema(ref)?.schema as object | undefined;
     } catch {
       return undefined;
     }
@@ -169,6 +164,7 @@ export class JsonSchemaContext {
   /** Compiles a schema object ajv produced (a `parentSchema` of a verbose error), for explaining sub-schemas. */
   subValidator(schema: object): ValidateFunction {
     const engine = this.engine('explain');
+    if (!engine) return acceptAll;
     const cached = engine.compiled.get(schema);
     if (cached) return cached;
     let validate: ValidateFunction;
@@ -193,6 +189,7 @@ export function isJsonSchemaNode(schema: unknown): schema is TJsonSchema {
 /** Makes an ajv-backed node of `keywords` (JSON Schema whose children are TypeBox nodes) within `context`. */
 export function jsonSchemaNode(keywords: Record<string, unknown>, context: JsonSchemaContext): TJsonSchema {
   registerJsonSchemaKind();
+  context.made += 1;
   // A function survives TypeBox's Clone by reference (a class instance would be deep-copied).
   return { ...keywords, [Kind]: JSON_SCHEMA_KIND, [CONTEXT]: () => context } as unknown as TJsonSchema;
 }

@@ -53,6 +53,8 @@ export interface SchemaConverter {
   convert(schema: unknown, pointer: string, direction: Direction): TSchema;
   /** Every component schema (both variants when direction matters), each with its `$id`. */
   references(): TSchema[];
+  /** How many schemas so far need the full JSON Schema engine (keywords TypeBox cannot express). */
+  engineSchemas(): number;
 }
 
 type RawSchema = Record<string, unknown>;
@@ -923,6 +925,7 @@ export function createSchemaConverter(options: SchemaConverterOptions): SchemaCo
       }
       return [...state.converted.values()].filter((schema): schema is TSchema => schema !== undefined);
     },
+    engineSchemas: () => state.context.made,
   };
 }
 
