@@ -16,10 +16,11 @@ import { packagedSpecPath } from '../openapi/package-root.js';
 import { collect, parseInteger } from './parse-options.js';
 import { prepareReportFile, writeReportFile } from './report-file.js';
 import { runAction } from './run-action.js';
+import { registerMergeCommand } from './contract-merge-command.js';
 
 /** The raw options commander hands to the contract action. */
 export interface ContractCliOptions {
-  baseUrl: string;
+  baseUrl?: string;
   spec?: string;
   token?: string;
   header?: string[];
@@ -153,7 +154,7 @@ async function contractOptions(opts: ContractCliOptions, spec: string, token: st
     ...(opts.shard !== undefined ? { shard: opts.shard } : {}),
     ...(flows !== undefined ? { flows } : {}),
     spec,
-    baseUrl: opts.baseUrl,
+    baseUrl: opts.baseUrl ?? '',
     ...(token ? { token } : {}),
     headers: parseHeaders(opts.header),
     ...(opts.checks !== undefined ? { checks: list(opts.checks) } : {}),
@@ -188,6 +189,8 @@ async function writeFailureReports(reports: Report[], failure: ContractRunFailur
 
 /** Runs `iwkit contract` with parsed options; returns the exit code (0 all passed, 1 contract failures). Toolkit errors are thrown, after the reports asked for are written with the error. */
 export async function runContractCommand(opts: ContractCliOptions, io: CommandIo): Promise<number> {
+  // Not a commander requiredOption: that would also be demanded of `iwkit contract merge`.
+  if (opts.baseUrl === undefined) throw toolkitError('IWKIT_ERR_OPTION_INVALID', '--base-url', 'required: the server under test, e.g. --base-url https://erp.example');
   const reports = reportsOf(opts);
   // Before anything is sent: a report that cannot be written must not cost the target a whole run.
   for (const report of reports) await prepareReportFile(report.file);
@@ -204,7 +207,7 @@ export async function runContractCommand(opts: ContractCliOptions, io: CommandIo
     const code = isToolkitError(error) ? error.code : 'IWKIT_UNEXPECTED';
     const message = scrubSecrets(error instanceof Error ? error.message : String(error), secrets);
     // specLabel masks a password in any URL: a refused --base-url may carry one.
-    const failure = { baseUrl: specLabel(opts.baseUrl), spec: specLabel(spec), startedAt: new Date(started).toISOString(), durationMs: Date.now() - started, error: { code, message } };
+    const failure = { baseUrl: specLabel(opts.baseUrl ?? ''), spec: specLabel(spec), startedAt: new Date(started).toISOString(), durationMs: Date.now() - started, error: { code, message } };
     await writeFailureReports(reports, failure, io);
     throw error;
   }
@@ -217,10 +220,11 @@ export async function runContractCommand(opts: ContractCliOptions, io: CommandIo
 /** Registers `iwkit contract`: check a running server against the spec. */
 export function registerContractCommand(program: Command, io: CommandIo = { stdout: process.stdout, stderr: process.stderr, env: process.env }): void {
   const d = contractDefaults;
-  program
-    .command('contract')
+  const contract = program.command('contract');
+  registerMergeCommand(contract, io);
+  contract
     .description('check a running server against the spec; exit 0 all passed, 1 contract failures, 2 toolkit error')
-    .requiredOption('--base-url <url>', 'the server under test, e.g. https://erp.example')
+    .option('--base-url <url>', 'the server under test, e.g. https://erp.example (required)')
     .option('--spec <path|url>', 'OpenAPI 3.0/3.1 document, a path or an http(s) URL; default: the embedded IW-ERP login contract')
     .option('--token <value>', 'credential for secured operations (prefer the IWKIT_TOKEN environment variable)')
     .option('--header <header>', 'extra request header "Name: value" (repeatable)', collect)
