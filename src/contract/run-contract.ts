@@ -225,7 +225,12 @@ export async function runContract(options: ContractOptions): Promise<ContractRes
     },
     schemas,
   );
-  const flows = planFlows(scoped, built.cases, { perGroup: options.flows ?? contractDefaults.flows, max: contractDefaults.maxFlows, authFrom: authPlan?.operation.operationId });
+  const { flows, warnings: flowWarnings } = planFlows(scoped, built.cases, {
+    perGroup: options.flows ?? contractDefaults.flows,
+    max: contractDefaults.maxFlows,
+    authFrom: authPlan?.operation.operationId,
+    resolve: (schema) => schemas.resolve(schema),
+  });
   const units: Unit[][] = built.cases.map((list) => list.map((c) => ({ id: c.id, cases: [c] })));
   // Flows take turns with the operations, so a small budget still reaches some of them.
   if (flows.length > 0) units.push(flows.map((f) => ({ id: f.id, cases: f.steps.map((s) => s.case), flow: f })));
@@ -448,7 +453,7 @@ export async function runContract(options: ContractOptions): Promise<ContractRes
   const budgetReason = `request budget reached (--max-requests ${maxRequests})`;
   const flat = [...outcomes.flat(), ...overBudget.flatMap((u) => u.cases.map((c) => notSent(c, budgetReason)))];
   const { totals, operations: summaries } = summariseOutcomes(operations, flat);
-  const warnings = [...api.warnings, ...built.warnings];
+  const warnings = [...api.warnings, ...built.warnings, ...flowWarnings];
   if (operations.length === 0) warnings.push('the spec has no operations: nothing was checked');
   if (plannedCases > 0 && totals.passed === 0 && totals.failed === 0) warnings.push('no check passed or failed: the run proves nothing, so it does not pass');
   const uncredentialed = operations.filter(
