@@ -17,6 +17,8 @@ export const errorTable = {
   IWKIT_ERR_TARGET_UNREACHABLE: ['target %s is unreachable: %s', 'The contract runner could not reach the base URL at the start.'],
   IWKIT_ERR_SCENARIO_INVALID: ['%s: %s', 'A scenario rules file is malformed or names an unknown operation, fixture or field.'],
   IWKIT_ERR_OVERRIDE_LIMIT: ['override store full (%s): %s', 'A run-time override would pass `maxOverrides` or `maxOverrideBytes`; nothing is stored (the admin API answers 409 or 413). Delete overrides or raise the limit.'],
+  IWKIT_ERR_AUTH_FAILED: ['authentication through %s failed: %s', 'With `--auth-from`: the login operation got no answer, a non-2xx status, or a body without a token at the `--auth-token` pointer; nothing else is sent.'],
+  IWKIT_ERR_REPORT_MERGE: ['cannot merge %s: %s', '`iwkit contract merge`: a report is unreadable, too large, not an iwkit JSON report, from a run that ended in a toolkit error, or from another spec, seed or shard count than the others, or a shard is given twice.'],
   IWKIT_ERR_OUTPUT_WRITE: ['cannot write %s: %s', 'A report or generated file could not be written.'],
 } as const;
 

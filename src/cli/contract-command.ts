@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { readFile, stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { allChecks } from '../contract/checks/all-checks.js';
 import type { ContractResult, ContractRunFailure } from '../contract/contract-result.js';
@@ -15,10 +16,11 @@ import { packagedSpecPath } from '../openapi/package-root.js';
 import { collect, parseInteger } from './parse-options.js';
 import { prepareReportFile, writeReportFile } from './report-file.js';
 import { runAction } from './run-action.js';
+import { registerMergeCommand } from './contract-merge-command.js';
 
 /** The raw options commander hands to the contract action. */
 export interface ContractCliOptions {
-  baseUrl: string;
+  baseUrl?: string;
   spec?: string;
   token?: string;
   header?: string[];
@@ -38,6 +40,13 @@ export interface ContractCliOptions {
   edge?: string;
   junit?: string;
   json?: string;
+  authFrom?: string;
+  authBody?: string;
+  authToken?: string;
+  authHeader?: string;
+  shard?: string;
+  /** `--flows N`; commander sets `false` for `--no-flows`. */
+  flows?: string | boolean;
 }
 
 /** Where the command writes: the process streams, or test doubles. */
@@ -94,10 +103,58 @@ function reportsOf(opts: ContractCliOptions): Report[] {
   ];
 }
 
-function contractOptions(opts: ContractCliOptions, spec: string, token: string | undefined, onEvent: ContractOptions['onEvent']): ContractOptions {
+/** An --auth-body file is a few fields: read at most this much. */
+const MAX_AUTH_BODY_BYTES = 1024 * 1024;
+
+/** Reads `--auth-body`: inline JSON (starting with `{` or `[`) or a JSON file. */
+export async function readAuthBody(raw: string | undefined): Promise<unknown> {
+  if (raw === undefined) return undefined;
+  let text = raw;
+  if (!/^\s*[[{]/.test(raw)) {
+    try {
+      const info = await stat(raw);
+      if (info.size > MAX_AUTH_BODY_BYTES) throw new Error(`larger than ${MAX_AUTH_BODY_BYTES} bytes`);
+      text = await readFile(raw, 'utf8');
+    } catch (error) {
+      throw toolkitError('IWKIT_ERR_OPTION_INVALID', '--auth-body', `cannot read ${raw}: ${(error as Error).message}`);
+    }
+  }
+  try {
+    return JSON.parse(text) as unknown;
+  } catch (error) {
+    // The body may hold a secret: the error names only where JSON broke.
+    throw toolkitError('IWKIT_ERR_OPTION_INVALID', '--auth-body', `not JSON (${(error as Error).message.replace(/"[^"]*"/g, '…')})`);
+  }
+}
+
+function flowsOf(raw: string | boolean | undefined): number | undefined {
+  if (raw === false) return 0;
+  if (raw === undefined || raw === true) return undefined;
+  return parseInteger('flows', raw, 0, contractDefaults.maxFlows);
+}
+
+async function contractOptions(opts: ContractCliOptions, spec: string, token: string | undefined, env: CommandIo['env'], onEvent: ContractOptions['onEvent']): Promise<ContractOptions> {
+  const authBody = await readAuthBody(opts.authBody);
+  if (!opts.authFrom && (opts.authBody !== undefined || opts.authToken !== undefined || opts.authHeader !== undefined)) {
+    throw toolkitError('IWKIT_ERR_OPTION_INVALID', '--auth-body/--auth-token/--auth-header', 'only apply with --auth-from <operationId>');
+  }
+  const flows = flowsOf(opts.flows);
   return {
+    ...(opts.authFrom
+      ? {
+          auth: {
+            from: opts.authFrom,
+            ...(authBody !== undefined ? { body: authBody } : {}),
+            ...(opts.authToken !== undefined ? { token: opts.authToken } : {}),
+            ...(opts.authHeader !== undefined ? { header: opts.authHeader } : {}),
+          },
+          env,
+        }
+      : {}),
+    ...(opts.shard !== undefined ? { shard: opts.shard } : {}),
+    ...(flows !== undefined ? { flows } : {}),
     spec,
-    baseUrl: opts.baseUrl,
+    baseUrl: opts.baseUrl ?? '',
     ...(token ? { token } : {}),
     headers: parseHeaders(opts.header),
     ...(opts.checks !== undefined ? { checks: list(opts.checks) } : {}),
@@ -132,6 +189,8 @@ async function writeFailureReports(reports: Report[], failure: ContractRunFailur
 
 /** Runs `iwkit contract` with parsed options; returns the exit code (0 all passed, 1 contract failures). Toolkit errors are thrown, after the reports asked for are written with the error. */
 export async function runContractCommand(opts: ContractCliOptions, io: CommandIo): Promise<number> {
+  // Not a commander requiredOption: that would also be demanded of `iwkit contract merge`.
+  if (opts.baseUrl === undefined) throw toolkitError('IWKIT_ERR_OPTION_INVALID', '--base-url', 'required: the server under test, e.g. --base-url https://erp.example');
   const reports = reportsOf(opts);
   // Before anything is sent: a report that cannot be written must not cost the target a whole run.
   for (const report of reports) await prepareReportFile(report.file);
@@ -141,14 +200,14 @@ export async function runContractCommand(opts: ContractCliOptions, io: CommandIo
   const progress = createProgressLine(io.stderr as NodeJS.WriteStream, io.env);
   let result: ContractResult;
   try {
-    result = await runContract(contractOptions(opts, spec, token, progress.onEvent));
+    result = await runContract(await contractOptions(opts, spec, token, io.env, progress.onEvent));
   } catch (error) {
     progress.clear();
     const secrets = token ? [token, Buffer.from(token).toString('base64')] : [];
     const code = isToolkitError(error) ? error.code : 'IWKIT_UNEXPECTED';
     const message = scrubSecrets(error instanceof Error ? error.message : String(error), secrets);
     // specLabel masks a password in any URL: a refused --base-url may carry one.
-    const failure = { baseUrl: specLabel(opts.baseUrl), spec: specLabel(spec), startedAt: new Date(started).toISOString(), durationMs: Date.now() - started, error: { code, message } };
+    const failure = { baseUrl: specLabel(opts.baseUrl ?? ''), spec: specLabel(spec), startedAt: new Date(started).toISOString(), durationMs: Date.now() - started, error: { code, message } };
     await writeFailureReports(reports, failure, io);
     throw error;
   }
@@ -161,10 +220,11 @@ export async function runContractCommand(opts: ContractCliOptions, io: CommandIo
 /** Registers `iwkit contract`: check a running server against the spec. */
 export function registerContractCommand(program: Command, io: CommandIo = { stdout: process.stdout, stderr: process.stderr, env: process.env }): void {
   const d = contractDefaults;
-  program
-    .command('contract')
+  const contract = program.command('contract');
+  registerMergeCommand(contract, io);
+  contract
     .description('check a running server against the spec; exit 0 all passed, 1 contract failures, 2 toolkit error')
-    .requiredOption('--base-url <url>', 'the server under test, e.g. https://erp.example')
+    .option('--base-url <url>', 'the server under test, e.g. https://erp.example (required)')
     .option('--spec <path|url>', 'OpenAPI 3.0/3.1 document, a path or an http(s) URL; default: the embedded IW-ERP login contract')
     .option('--token <value>', 'credential for secured operations (prefer the IWKIT_TOKEN environment variable)')
     .option('--header <header>', 'extra request header "Name: value" (repeatable)', collect)
@@ -182,6 +242,13 @@ export function registerContractCommand(program: Command, io: CommandIo = { stdo
     .option('--strict-spec', 'refuse a spec with any problem instead of testing what can be loaded and warning')
     .option('--fixtures <dir>', 'also send the requests in <dir>/<operationId>/requests/*.json ({ path?, query?, headers?, cookies?, body? })')
     .option('--edge <profiles>', `also send valid boundary requests built with these edge profiles, comma-separated (${edgeProfiles.join(', ')})`)
+    .option('--auth-from <operationId>', "log in through this operation first, send the token it returns as every secured operation's credential, log in again once on a 401")
+    .option('--auth-body <json|file>', 'the login request body, inline JSON or a JSON file; "$NAME" reads an environment variable (default: the example, else generated)')
+    .option('--auth-token <pointer>', 'JSON pointer of the token in the login response (default: a property named like a token, e.g. /sessionid)')
+    .option('--auth-header <name>', "send the token in this header (default: where each operation's security scheme puts it)")
+    .option('--shard <i/n>', 'run share i of n of the cases and flows (stable for a given --seed); merge the JSON reports with `iwkit contract merge`')
+    .option('--flows <n>', `flows (create → read → update → read → delete → read) per resource, from the spec's links and inferred ones`, String(d.flows))
+    .option('--no-flows', 'send no flows')
     .option('--junit <file>', 'write a JUnit XML report')
     .option('--json <file>', 'write a JSON report of every case, result and timing')
     .action(runAction(async (opts: ContractCliOptions) => runContractCommand(opts, io)));

@@ -12,6 +12,8 @@ export interface RequestSettings {
   token?: string;
   /** Extra headers from --header, sent on every request. */
   headers: Record<string, string>;
+  /** `--auth-header`: the credential goes in this header on every secured operation, instead of where its scheme says. */
+  credentialHeader?: string;
 }
 
 /** A built request plus where the valid credential sits, so reports can show it as `$IWKIT_TOKEN`. */
@@ -67,7 +69,7 @@ export function buildHttpRequest(c: ContractCase, settings: RequestSettings): Bu
   }
 
   // User headers first, so a case's own headers (e.g. a wrong Content-Type) win.
-  const dropped = c.auth === 'valid' ? [] : credentialHeaderNames(op);
+  const dropped = c.auth === 'valid' ? [] : [...credentialHeaderNames(op), ...(settings.credentialHeader ? [settings.credentialHeader.toLowerCase()] : [])];
   for (const [name, value] of Object.entries(settings.headers)) {
     if (!dropped.includes(name.toLowerCase())) headers[name] = value;
   }
@@ -75,7 +77,7 @@ export function buildHttpRequest(c: ContractCase, settings: RequestSettings): Bu
   const schemes = requiredSchemes(op);
   const secret = c.auth === 'valid' ? settings.token : c.auth === 'invalid' ? INVALID_CREDENTIAL : undefined;
   if (secret !== undefined && schemes.length > 0) {
-    const placed = placeCredential(schemes, secret);
+    const placed = settings.credentialHeader ? { headers: { [settings.credentialHeader]: secret }, query: {}, cookies: {} } : placeCredential(schemes, secret);
     for (const [name, value] of Object.entries(placed.headers)) {
       for (const existing of Object.keys(headers)) if (existing.toLowerCase() === name.toLowerCase()) delete headers[existing];
       headers[name] = value;

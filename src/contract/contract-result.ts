@@ -38,8 +38,27 @@ export interface ContractResult {
   outcomes: CaseOutcome[];
   totals: Totals;
   warnings: string[];
+  /** With --auth-from: where the token came from and how often the runner logged in. */
+  auth?: AuthSummary;
+  /** With --shard: which share of the cases this run sent. */
+  shard?: { index: number; count: number };
+  /** Flows planned and how many of their steps were sent. */
+  flows?: { planned: number; steps: number; stepsSent: number };
   /** True when no error-severity check failed. */
   ok: boolean;
+}
+
+/** What a run says about its logins through `--auth-from`. */
+export interface AuthSummary {
+  from: string;
+  pointer: string;
+  /** The header the token was sent in; absent when each operation's security scheme placed it. */
+  header?: string;
+  logins: number;
+  relogins: number;
+  /** Cases answered 401 and sent again after a re-login. */
+  retried: string[];
+  reloginFailure?: string;
 }
 
 /** Zeroed counts. */

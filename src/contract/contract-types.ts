@@ -4,7 +4,7 @@ import type { Operation } from '../openapi/api-model.js';
 // Plain data shared by cases, the runner, checks and reporters. Failures are data, never exceptions.
 
 /** Where a case comes from. */
-export type CaseKind = 'example' | 'fixture' | 'generated' | 'edge' | 'negative' | 'security';
+export type CaseKind = 'example' | 'fixture' | 'generated' | 'edge' | 'negative' | 'security' | 'flow';
 
 /** Which credential a case sends. */
 export type CaseAuth = 'valid' | 'none' | 'invalid';
@@ -73,6 +73,20 @@ export interface ContractCase {
   profile?: EdgeProfile;
   /** Parameters described by `content` instead of `schema`, keyed `in:name`, with their media type (JSON ones travel as JSON text). */
   parameterMedia?: Record<string, string>;
+  /** Set on the steps of a flow (create → read → update → read → delete → read). */
+  flow?: FlowStepRef;
+}
+
+/** What a step does in its flow; the flow checks read it. */
+export type FlowRole = 'create' | 'read-created' | 'update' | 'read-updated' | 'delete' | 'read-deleted';
+
+/** Which flow a case belongs to and where in it. */
+export interface FlowStepRef {
+  /** e.g. `flow:things/0`. */
+  id: string;
+  /** 0-based position in the flow. */
+  index: number;
+  role: FlowRole;
 }
 
 /** An HTTP request ready for a transport. */
@@ -180,5 +194,9 @@ export interface CaseOutcome {
   transportError?: TransportFailure;
   elapsedMs: number;
   startedAt?: string;
+  /** The case was answered 401, the runner logged in again (--auth-from) and sent it once more: this is the second answer. */
+  relogin?: boolean;
+  /** A flow step: the flow, the step, and one curl line per step up to this one (the whole sequence as a repro). */
+  flow?: FlowStepRef & { steps: string[] };
   results: CheckResult[];
 }

@@ -56,6 +56,8 @@ describe('the runner against the mock of real public specs', () => {
           concurrency: 4,
           maxRequests: 300,
           operations,
+          // The mock keeps no state until --stateful (#17): its flows fail use-after-free, as flows.test.ts shows.
+          flows: 0,
         });
         expect(failuresOf(result, knownMockGaps[name])).toEqual([]);
         expect(result.ok).toBe(true);

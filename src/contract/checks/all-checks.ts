@@ -8,7 +8,11 @@ import { notAServerError } from './not-a-server-error.js';
 import { positiveDataAcceptance } from './positive-data-acceptance.js';
 import { responseHeadersConformance } from './response-headers-conformance.js';
 import { responseReceived } from './response-received.js';
+import { resourceAvailability } from './resource-availability.js';
 import { responseSchemaConformance } from './response-schema-conformance.js';
+import { sessionValidity } from './session-validity.js';
+import { statefulConsistency } from './stateful-consistency.js';
+import { useAfterFree } from './use-after-free.js';
 import { statusCodeConformance } from './status-code-conformance.js';
 
 /** Every check, in report order. */
@@ -22,6 +26,10 @@ export const allChecks: readonly Check[] = [
   negativeDataRejection,
   positiveDataAcceptance,
   ignoredAuth,
+  sessionValidity,
+  resourceAvailability,
+  useAfterFree,
+  statefulConsistency,
   maxResponseTime,
 ];
 

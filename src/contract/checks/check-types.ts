@@ -1,5 +1,5 @@
 import type { Operation } from '../../openapi/api-model.js';
-import type { CheckResult, ContractCase, ParsedResponse, Severity, TransportFailure } from '../contract-types.js';
+import type { CheckResult, ContractCase, FlowRole, ParsedResponse, Severity, TransportFailure } from '../contract-types.js';
 import type { SchemaValidation } from '../schema-validation.js';
 
 /** What a check sees of one case after it ran. */
@@ -16,6 +16,16 @@ export interface CheckContext {
   schemas: SchemaValidation;
   /** `--strict`: what the contract leaves open by default (e.g. a body in an undocumented media type) is held to the letter. */
   strict?: boolean;
+  /** With --auth-from, on cases that sent the token obtained by the login: whether this case was the first to use a fresh token. */
+  session?: { from: string; firstUse: boolean };
+  /** On a flow step: its role and the steps before it, with their answers. */
+  flow?: FlowView;
+}
+
+/** What a flow check sees of the flow a step belongs to. */
+export interface FlowView {
+  role: FlowRole;
+  previous: { role: FlowRole; case: ContractCase; response?: ParsedResponse }[];
 }
 
 /** A check's verdict on one case; `undefined` when the check does not apply to it. A verdict may lower or raise the check's severity for this case. */

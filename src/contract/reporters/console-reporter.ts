@@ -25,6 +25,20 @@ function countsText(t: Totals): string {
   return parts.join(', ') || 'no results';
 }
 
+/** Lines about the run itself: logins through --auth-from, the shard, flows. */
+export function runNotes(result: ContractResult): string[] {
+  const notes: string[] = [];
+  const a = result.auth;
+  if (a) {
+    const where = a.header ? `sent as ${a.header}` : "sent where each operation's security scheme says";
+    const again = a.relogins > 0 ? `, ${a.relogins} re-login${a.relogins === 1 ? '' : 's'} after a 401 (retried: ${a.retried.slice(0, 5).join(', ')}${a.retried.length > 5 ? ', …' : ''})` : '';
+    notes.push(`authenticated through ${a.from} (token at ${a.pointer}, ${where}): ${a.logins} login${a.logins === 1 ? '' : 's'}${again}`);
+  }
+  if (result.shard) notes.push(`shard ${result.shard.index}/${result.shard.count} of the cases (merge the JSON reports with iwkit contract merge)`);
+  if (result.flows) notes.push(`${result.flows.planned} flow${result.flows.planned === 1 ? '' : 's'}: ${result.flows.stepsSent} of ${result.flows.steps} steps sent`);
+  return notes;
+}
+
 /** True when colours should be used for a stream: a TTY, and `NO_COLOR` unset or empty. */
 export function shouldUseColor(stream: { isTTY?: boolean }, env: NodeJS.ProcessEnv = process.env): boolean {
   return Boolean(stream.isTTY) && !env.NO_COLOR;
@@ -73,7 +87,9 @@ export function formatConsoleReport(result: ContractResult, style: ConsoleStyle)
     out.push(c.yellow(`${notSent.length} case${notSent.length === 1 ? '' : 's'} not sent: ${safe(reasons.join('; '))}`));
   }
   for (const w of result.warnings) out.push(c.yellow(`warning: ${safe(w)}`));
-  if (notSent.length > 0 || result.warnings.length > 0) out.push('');
+  const notes = runNotes(result);
+  for (const note of notes) out.push(c.dim(safe(note)));
+  if (notSent.length > 0 || result.warnings.length > 0 || notes.length > 0) out.push('');
 
   const t = result.totals;
   const verdict = result.ok ? c.green(c.bold('PASSED')) : c.red(c.bold('FAILED'));

@@ -18,7 +18,12 @@ export function describeFailure(outcome: CaseOutcome, result: CheckResult): stri
     lines.push(`response: none (${outcome.transportError.kind})`);
   }
   lines.push(`time: ${Math.round(outcome.elapsedMs)} ms`);
-  lines.push(`reproduce: ${outcome.curl}`);
+  if (outcome.relogin) lines.push('note: answered 401 first; the runner logged in again (--auth-from) and sent it once more: this is the second answer');
+  if (outcome.flow && outcome.flow.steps.length > 1) {
+    // The whole sequence up to the failing step: each later call depends on what the earlier ones created.
+    lines.push(`reproduce (flow ${outcome.flow.id}, step ${outcome.flow.index + 1} ${outcome.flow.role}):`);
+    outcome.flow.steps.forEach((curl, i) => lines.push(`  ${i + 1}. ${curl}`));
+  } else lines.push(`reproduce: ${outcome.curl}`);
   // Every piece may come from the target (messages, headers, excerpts): it must not move the cursor or forge a line.
   return lines.map(escapeControls);
 }
