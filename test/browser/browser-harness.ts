@@ -25,6 +25,9 @@ export const browserAvailability = (() => {
   };
 })();
 
+/** How long a launch may take: a cold Chromium start on a busy 2-core machine has passed 15 s. */
+export const launchTimeoutMs = 60_000;
+
 /** Launches headless Chromium with everything that could phone home switched off. */
 export async function launchChromium(): Promise<Browser> {
   if (!existsSync(chromiumPath)) {
@@ -40,7 +43,7 @@ export async function launchChromium(): Promise<Browser> {
   ];
   // Chromium refuses to start its sandbox as root (containers, CI).
   if (process.getuid?.() === 0) args.push('--no-sandbox');
-  return chromium.launch({ executablePath: chromiumPath, headless: true, args, timeout: 15_000 });
+  return chromium.launch({ executablePath: chromiumPath, headless: true, args, timeout: launchTimeoutMs });
 }
 
 /** A running mock with its base URL and every request it answered (method, path, status, CORS request headers). */

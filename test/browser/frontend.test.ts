@@ -2,7 +2,7 @@
 // and the mock's /docs page.
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { browserAvailability, Closers, launchChromium, screenshot, servePage, startMock } from './browser-harness.js';
+import { browserAvailability, Closers, launchChromium, launchTimeoutMs, screenshot, servePage, startMock } from './browser-harness.js';
 import { loginPage, repeatLoginPage } from './login-page.js';
 
 const LOGIN = '/api/opendata/instagram/login';
@@ -20,7 +20,7 @@ describe.skipIf(browserAvailability.skip)(suite, () => {
   beforeAll(async () => {
     // A launch failure is rethrown by each test, so a missing browser under CI counts as failed tests, not skipped ones.
     launched = await launchChromium().then((browser) => ({ browser }), (error: unknown) => ({ error }));
-  }, 20_000);
+  }, launchTimeoutMs + 5_000);
 
   afterAll(async () => {
     await closers.closeAll();

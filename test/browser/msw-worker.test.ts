@@ -13,7 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { renderContractModule } from '../../src/msw/render-contract-module.js';
 import { loadApi } from '../../src/openapi/load-api.js';
 import { readFixtures } from '../../src/server/read-fixtures.js';
-import { browserAvailability, launchChromium } from './browser-harness.js';
+import { browserAvailability, launchChromium, launchTimeoutMs } from './browser-harness.js';
 import { independentValidator, responseSchemaPointer } from '../openapi/independent-validator.js';
 
 const page = `
@@ -73,7 +73,7 @@ describe.skipIf(browserAvailability.skip)('createHandlers with setupWorker in Ch
     await writeFile(join(dir, 'index.html'), '<!doctype html><title>iwkit msw</title><script type="module" src="/app.js"></script>');
     site = await serveFolder(dir);
     browser = await launchChromium();
-  }, 60_000);
+  }, launchTimeoutMs + 30_000);
 
   afterAll(async () => {
     await browser?.close();
