@@ -6,7 +6,7 @@ import type { MockRuntime } from './mock-runtime.js';
 import type { OperationState } from './plan-state.js';
 import { problemAnswer, type ProblemContext } from './problem-answer.js';
 import { problem, type ProblemFieldError } from './problem.js';
-import { resourceAnswer } from './resource-state.js';
+import { declaresNotFound, resourceAnswer } from './resource-state.js';
 import { loginAnswer, sessionRefusal } from './session-state.js';
 import type { StateRuntime } from './state-runtime.js';
 import { scopeOf, storeRefusal } from './state-answer.js';
@@ -53,6 +53,8 @@ export function answerWithState(
       const outcome = await resourceAnswer(op, opState.resource.role, opState.resource.group, request, answer, state, scope, runtime.references ?? []);
       if ('answer' in outcome) return outcome.answer;
       if ('problem' in outcome) return withDelay({ ...problemAnswer(outcome.problem, context), delayMs: 0 }, answer);
+      // Deleting what is not there, where the spec documents no 404: done already (idempotent), not an undocumented status.
+      if (opState.resource.role === 'remove' && !declaresNotFound(op)) return answer;
       return withDelay(refusal(op, request, declared, 404, outcome.notFound, { in: 'path', pointer: `/${opState.resource.group.param}` }), answer);
     } catch (error) {
       return storeRefusal(error, context);

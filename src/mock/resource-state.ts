@@ -140,6 +140,9 @@ async function list(op: CompiledOperation, group: ResourceGroup, request: MockRe
   return { answer: withJsonBody(answer, body, 'state:listed') };
 }
 
+/** True when the operation documents a 404 (exactly, by range or by default). */
+export const declaresNotFound = (op: CompiledOperation): boolean => op.responses.some((r) => ['404', '4XX', '4xx', 'default'].includes(r.spec.status));
+
 /** Answers one resource operation from the store; `answer` is the generated answer it starts from. */
 export async function resourceAnswer(
   op: CompiledOperation,
@@ -154,8 +157,13 @@ export async function resourceAnswer(
   const refs = refMap(references);
   if (role === 'create') return create(op, group, request, answer, state, scope, refs);
   if (role === 'list') return list(op, group, request, answer, state, scope, refs);
-  const found = await stored(group, request, state, scope);
+  let found = await stored(group, request, state, scope);
   const missing = `no item ${group.param}=${String(request.params[group.param])} in ${collectionOf(request, role)}`;
+  // PUT/PATCH of an unknown id where the spec documents no 404: the item is created at that id (an upsert).
+  if (!found && (role === 'replace' || role === 'merge') && !declaresNotFound(op)) {
+    const raw = requestId(group, request);
+    found = { key: itemKey(collectionOf(request, role), raw), item: { [group.idProperty]: group.idShape === 'integer' ? Number(raw) : raw } };
+  }
   if (!found) return { notFound: missing };
   if (role === 'remove') {
     await state.store.delete(scope, found.key);
