@@ -2,6 +2,7 @@ import { StateLimitError, StateUnavailableError } from '../state/state-store.js'
 import { findResponse, type CompiledOperation } from './compile-operation.js';
 import type { MockAnswer } from './mock-answer.js';
 import { problemAnswer, type ProblemContext } from './problem-answer.js';
+import { limitProblem } from './limits.js';
 import { problem, type Problem, type ProblemFieldError } from './problem.js';
 
 // Small pieces the stateful answers share: reading and replacing a JSON answer body, checking a value
@@ -31,7 +32,11 @@ export function schemaIssues(op: CompiledOperation, status: number, value: unkno
 
 /** The store's refusals as problems: a full store is 507 naming the bound, an unreachable one 503 naming the store. */
 export function storeProblem(error: unknown): Problem {
-  if (error instanceof StateLimitError) return problem(507, error.message, [{ in: 'request', pointer: '', message: error.limit }], { limit: error.limit });
+  if (error instanceof StateLimitError) {
+    // Named as the option that raises it (limits.maxStateItems, --max-state-items).
+    const name = error.limit === 'maxItems' ? 'maxStateItems' : 'maxStateBytes';
+    return limitProblem(507, name, error.bound, `${error.message}; raise ${name} or clear state`, { in: 'request', pointer: '' });
+  }
   const store = error instanceof StateUnavailableError ? error.store : 'state store';
   const reason = error instanceof Error ? error.message : String(error);
   return problem(503, reason.startsWith('the state store') ? reason : `the state store ${store} is unavailable: ${reason}`, [], { store });

@@ -129,6 +129,19 @@ describe('stateful resources', () => {
     expect(first[5].startsWith('404')).toBe(true);
   });
 
+  it('refuses a create past maxStateItems with a 507 problem naming the limit, per client', async () => {
+    app = await createMockServer({ spec: 'test/specs/petstore-3.0.yaml', stateful: true, seed: 2, limits: { maxStateItems: 3 } });
+    const post = (client: string) => app!.inject({ method: 'POST', url: '/pets', payload: { name: 'P', kind: 'dog' }, headers: { 'x-api-key': 'k', 'iwkit-client': client } });
+    // A counter and two pets fill the three entries.
+    expect((await post('a')).statusCode).toBe(201);
+    expect((await post('a')).statusCode).toBe(201);
+    const full = await post('a');
+    expect(full.statusCode).toBe(507);
+    // Petstore declares its own error shape (a default response): the detail still names the limit.
+    expect(full.body).toContain('maxStateItems');
+    expect((await post('b')).statusCode).toBe(201);
+  });
+
   it('names every stateful operation and why', async () => {
     app = await createMockServer({ spec: 'test/specs/petstore-3.0.yaml', stateful: true });
     expect(app.iwkitState).toEqual(expect.arrayContaining([expect.stringMatching(/^createPet POST \/pets: create of \/pets \(path parameter \{petId\} ↔ property "id"\)$/), expect.stringMatching(/^listPets GET \/pets: list/)]));
