@@ -14,6 +14,7 @@ import { watchMockServer } from '../server/watch-reload.js';
 import { parseEdgeProfiles } from '../fake/edge-profiles.js';
 import { isSpecUrl } from '../openapi/fetch-spec-text.js';
 import { collect, parseInteger } from './parse-options.js';
+import { openStateStore } from '../server/open-state-store.js';
 import { runAction } from './run-action.js';
 
 interface MockOptions {
@@ -45,6 +46,11 @@ interface MockOptions {
   maxJournalBytes?: string;
   logFormat: string;
   bodyLimit?: string;
+  stateful?: boolean;
+  state?: string;
+  sessionTtl?: string;
+  maxStateItems?: string;
+  maxStateBytes?: string;
 }
 
 /** The resource-bound flags: flag name and the limit it sets (see the README's Limits table). */
@@ -58,7 +64,18 @@ const limitFlags: [flag: string, limit: keyof MockLimits & keyof MockOptions, he
   ['max-overrides', 'maxOverrides', 'run-time overrides at once; past it a 409 problem'],
   ['max-override-bytes', 'maxOverrideBytes', 'bytes of all overrides together; past it a 413 problem'],
   ['max-journal-bytes', 'maxJournalBytes', 'bytes of journal kept; the oldest entries are dropped past it'],
+  ['max-state-items', 'maxStateItems', 'stored state entries per client with --stateful; past it a 507 problem'],
+  ['max-state-bytes', 'maxStateBytes', 'bytes of stored state per client with --stateful; past it a 507 problem'],
 ];
+
+/** `--session-ttl`: milliseconds, or a number with s, m or h. */
+function parseSessionTtl(raw: string | undefined): number | undefined {
+  if (raw === undefined) return undefined;
+  const match = /^(\d+)(ms|s|m|h)?$/.exec(raw.trim());
+  const value = match ? Number(match[1]) * { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[(match[2] ?? 'ms') as 'ms'] : NaN;
+  if (!Number.isSafeInteger(value) || value <= 0) throw toolkitError('IWKIT_ERR_OPTION_INVALID', '--session-ttl', `expected a duration such as 30m, 90s or 5000 (ms), got "${raw}"`);
+  return value;
+}
 
 function addLimitFlags(command: Command): void {
   for (const [flag, key, help] of limitFlags) command.option(`--${flag} <n>`, `${help} (default ${defaultLimits[key]})`);
@@ -110,6 +127,11 @@ function startLines(app: FastifyInstance, address: string, options: MockServerOp
   if (options.edge) lines.push(`  edge    generated data follows the ${options.edge} profile`);
   if (options.docs !== false) lines.push(`  docs    ${address}/docs  (raw spec: ${address}/openapi.json)`);
   if (watching) lines.push('  watch   reloading spec, fixtures and rules on change');
+  if (options.stateful) {
+    const store = typeof options.state === 'object' ? options.state.name : typeof options.state === 'string' ? options.state.replace(/\/\/[^@/]*@/, '//***@') : 'memory';
+    lines.push(`  state   sessions and resources persist in ${store}`);
+    for (const line of app.iwkitState) lines.push(`          ${line}`);
+  }
   return `${lines.join('\n')}\n`;
 }
 
@@ -139,6 +161,10 @@ export function registerMockCommand(program: Command): void {
     // Console and request-size flags (issue 13: readable log, body limit).
     .option('--log-format <format>', "request log: text (one readable line per request) or json (pino's JSON lines)", 'text')
     .option('--body-limit <bytes>', 'largest accepted request body in bytes (default 1048576); larger bodies get a 413 problem')
+    // State (issue 17): sessions and resources that persist, in memory or shared by replicas through Redis.
+    .option('--stateful', 'keep state: a login issues sessions protected operations require; created items persist')
+    .option('--state <store>', 'where state lives with --stateful: memory (default) or redis://host:port/db (shared by replicas)')
+    .option('--session-ttl <duration>', 'how long a session lives after its login: 30m (default), 90s, 5000 (ms)')
     .action(runAction(async (opts: MockOptions) => {
       const port = parseInteger('port', opts.port, 0, 65535)!;
       const seed = parseInteger('seed', opts.seed, 0, Number.MAX_SAFE_INTEGER);
@@ -177,6 +203,7 @@ export function registerMockCommand(program: Command): void {
         journal: admin,
         strictSpec: opts.strictSpec === true,
         limits: parseLimits(opts),
+        ...(opts.stateful || opts.state ? { stateful: true, state: opts.state ?? 'memory', sessionTtl: parseSessionTtl(opts.sessionTtl) } : {}),
       };
       const adminServed = admin && (adminToken !== undefined || isLoopbackHost(opts.host));
       if (admin && !adminServed) {
@@ -188,6 +215,11 @@ export function registerMockCommand(program: Command): void {
       let address: string;
       let close: () => Promise<void>;
       if (opts.watch) {
+        // One store for every reload: sessions and items survive a change to the spec.
+        if (options.stateful) {
+          const limits = { ...defaultLimits, ...options.limits };
+          options.state = await openStateStore(options.state, { maxItems: limits.maxStateItems, maxBytes: limits.maxStateBytes });
+        }
         const watched = await watchMockServer(options, {
           port,
           host: opts.host,

@@ -19,13 +19,15 @@ import { bodyIssues, defaultBodyType, findRequestBody, requestBodyKind, unsuppor
 import { hashSeed } from './request-seed.js';
 import { scenarioProblem } from './scenario-problem.js';
 import { selectRule } from './select-rule.js';
+import { answerWithState } from './answer-stateful.js';
+import { statusMatches } from './compile-operation.js';
 
 // The whole request → answer decision for one operation: security, body type, validation, preferences,
 // the browser scenario cookie, rules and overrides, the error rate, the response choice and its body.
 // An adapter calls it once per request and writes what it returns.
 
-/** Answers one request to an operation (already routed to it). */
-export type OperationAnswerer = (request: MockRequest) => MockAnswer;
+/** Answers one request to an operation (already routed to it); a promise only where state is kept (`--stateful`). */
+export type OperationAnswerer = (request: MockRequest) => MockAnswer | Promise<MockAnswer>;
 
 /** The wire type of a request body: its Content-Type essence, or octet-stream when it has none. */
 function bodyType(contentType: string | undefined): string {
@@ -98,8 +100,21 @@ function chosenAnswer(op: CompiledOperation, request: MockRequest, preferences: 
   return answer;
 }
 
-/** Builds the function that answers one operation; it keeps small per-operation caches. */
+/** Builds the function that answers one operation; with state, its stateless answer then goes through the state step. */
 export function createOperationAnswerer(op: CompiledOperation, runtime: MockRuntime): OperationAnswerer {
+  const stateless = createStatelessAnswerer(op, runtime);
+  const opState = runtime.state?.plan.operations.get(op.operation.operationId);
+  if (!runtime.state || !opState) return stateless;
+  const declared = (request: MockRequest, status: number): MockAnswer | undefined => {
+    if (!op.responses.some((r) => r.spec.status !== 'default' && statusMatches(r.spec.status, status))) return undefined;
+    const answer = stateless({ ...request, headers: { ...request.headers, prefer: `code=${status}` }, prevalidated: true });
+    return answer.status === status && !answer.problem ? answer : undefined;
+  };
+  const decide = answerWithState(op, opState, runtime, runtime.state, declared);
+  return (request) => decide(request, stateless(request));
+}
+
+function createStatelessAnswerer(op: CompiledOperation, runtime: MockRuntime): (request: MockRequest) => MockAnswer {
   const operationId = op.operation.operationId;
   const context: ProblemContext = { op, now: runtime.now };
   // The 415 verdict per Content-Type header value: clients repeat the same few.

@@ -72,3 +72,15 @@ export function checkSecurity(requirement: SecurityRequirement, source: Credenti
   }
   return { ok: false, ...firstFailure! };
 }
+
+/** The first credential the request presents for the operation's schemes, with where it was read (a session's lookup key). */
+export function presentedCredential(requirement: SecurityRequirement, source: CredentialSource): { value: string; where: ProblemFieldError } | undefined {
+  for (const alternative of requirement) {
+    for (const scheme of alternative) {
+      if (scheme.type === 'mutualTLS') continue;
+      const { value, where } = credentialOf(scheme, source);
+      if (value !== undefined) return { value, where };
+    }
+  }
+  return undefined;
+}

@@ -23,6 +23,10 @@ export interface MockLimits {
   maxOverrideBytes: number;
   /** Bytes of journal entries kept (as JSON text); the oldest are dropped past it. */
   maxJournalBytes: number;
+  /** Stored state entries (sessions, items, counters) per client scope (`--stateful`); past it a 507 problem. */
+  maxStateItems: number;
+  /** Bytes of stored state per client scope (keys and JSON values); past it a 507 problem. */
+  maxStateBytes: number;
 }
 
 /** The default bounds. */
@@ -36,6 +40,8 @@ export const defaultLimits: Readonly<MockLimits> = {
   maxOverrides: 1000,
   maxOverrideBytes: 4 * 1024 * 1024,
   maxJournalBytes: 16 * 1024 * 1024,
+  maxStateItems: 10_000,
+  maxStateBytes: 8 * 1024 * 1024,
 };
 
 /** Nesting depth beyond which a value is neither stored nor serialised (overrides, journal bodies, rules). */

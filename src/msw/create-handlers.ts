@@ -229,7 +229,7 @@ export function createHandlers(spec: Api | Record<string, unknown>, options: Han
     if ('problem' in read) answer = problemAnswer(read.problem, { op, now });
     else {
       Object.assign(view, read);
-      answer = answerers[index](view);
+      answer = await answerers[index](view);
     }
     const journalBody = journalBodyValue(view.body, view.rawBody, view.headers['content-length']);
     if (answer.delayMs > 0) {

@@ -9,6 +9,8 @@ import { clientHeader } from './handle-operation.js';
 import { adminGuard, notFound, type AdminOptions } from './admin-guard.js';
 import { addOverride, type MockControls } from './mock-controls.js';
 import { sendProblem } from './send-problem.js';
+import { registerStateRoutes } from './state-routes.js';
+import { scopeOf } from '../mock/state-answer.js';
 
 /** Where the run-time control API lives. */
 export const adminPrefix = '/__iwkit';
@@ -66,6 +68,7 @@ export async function registerAdminRoutes(app: FastifyInstance, controls: MockCo
         'GET /__iwkit/fixtures', 'GET /__iwkit/rules',
         'GET /__iwkit/overrides', 'POST /__iwkit/overrides', 'DELETE /__iwkit/overrides', 'DELETE /__iwkit/overrides/:id',
         'GET /__iwkit/journal', 'DELETE /__iwkit/journal', 'POST /__iwkit/reset',
+        'DELETE /__iwkit/state', 'DELETE /__iwkit/state/sessions/:id', 'POST /__iwkit/state/sessions/:id/expire',
       ],
     }));
 
@@ -139,7 +142,9 @@ export async function registerAdminRoutes(app: FastifyInstance, controls: MockCo
       const journal = controls.journal?.clear({ client: client ?? null }) ?? 0;
       // Rules belong to everyone: only a reset without a client id gives them their uses back.
       if (client === undefined) controls.rules.resetUses();
-      return { overrides, journal, rulesReset: client === undefined };
+      await controls.state?.store.clear(client === undefined ? undefined : scopeOf(client));
+      return { overrides, journal, rulesReset: client === undefined, ...(controls.state ? { stateCleared: true } : {}) };
     });
+    registerStateRoutes(admin, controls.state, config);
   }, { prefix: adminPrefix });
 }

@@ -37,6 +37,10 @@ import { ResponseCache } from '../mock/response-cache.js';
 import { FaultRetries } from './fault-retries.js';
 import { logFormats, logRequest, redactUrl, textLogStream, type LogFormat, type LogStream } from './request-log.js';
 import { sendProblem } from './send-problem.js';
+import { openStateStore } from './open-state-store.js';
+import { planState } from '../mock/plan-state.js';
+import { defaultSessionTtlMs, type StateRuntime } from '../mock/state-runtime.js';
+import type { StateStore } from '../state/state-store.js';
 
 // Re-exported from the module that augments FastifyInstance with use()/reset()/journal(), so the
 // declarations reach every consumer of createMockServer's types.
@@ -47,6 +51,8 @@ declare module 'fastify' {
   interface FastifyInstance {
     /** The normalised spec this mock serves. */
     iwkitApi: Api;
+    /** With `stateful`: which operations keep state and why, one line each (the CLI prints them at start). */
+    iwkitState: string[];
   }
 }
 
@@ -99,6 +105,12 @@ export interface MockServerOptions {
   serverFactory?: FastifyServerOptions['serverFactory'];
   /** Resource bounds (connections, time-outs, delays in flight, overrides, journal bytes); each has a default, see the README's Limits table. */
   limits?: Partial<MockLimits>;
+  /** Keep state: logins issue sessions that protected operations then require, and created items persist (default false). */
+  stateful?: boolean;
+  /** Where state lives with `stateful`: `memory` (default), a `redis://host:port/db` URL (shared by replicas), or a store of your own. */
+  state?: string | StateStore;
+  /** How long a session lives after its login, in ms (default 30 minutes). */
+  sessionTtl?: number;
   /** Overrides and journal taken over from a previous instance, so a hot reload keeps them. */
   carryOver?: { overrides: OverrideStore; journal?: Journal };
 }
@@ -125,6 +137,9 @@ function checkOptions(options: MockServerOptions): void {
   }
   if (options.logFormat !== undefined && !logFormats.includes(options.logFormat)) {
     throw toolkitError('IWKIT_ERR_OPTION_INVALID', 'logFormat', `expected one of ${logFormats.join(', ')}, got ${String(options.logFormat)}`);
+  }
+  if (options.sessionTtl !== undefined && !(Number.isSafeInteger(options.sessionTtl) && options.sessionTtl > 0)) {
+    throw toolkitError('IWKIT_ERR_OPTION_INVALID', 'sessionTtl', `must be a positive whole number of ms, got ${String(options.sessionTtl)}`);
   }
   const j = options.journal;
   if (j !== undefined && typeof j !== 'boolean' && !(Number.isInteger(j) && j > 0)) {
@@ -201,6 +216,18 @@ function loggerOptions(options: MockServerOptions, redactor: RequestRedactor): E
 
 export { seededNow };
 
+/** The state runtime for `stateful`: the store (opened now, so a bad URL fails at start), the plan, the session lifetime. */
+async function stateRuntime(options: MockServerOptions, compiled: CompiledOperation[], api: Api, limits: MockLimits): Promise<StateRuntime> {
+  const store = await openStateStore(options.state, { maxItems: limits.maxStateItems, maxBytes: limits.maxStateBytes });
+  return {
+    store,
+    plan: planState(compiled, api.document, api.references),
+    sessionTtlMs: options.sessionTtl ?? defaultSessionTtlMs,
+    clock: Date.now,
+    fixedTime: options.seed !== undefined,
+  };
+}
+
 const isLoadedApi = (spec: MockServerOptions['spec']): spec is Api =>
   typeof spec === 'object' && spec !== null && Array.isArray((spec as Api).operations) && Array.isArray((spec as Api).references);
 
@@ -232,6 +259,8 @@ export async function createMockServer(options: MockServerOptions = {}): Promise
     redactor: createRequestRedactor(secrets.headers, secrets.query),
     overrideContext: { operations, references: api.references, locate: (path) => withRulePath('override', path) },
   };
+  const state = options.stateful ? await stateRuntime(options, compiled, api, limits) : undefined;
+  controls.state = state;
   const seed = options.seed ?? randomInt(2 ** 31);
   const runtime: MockRuntime = {
     seed,
@@ -250,6 +279,7 @@ export async function createMockServer(options: MockServerOptions = {}): Promise
     keepBody: controls.journal ? keepJournalBody : undefined,
     faultRetries: new FaultRetries(),
     references: api.references,
+    ...(state ? { state } : {}),
   };
 
   const logger = loggerOptions(options, controls.redactor);
@@ -338,5 +368,7 @@ export async function createMockServer(options: MockServerOptions = {}): Promise
   registerOperationRoutes(app, { table, operations: compiled, runtime, source: api.source, warnings: api.warnings });
 
   app.decorate('iwkitApi', api);
+  app.decorate('iwkitState', state?.plan.lines ?? []);
+  if (state && typeof options.state !== 'object') app.addHook('onClose', async () => state.store.close());
   return app;
 }

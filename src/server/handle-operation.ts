@@ -61,7 +61,9 @@ export function createOperationHandler(op: CompiledOperation, routePath: RoutePa
     if (retry) return dropRetry(request, reply, runtime, retry);
 
     const view = requestView(request, routePath, fastifyValidatesAll);
-    const answer: MockAnswer = answerOperation(view);
+    const result = answerOperation(view);
+    // Only a stateful operation answers with a promise: the plain path awaits nothing.
+    const answer: MockAnswer = result instanceof Promise ? await result : result;
     labelReply(reply, answer);
     const send = (): FastifyReply | void => (answer.fault ? applyFault(request, reply, runtime, answer) : writeAnswer(reply, answer));
     if (answer.delayMs <= 0) return send();

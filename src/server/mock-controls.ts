@@ -8,6 +8,9 @@ import type { OverrideInfo, OverrideStore } from '../mock/overrides.js';
 import type { RequestRedactor } from '../mock/redact-request.js';
 import type { OverrideInput } from '../mock/scenario-rules.js';
 import type { RuleSet } from '../mock/select-rule.js';
+import { expireSession, invalidateSession } from '../mock/session-state.js';
+import { scopeOf } from '../mock/state-answer.js';
+import type { StateRuntime } from '../mock/state-runtime.js';
 import { clientHeader, rawBodyKey } from './handle-operation.js';
 import { operationKey, scenarioKey } from './write-answer.js';
 import type {} from './send-problem.js';
@@ -16,8 +19,12 @@ declare module 'fastify' {
   interface FastifyInstance {
     /** Answers matching requests as the override says (once, N times with `times`, or until reset); newest first, before the rules file. */
     use(override: OverrideInput): OverrideInfo;
-    /** Back to the start: removes every override, clears the journal, gives rules their `times` back. */
-    reset(): void;
+    /** Back to the start: removes every override, clears the journal and the state, gives rules their `times` back. */
+    reset(): Promise<void>;
+    /** Ends a session at once (`--stateful`); `client` is its `iwkit-client` scope. True when it existed. */
+    invalidate(sessionid: string, client?: string): Promise<boolean>;
+    /** Makes a session lapse now, as its lifetime would (`--stateful`). True when it existed. */
+    expire(sessionid: string, client?: string): Promise<boolean>;
     /** The journalled requests, oldest first; filter by operationId, client (null: those without one) or the last `limit`. */
     journal(filter?: JournalFilter): JournalEntry[];
   }
@@ -36,6 +43,8 @@ export interface MockControls {
   redactor: RequestRedactor;
   /** Checks overrides against the spec, as rules files are. */
   overrideContext: RuleContext;
+  /** Sessions and resources (`--stateful`). */
+  state?: StateRuntime;
 }
 
 /** The journal's text of a request body, taken before a delay lets go of the body. */
@@ -78,11 +87,14 @@ export function journalRequest(controls: MockControls, request: FastifyRequest, 
 /** Decorates the app with use() / reset() / journal() and journals every request to an operation (and every 404/405). */
 export function installControls(app: FastifyInstance, controls: MockControls): void {
   app.decorate('use', (override: OverrideInput) => addOverride(controls, override));
-  app.decorate('reset', () => {
+  app.decorate('reset', async () => {
     controls.overrides.clear('all');
     controls.journal?.clear();
     controls.rules.resetUses();
+    await controls.state?.store.clear();
   });
+  app.decorate('invalidate', async (sessionid: string, client?: string) => (controls.state ? invalidateSession(controls.state, scopeOf(client), sessionid) : false));
+  app.decorate('expire', async (sessionid: string, client?: string) => (controls.state ? expireSession(controls.state, scopeOf(client), sessionid) : false));
   app.decorate('journal', (filter?: JournalFilter) => controls.journal?.list(filter) ?? []);
   if (!controls.journal) return;
   app.addHook('onResponse', async (request, reply) => {

@@ -7,11 +7,13 @@ import { build } from 'esbuild';
 import { describe, expect, it } from 'vitest';
 
 const folders = ['src/mock', 'src/fake'];
+// The state store's interface and its in-memory implementation belong to the core; the Redis store is Node-only.
+const stateFiles = ['src/state/state-store.ts', 'src/state/memory-store.ts'];
 
 async function sourceFiles(): Promise<string[]> {
   const files: string[] = [];
   for (const folder of folders) for (const name of (await readdir(folder)).sort()) if (name.endsWith('.ts')) files.push(join(folder, name));
-  return files;
+  return [...files, ...stateFiles];
 }
 
 const builtins = new Set(builtinModules.flatMap((m) => [m, `node:${m}`]));

@@ -1,0 +1,55 @@
+import { StateLimitError, StateUnavailableError } from '../state/state-store.js';
+import { findResponse, type CompiledOperation } from './compile-operation.js';
+import type { MockAnswer } from './mock-answer.js';
+import { problemAnswer, type ProblemContext } from './problem-answer.js';
+import { limitProblem } from './limits.js';
+import { problem, type Problem, type ProblemFieldError } from './problem.js';
+
+// Small pieces the stateful answers share: reading and replacing a JSON answer body, checking a value
+// against the schema an operation answers with, and the store's own refusals.
+
+/** The answer's JSON body, or undefined when it has none or it is not JSON. */
+export function jsonBodyOf(answer: MockAnswer): unknown {
+  if (typeof answer.body !== 'string' || !/json/i.test(answer.headers['content-type'] ?? '')) return undefined;
+  try {
+    return JSON.parse(answer.body);
+  } catch {
+    return undefined;
+  }
+}
+
+/** The same answer with another JSON body. */
+export function withJsonBody(answer: MockAnswer, value: unknown, scenario: string): MockAnswer {
+  return { ...answer, headers: { ...answer.headers, 'iwkit-scenario': scenario }, body: JSON.stringify(value), scenario };
+}
+
+/** What breaks `value` for the JSON schema `op` answers `status` with (nothing when it declares none). */
+export function schemaIssues(op: CompiledOperation, status: number, value: unknown): ProblemFieldError[] {
+  const media = findResponse(op.responses, status)?.media.find((m) => m.validator);
+  if (!media?.validator) return [];
+  return media.validator.errors(value).map((e) => ({ in: 'body', pointer: e.pointer, message: e.message }));
+}
+
+/** The store's refusals as problems: a full store is 507 naming the bound, an unreachable one 503 naming the store. */
+export function storeProblem(error: unknown): Problem {
+  if (error instanceof StateLimitError) {
+    // Named as the option that raises it (limits.maxStateItems, --max-state-items).
+    const name = error.limit === 'maxItems' ? 'maxStateItems' : 'maxStateBytes';
+    return limitProblem(507, name, error.bound, `${error.message}; raise ${name} or clear state`, { in: 'request', pointer: '' });
+  }
+  const store = error instanceof StateUnavailableError ? error.store : 'state store';
+  const reason = error instanceof Error ? error.message : String(error);
+  return problem(503, reason.startsWith('the state store') ? reason : `the state store ${store} is unavailable: ${reason}`, [], { store });
+}
+
+/** A store refusal as the operation's answer (a 503 says when to retry). */
+export function storeRefusal(error: unknown, context: ProblemContext): MockAnswer {
+  const body = storeProblem(error);
+  const answer = problemAnswer(body, context);
+  return { ...answer, headers: { ...answer.headers, ...(body.status === 503 ? { 'retry-after': '1' } : {}) }, delayMs: 0 };
+}
+
+/** The request's state scope: its `iwkit-client` value, or '' (capped so a hostile header cannot make huge keys). */
+export function scopeOf(client: string | undefined): string {
+  return client ? client.slice(0, 200) : '';
+}
