@@ -12,10 +12,15 @@ function same(a: unknown, b: unknown, depth = 0): boolean {
   return ka.length === kb.length && ka.every((k) => same((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k], depth + 1));
 }
 
+// A readOnly property (an id, a timestamp) is the server's to keep whatever an update sends; a writeOnly one is never read back.
+function ownedByOneSide(schema: { readOnly?: unknown; writeOnly?: unknown }): boolean {
+  return schema.readOnly === true || schema.writeOnly === true;
+}
+
 /** A read after an update reflects what the update sent, for the properties the read's response schema declares. */
 export const statefulConsistency: Check = {
   name: 'stateful-consistency',
-  description: 'In a flow, a read after an accepted update returns the values the update sent, for every property the update sent that the read response documents (write-only ones aside).',
+  description: 'In a flow, a read after an accepted update returns the values the update sent, for every property the update sent that the read response documents (write-only and read-only ones aside: the server owns those).',
   severity: 'error',
   run({ response, flow, operation, schemas }) {
     if (!response || flow?.role !== 'read-updated') return undefined;
@@ -30,7 +35,7 @@ export const statefulConsistency: Check = {
     const declared = topLevelProperties(body.schema, (s) => schemas.resolve(s));
     const read = response.json.value as Record<string, unknown>;
     const problems = Object.entries(sent as Record<string, unknown>)
-      .filter(([name]) => declared.has(name) && schemas.resolve(declared.get(name)).writeOnly !== true)
+      .filter(([name]) => declared.has(name) && !ownedByOneSide(schemas.resolve(declared.get(name))))
       .filter(([name, value]) => !same(read?.[name], value))
       .map(([name, value]) => ({
         message: 'the read after an update does not return the value the update sent',
