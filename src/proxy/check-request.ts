@@ -23,6 +23,8 @@ export interface RequestVerdict {
   /** False when the request lacked the credential the operation requires. */
   credentialed: boolean;
   problem?: Problem;
+  /** The `WWW-Authenticate` challenge the mock sends with its 401, when the scheme has one. */
+  challenge?: string;
   /** A note when part of the request could not be checked (e.g. multipart bodies). */
   note?: string;
 }
@@ -62,7 +64,7 @@ function validationProblem(op: CompiledOperation, errors: ProblemFieldError[]): 
 /** Checks a request against its operation as the mock would: 401, then 415, then every invalid field (400/422). */
 export function checkRequest(op: CompiledOperation, request: ProxiedRequest, bodyPresent: boolean): RequestVerdict {
   const security = checkSecurity(op.operation.security, { headers: request.headers, query: request.query, cookies: request.cookies });
-  if (!security.ok) return { credentialed: false, problem: problem(401, security.detail, security.errors) };
+  if (!security.ok) return { credentialed: false, problem: problem(401, security.detail, security.errors), ...(security.challenge ? { challenge: security.challenge } : {}) };
 
   const requestBody = op.operation.requestBody;
   const contentType = single(request.headers['content-type']);
