@@ -215,7 +215,7 @@ export function createExchangeHandler(ctx: ProxyContext) {
   /** Step 5: checks the answer (and a streamed request, now complete) and journals what broke the contract. */
   function judge(ex: Exchange, answer: UpstreamAnswer): { violations: Violation[]; checked: HttpResponse; parsed?: ParsedResponse } {
     const { op } = ex;
-    if (op && ex.teed) ex.verdict = checkRequest(op, viewOf(ex), ex.teed.bytes() !== undefined);
+    if (op && ex.teed) ex.verdict = checkRequest(op, viewOf(ex), ex.teed.bytes() !== undefined, bounds.bodyLimit);
     const elapsedMs = performance.now() - ex.started;
     const verdict = ex.verdict;
     const standing: RequestStanding = !verdict || !verdict.problem ? 'valid' : verdict.credentialed ? 'invalid' : 'uncredentialed';
@@ -242,7 +242,7 @@ export function createExchangeHandler(ctx: ProxyContext) {
     if (unread) return unread;
 
     // Step 3: the request checked before it leaves, unless its body is still streaming (then after the answer).
-    if (op && !ex.teed) ex.verdict = checkRequest(op, viewOf(ex), ex.bodyPresent);
+    if (op && !ex.teed) ex.verdict = checkRequest(op, viewOf(ex), ex.bodyPresent, bounds.bodyLimit);
     if (enforce && (!op || ex.verdict?.problem)) return refuseInvalid(ex);
 
     // Step 4: forward.
