@@ -295,15 +295,19 @@ async function writeAnswer(reply: FastifyReply, answer: UpstreamAnswer, violatio
     return reply;
   }
   res.writeHead(answer.status, headers);
+  // A client that goes away mid-answer releases the upstream connection rather than leave it paused.
+  const gone = new Promise<'gone'>((done) => res.once('close', () => done('gone')));
   try {
     res.write(answer.body);
     for (;;) {
       const next = await answer.rest.next();
       if (next.done) break;
-      if (!res.write(next.value)) await new Promise((done) => res.once('drain', done));
+      if (!res.write(next.value) && (await Promise.race([new Promise((done) => res.once('drain', done)), gone])) === 'gone') break;
     }
-    res.end();
+    if (res.destroyed) void answer.rest.return?.();
+    else res.end();
   } catch {
+    void answer.rest.return?.();
     res.destroy();
   }
   return reply;
