@@ -30,6 +30,10 @@ interface ProxyOptions {
   bodyLimit?: string;
   upstreamTimeout?: string;
   connections?: string;
+  maxInFlight?: string;
+  responseLimit?: string;
+  journalSize?: string;
+  maxRecordings?: string;
 }
 
 function readCa(file: string | undefined): string | undefined {
@@ -71,6 +75,10 @@ export function registerProxyCommand(program: Command): void {
     .option('--body-limit <bytes>', 'largest request body (default 1048576)')
     .option('--upstream-timeout <ms>', 'time to wait for the upstream (default 30000)')
     .option('--connections <n>', 'keep-alive connections to the upstream (default 64)')
+    .option('--max-in-flight <n>', 'requests at the upstream at once; past it a 503 problem (default 1024)')
+    .option('--response-limit <bytes>', 'largest answer body checked and recorded; larger ones stream through unchecked (default 8388608)')
+    .option('--journal-size <n>', 'violations kept in the journal and failing exchanges in the summary (default 1000)')
+    .option('--max-recordings <n>', 'fixture files one recording writes (default 1000)')
     .action(runAction(async (opts: ProxyOptions) => {
       if (!opts.upstream) throw toolkitError('IWKIT_ERR_OPTION_INVALID', '--upstream', 'is required: the URL of the server to forward to');
       const port = parseInteger('port', opts.port, 0, 65535)!;
@@ -89,6 +97,10 @@ export function registerProxyCommand(program: Command): void {
         bodyLimit: parseInteger('body-limit', opts.bodyLimit, 1, 2 ** 31),
         upstreamTimeout: parseInteger('upstream-timeout', opts.upstreamTimeout, 1, 3_600_000),
         connections: parseInteger('connections', opts.connections, 1, 4096),
+        maxInFlight: parseInteger('max-in-flight', opts.maxInFlight, 1, 1_000_000),
+        responseLimit: parseInteger('response-limit', opts.responseLimit, 1, 2 ** 31),
+        journalSize: parseInteger('journal-size', opts.journalSize, 1, 1_000_000),
+        maxRecordings: parseInteger('max-recordings', opts.maxRecordings, 1, 1_000_000),
         onViolation: (v) => {
           seen++;
           process.stderr.write(`${violationLine(v)}\n`);

@@ -2,6 +2,7 @@ import { checkSecurity } from '../mock/check-security.js';
 import type { CompiledOperation } from '../mock/compile-operation.js';
 import { mediaEssence } from '../mock/media-kind.js';
 import { problem, type Problem, type ProblemFieldError } from '../mock/problem.js';
+import { parseMultipart } from './parse-multipart.js';
 import { bodyIssues, defaultBodyType, findRequestBody, requestBodyKind, unsupportedMediaTypeProblem } from '../mock/request-body.js';
 
 // The mock's own request validators (security, parameter parts, body media type and schema), run on a
@@ -23,11 +24,13 @@ export interface RequestVerdict {
   /** False when the request lacked the credential the operation requires. */
   credentialed: boolean;
   problem?: Problem;
-  /** A note when part of the request could not be checked (e.g. multipart bodies). */
+  /** The `WWW-Authenticate` challenge the mock sends with its 401, when the scheme has one. */
+  challenge?: string;
+  /** A note when part of the request could not be checked. */
   note?: string;
 }
 
-function decodeBody(op: CompiledOperation, type: string, bytes: Buffer): { value?: unknown; errors: ProblemFieldError[]; note?: string } {
+function decodeBody(op: CompiledOperation, type: string, contentType: string | undefined, bytes: Buffer, bodyLimit: number): { value?: unknown; errors: ProblemFieldError[]; note?: string } {
   const target = findRequestBody(op.bodies, type);
   if (!target) return { errors: [] };
   const kind = requestBodyKind(target, type);
@@ -44,7 +47,11 @@ function decodeBody(op: CompiledOperation, type: string, bytes: Buffer): { value
     issues.push(...decoded.issues);
     value = decoded.value;
   } else if (kind === 'multipart') {
-    return { errors: [], note: 'multipart bodies are forwarded without checking their fields' };
+    const read = parseMultipart(bytes, contentType, bodyLimit);
+    if ('malformed' in read) return { errors: [{ in: 'body', pointer: '', message: `malformed multipart body: ${read.malformed}` }] };
+    const decoded = target.decoder().multipart(read.parts);
+    issues.push(...decoded.issues);
+    value = decoded.value;
   } else {
     value = kind === 'text' ? bytes.toString('utf8') : bytes.toString('latin1');
   }
@@ -60,9 +67,9 @@ function validationProblem(op: CompiledOperation, errors: ProblemFieldError[]): 
 }
 
 /** Checks a request against its operation as the mock would: 401, then 415, then every invalid field (400/422). */
-export function checkRequest(op: CompiledOperation, request: ProxiedRequest, bodyPresent: boolean): RequestVerdict {
+export function checkRequest(op: CompiledOperation, request: ProxiedRequest, bodyPresent: boolean, bodyLimit: number): RequestVerdict {
   const security = checkSecurity(op.operation.security, { headers: request.headers, query: request.query, cookies: request.cookies });
-  if (!security.ok) return { credentialed: false, problem: problem(401, security.detail, security.errors) };
+  if (!security.ok) return { credentialed: false, problem: problem(401, security.detail, security.errors), ...(security.challenge ? { challenge: security.challenge } : {}) };
 
   const requestBody = op.operation.requestBody;
   const contentType = single(request.headers['content-type']);
@@ -83,7 +90,7 @@ export function checkRequest(op: CompiledOperation, request: ProxiedRequest, bod
     if (!bodyPresent) {
       if (requestBody.required) errors.push({ in: 'body', pointer: '', message: 'a request body is required' });
     } else if (request.body) {
-      const decoded = decodeBody(op, type, request.body);
+      const decoded = decodeBody(op, type, contentType, request.body, bodyLimit);
       errors.push(...decoded.errors);
       note = decoded.note;
     }

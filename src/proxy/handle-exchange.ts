@@ -1,21 +1,21 @@
 import { parseCookie } from 'cookie';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { brotliDecompressSync, gunzipSync, inflateSync } from 'node:zlib';
-import type { CaseOutcome, CheckResult, HttpResponse, TransportFailure } from '../contract/contract-types.js';
+import type { CheckResult, HttpResponse, ParsedResponse, TransportFailure } from '../contract/contract-types.js';
 import { parseResponse, summariseResponse } from '../contract/parse-response.js';
 import type { SchemaValidation } from '../contract/schema-validation.js';
 import type { Api } from '../openapi/api-model.js';
 import type { CompiledOperation } from '../mock/compile-operation.js';
 import { problem, type Problem } from '../mock/problem.js';
 import { sendProblem } from '../server/send-problem.js';
-import { checkRequest, type RequestVerdict } from './check-request.js';
+import { checkRequest, type ProxiedRequest, type RequestVerdict } from './check-request.js';
 import { checkResponse, type RequestStanding } from './check-response.js';
 import { curlLine, displayRequest } from './curl-line.js';
 import type { SecretRules } from './find-secrets.js';
 import { clientResponseHeaders, upstreamRequestHeaders } from './forward-headers.js';
 import type { ProxyBounds, ProxyServerOptions } from './proxy-options.js';
 import type { ExchangeStats } from './proxy-report.js';
-import { readBody, teeBody } from './read-body.js';
+import { readBody, teeBody, type TeedBody } from './read-body.js';
 import type { Recorder } from './recorder.js';
 import type { UpstreamAnswer, UpstreamClient } from './upstream-client.js';
 import { violationsHeader, type Violation, type ViolationJournal } from './violation.js';
@@ -67,15 +67,103 @@ function requestResult(verdict: RequestVerdict | undefined, undocumented: boolea
   return [{ check: 'request-validation', severity: 'error', status: 'failed', problems }];
 }
 
+// A body announced this small is read whole before it is forwarded: one write to the upstream and the
+// request checked before it leaves. Larger or chunked bodies stream through, copied for the checks.
+const wholeBodyBytes = 64 * 1024;
+
+// Request targets that the WHATWG URL parser would leave as they are: no dot segment, nothing it would
+// percent-encode. Others go through URL, which keeps them under the upstream's base path.
+const plainTarget = /^[A-Za-z0-9\-._~!$&()*+,;=:@/?%]*$/;
+const dotSegment = /(?:^|\/)(?:\.|%2e){1,2}(?:[/?]|$)/i;
+
+/** The path (and query) the upstream gets, below its base path. */
+export function upstreamTarget(rawUrl: string): string {
+  if (plainTarget.test(rawUrl) && !dotSegment.test(rawUrl)) return rawUrl;
+  const url = new URL(rawUrl, 'http://upstream.invalid');
+  return `${url.pathname}${url.search}`;
+}
+
+const noCookies: Record<string, string | undefined> = Object.freeze({}) as Record<string, string | undefined>;
+
+/** One request on its way through the proxy: what the steps below share. */
+interface Exchange {
+  request: FastifyRequest;
+  reply: FastifyReply;
+  op: CompiledOperation | undefined;
+  params: Record<string, string>;
+  started: number;
+  method: string;
+  rawUrl: string;
+  path: string;
+  headers: Headers;
+  query: Record<string, unknown>;
+  bodyPresent: boolean;
+  /** The whole body, read before forwarding. */
+  bytes?: Buffer;
+  /** The body streaming through, copied for the checks. */
+  teed?: TeedBody;
+  verdict?: RequestVerdict;
+  forwarded: Record<string, string | string[]>;
+}
+
+function bodyOf(ex: Exchange): Buffer | undefined {
+  return ex.bytes ?? ex.teed?.bytes();
+}
+
+function bodyLimitProblem(bounds: ProxyBounds): Problem {
+  return problem(413, `the request body exceeds bodyLimit (${bounds.bodyLimit} bytes)`, [{ in: 'body', pointer: '', message: 'bodyLimit' }], { limit: 'bodyLimit' });
+}
+
+function refuseTooLarge(reply: FastifyReply, bounds: ProxyBounds): FastifyReply {
+  reply.header('connection', 'close');
+  return sendProblem(reply, bodyLimitProblem(bounds));
+}
+
+function viewOf(ex: Exchange): ProxiedRequest {
+  const cookie = single(ex.headers.cookie);
+  return { params: ex.params, query: ex.query, headers: ex.headers, cookies: cookie ? parseCookie(cookie) : noCookies, body: bodyOf(ex) };
+}
+
+/** The request as reports show it (secrets redacted); built only when something is reported. */
+function displayOf(ctx: ProxyContext, ex: Exchange) {
+  const url = new URL(`${ctx.upstream.pathname.replace(/\/+$/, '')}${ex.rawUrl}`, ctx.upstream.origin);
+  return displayRequest(ex.method, url, ex.forwarded, bodyOf(ex), { headers: ctx.rules.headers, query: ctx.rules.query, values: [] });
+}
+
+/** Journals and logs every failed result, counts the exchange, keeps its outcome when it failed; the violations. */
+function journalExchange(ctx: ProxyContext, ex: Exchange, results: CheckResult[], status: number | undefined, parsed: ParsedResponse | undefined, elapsedMs: number): Violation[] {
+  const operationId = ex.op?.operation.operationId ?? 'undocumented';
+  if (!ctx.stats.count(operationId, ex.method, ex.op?.operation.path ?? ex.path, results)) return [];
+  const display = displayOf(ctx, ex);
+  const curl = curlLine(display);
+  const at = new Date().toISOString();
+  const violations: Violation[] = [];
+  for (const r of results) {
+    if (r.status !== 'failed') continue;
+    for (const p of r.problems) {
+      const v = ctx.journal.add({ at, check: r.check, severity: r.severity, ...(ex.op ? { operationId } : {}), method: ex.method, path: ex.path, ...(status !== undefined ? { status } : {}), ...(p.pointer !== undefined ? { pointer: p.pointer } : {}), message: p.message, ...(p.expected !== undefined ? { expected: p.expected } : {}), ...(p.actual !== undefined ? { actual: p.actual } : {}), curl });
+      violations.push(v);
+      ctx.log(v);
+    }
+  }
+  ctx.stats.keep({
+    id: `${operationId}/exchange/${ctx.stats.exchanges}`, operationId, method: ex.method, path: ex.path, kind: 'example', name: `${ex.method} ${ex.path}${status !== undefined ? ` → ${status}` : ''}`,
+    expectation: 'accept', auth: 'valid', request: display, curl, sent: true, elapsedMs, startedAt: at, results,
+    ...(parsed ? { response: summariseResponse(parsed, []) } : {}),
+  });
+  return violations;
+}
+
 /** Builds the handler that forwards one request, checks both sides and answers the client. */
 export function createExchangeHandler(ctx: ProxyContext) {
   const { bounds, client } = ctx;
   const enforce = ctx.options.mode === 'enforce';
-  // A fallback or enforce mode needs the whole body before forwarding; otherwise it streams through.
+  // A fallback or enforce mode needs the whole body before forwarding; otherwise a large one streams through.
   const buffered = enforce || ctx.fallback !== undefined;
 
-  async function answerFallback(request: FastifyRequest, reply: FastifyReply, body: Buffer | undefined, reason: string): Promise<FastifyReply> {
-    const answer = await ctx.fallback!.inject({ method: request.method as 'GET', url: request.url, headers: request.headers as Record<string, string>, ...(body ? { payload: body } : {}) });
+  async function answerFallback(ex: Exchange, reason: string): Promise<FastifyReply> {
+    const { request, reply } = ex;
+    const answer = await ctx.fallback!.inject({ method: request.method as 'GET', url: request.url, headers: request.headers as Record<string, string>, ...(ex.bytes ? { payload: ex.bytes } : {}) });
     const headers = clientResponseHeaders(answer.headers as Headers, true);
     headers['iwkit-scenario'] = `fallback:${reason}:${String(answer.headers['iwkit-scenario'] ?? 'mock')}`;
     reply.hijack();
@@ -89,102 +177,93 @@ export function createExchangeHandler(ctx: ProxyContext) {
     return problem(502, `the upstream ${ctx.upstream.origin} could not be reached: ${failure.kind}`, [{ in: 'request', pointer: '', message: failure.message }]);
   }
 
-  return async function handleExchange(request: FastifyRequest, reply: FastifyReply, op: CompiledOperation | undefined, params: Record<string, string>): Promise<FastifyReply> {
-    const started = performance.now();
-    const method = request.method;
-    const rawUrl = request.raw.url ?? '/';
-    const path = rawUrl.split('?')[0];
-    const headers = request.headers as Headers;
-
+  /** Step 1: the bounds a request can break before its body is read (maxInFlight, an announced bodyLimit). */
+  function refuseOverBounds(ex: Exchange, length: number): FastifyReply | undefined {
     if (client.inFlight >= bounds.maxInFlight) {
-      reply.header('retry-after', '1');
-      return sendProblem(reply, problem(503, `the proxy has maxInFlight (${bounds.maxInFlight}) requests at the upstream already`, [], { limit: 'maxInFlight' }));
+      ex.reply.header('retry-after', '1');
+      return sendProblem(ex.reply, problem(503, `the proxy has maxInFlight (${bounds.maxInFlight}) requests at the upstream already`, [], { limit: 'maxInFlight' }));
     }
-    const length = Number(single(headers['content-length']) ?? 0);
-    if (length > bounds.bodyLimit) {
-      reply.header('connection', 'close');
-      return sendProblem(reply, problem(413, `the request body exceeds bodyLimit (${bounds.bodyLimit} bytes)`, [{ in: 'body', pointer: '', message: 'bodyLimit' }], { limit: 'bodyLimit' }));
+    if (length > bounds.bodyLimit) return refuseTooLarge(ex.reply, bounds);
+    return undefined;
+  }
+
+  /** Step 2: reads a small (or, when it must be checked first, any) body whole, or starts streaming it; a reply when that failed. */
+  async function takeBody(ex: Exchange, length: number): Promise<FastifyReply | undefined> {
+    if (!ex.bodyPresent) return undefined;
+    const whole = buffered || ex.request.raw.readableEnded || (length > 0 && length <= wholeBodyBytes && ex.headers['transfer-encoding'] === undefined);
+    if (!whole) {
+      ex.teed = teeBody(ex.request.raw, bounds.bodyLimit);
+      return undefined;
     }
-    const bodyPresent = length > 0 || headers['transfer-encoding'] !== undefined;
+    const read = await readBody(ex.request.raw, bounds.bodyLimit);
+    if ('tooLarge' in read) return refuseTooLarge(ex.reply, bounds);
+    if ('aborted' in read) return ex.reply.hijack();
+    ex.bytes = read.bytes;
+    return undefined;
+  }
 
-    let bytes: Buffer | undefined;
-    let teed: ReturnType<typeof teeBody> | undefined;
-    if (bodyPresent && (buffered || request.raw.readableEnded)) {
-      const read = await readBody(request.raw, bounds.bodyLimit);
-      if ('tooLarge' in read) {
-        reply.header('connection', 'close');
-        return sendProblem(reply, problem(413, `the request body exceeds bodyLimit (${bounds.bodyLimit} bytes)`, [{ in: 'body', pointer: '', message: 'bodyLimit' }], { limit: 'bodyLimit' }));
-      }
-      if ('aborted' in read) return reply.hijack();
-      bytes = read.bytes;
-    } else if (bodyPresent) teed = teeBody(request.raw, bounds.bodyLimit);
+  /** Step 3 (enforce mode): answers an undocumented or invalid request with the mock's problem instead of forwarding it. */
+  function refuseInvalid(ex: Exchange): FastifyReply {
+    const { op, verdict, reply } = ex;
+    const refusal = op ? verdict!.problem! : (ctx.notFound?.(ex.method, ex.path) ?? problem(404, `no operation takes ${ex.method} ${ex.path}`));
+    reply.header('iwkit-violations', violationsHeader(journalExchange(ctx, ex, requestResult(verdict, !op), undefined, undefined, 0)));
+    // The mock's own challenge (an http scheme's); an API key has none, as the mock answers it.
+    if (verdict?.challenge) reply.header('www-authenticate', verdict.challenge);
+    return sendProblem(reply, refusal);
+  }
 
-    const query = (request.query ?? {}) as Record<string, unknown>;
-    let cookies: Record<string, string | undefined> | undefined;
-    const view = () => ({ params, query, headers, cookies: (cookies ??= headers.cookie ? parseCookie(single(headers.cookie)!) : {}), body: bytes ?? teed?.bytes() });
-    let verdict = op && !teed ? checkRequest(op, view(), bodyPresent) : undefined;
-    const forwarded = upstreamRequestHeaders(headers);
-    const target = new URL(rawUrl, ctx.upstream.origin);
-    const display = () => displayRequest(method, new URL(`${ctx.upstream.pathname.replace(/\/+$/, '')}${rawUrl}`, ctx.upstream.origin), forwarded, bytes ?? teed?.bytes(), { headers: ctx.rules.headers, query: ctx.rules.query, values: [] });
-
-    const finish = (results: CheckResult[], status: number | undefined, response: HttpResponse | undefined, elapsedMs: number): Violation[] => {
-      const failed = results.filter((r) => r.status === 'failed');
-      const operationId = op?.operation.operationId ?? 'undocumented';
-      let curl: string | undefined;
-      const curlOnce = (): string => (curl ??= curlLine(display()));
-      const violations: Violation[] = [];
-      for (const r of failed) {
-        for (const p of r.problems) {
-          const v = ctx.journal.add({ at: new Date().toISOString(), check: r.check, severity: r.severity, ...(op ? { operationId } : {}), method, path, ...(status !== undefined ? { status } : {}), ...(p.pointer !== undefined ? { pointer: p.pointer } : {}), message: p.message, ...(p.expected !== undefined ? { expected: p.expected } : {}), ...(p.actual !== undefined ? { actual: p.actual } : {}), curl: curlOnce() });
-          violations.push(v);
-          ctx.log(v);
-        }
-      }
-      ctx.stats.add(operationId, method, op?.operation.path ?? path, results, (): CaseOutcome => {
-        const d = display();
-        return {
-          id: `${operationId}/exchange/${ctx.stats.exchanges}`, operationId, method, path, kind: 'example', name: `${method} ${path}${status !== undefined ? ` → ${status}` : ''}`,
-          expectation: 'accept', auth: 'valid', request: d, curl: curlOnce(), sent: true, elapsedMs, startedAt: new Date().toISOString(), results,
-          ...(response ? { response: summariseResponse(parseResponse(response), []) } : {}),
-        };
-      });
-      return violations;
-    };
-
-    if (enforce && (!op || verdict?.problem)) {
-      const refusal = op ? verdict!.problem! : (ctx.notFound?.(method, path) ?? problem(404, `no operation takes ${method} ${path}`));
-      if (!op) reply.header('iwkit-violations', violationsHeader(finish(requestResult(undefined, true), undefined, undefined, 0)));
-      else reply.header('iwkit-violations', violationsHeader(finish(requestResult(verdict, false), undefined, undefined, 0)));
-      if (refusal.status === 401) reply.header('www-authenticate', 'ApiKey');
-      return sendProblem(reply, refusal);
-    }
-
-    const answer = await client.send({ method, path: `${target.pathname}${target.search}`, headers: forwarded, body: bytes ?? teed?.stream });
-    if ('failure' in answer) {
-      if (teed?.tooLarge) {
-        reply.header('connection', 'close');
-        return sendProblem(reply, problem(413, `the request body exceeds bodyLimit (${bounds.bodyLimit} bytes)`, [{ in: 'body', pointer: '', message: 'bodyLimit' }], { limit: 'bodyLimit' }));
-      }
-      if (ctx.fallback) return answerFallback(request, reply, bytes, answer.failure.kind);
-      return sendProblem(reply, transportProblem(answer.failure));
-    }
-    if (answer.status === 501 && ctx.fallback && !answer.rest) return answerFallback(request, reply, bytes, 'not-implemented');
-
-    if (op && teed) verdict = checkRequest(op, view(), bodyPresent && teed.bytes() !== undefined);
-    const elapsedMs = performance.now() - started;
+  /** Step 5: checks the answer (and a streamed request, now complete) and journals what broke the contract. */
+  function judge(ex: Exchange, answer: UpstreamAnswer): { violations: Violation[]; checked: HttpResponse; parsed?: ParsedResponse } {
+    const { op } = ex;
+    if (op && ex.teed) ex.verdict = checkRequest(op, viewOf(ex), ex.teed.bytes() !== undefined, bounds.bodyLimit);
+    const elapsedMs = performance.now() - ex.started;
+    const verdict = ex.verdict;
     const standing: RequestStanding = !verdict || !verdict.problem ? 'valid' : verdict.credentialed ? 'invalid' : 'uncredentialed';
     const checked: HttpResponse = { status: answer.status, headers: answer.headers, body: decoded(answer.body, single(answer.headers['content-encoding']), bounds.responseLimit), ...(answer.rest ? { bodyProblem: 'too-large' as const } : {}) };
-    const responseResults = op ? checkResponse(op.operation, method, standing, checked, ctx.schemas, elapsedMs).filter((r) => !(answer.rest && r.check === 'response-schema-conformance')) : [];
-    const results = [...requestResult(verdict, !op), ...responseResults];
-    const violations = finish(results, answer.status, checked, elapsedMs);
+    const judgement = op ? checkResponse(op.operation, ex.method, standing, checked, ctx.schemas, elapsedMs, answer.rest ? 'response-schema-conformance' : undefined) : undefined;
+    const requestResults = requestResult(verdict, !op);
+    const results = judgement ? (requestResults.length > 0 ? [...requestResults, ...judgement.results] : judgement.results) : requestResults;
+    return { violations: journalExchange(ctx, ex, results, answer.status, judgement?.parsed, elapsedMs), checked, parsed: judgement?.parsed };
+  }
 
-    if (ctx.recorder && op && violations.length === 0 && !answer.rest && answer.status < 500) void record(ctx, op, query, headers, bytes ?? teed?.bytes(), answer, checked);
-    return writeAnswer(reply, answer, violations, method);
+  return async function handleExchange(request: FastifyRequest, reply: FastifyReply, op: CompiledOperation | undefined, params: Record<string, string>): Promise<FastifyReply> {
+    const rawUrl = request.raw.url ?? '/';
+    const headers = request.headers as Headers;
+    const queryAt = rawUrl.indexOf('?');
+    const ex: Exchange = {
+      request, reply, op, params, started: performance.now(), method: request.method, rawUrl, path: queryAt < 0 ? rawUrl : rawUrl.slice(0, queryAt), headers,
+      query: (request.query ?? {}) as Record<string, unknown>, bodyPresent: false, forwarded: upstreamRequestHeaders(headers),
+    };
+    const length = Number(single(headers['content-length']) ?? 0);
+    const refused = refuseOverBounds(ex, length);
+    if (refused) return refused;
+    ex.bodyPresent = length > 0 || headers['transfer-encoding'] !== undefined;
+    const unread = await takeBody(ex, length);
+    if (unread) return unread;
+
+    // Step 3: the request checked before it leaves, unless its body is still streaming (then after the answer).
+    if (op && !ex.teed) ex.verdict = checkRequest(op, viewOf(ex), ex.bodyPresent, bounds.bodyLimit);
+    if (enforce && (!op || ex.verdict?.problem)) return refuseInvalid(ex);
+
+    // Step 4: forward.
+    const answer = await client.send({ method: ex.method, path: upstreamTarget(rawUrl), headers: ex.forwarded, body: ex.bytes ?? ex.teed?.stream });
+    if ('failure' in answer) {
+      if (ex.teed?.tooLarge) return refuseTooLarge(reply, bounds);
+      if (ctx.fallback) return answerFallback(ex, answer.failure.kind);
+      return sendProblem(reply, transportProblem(answer.failure));
+    }
+    if (answer.status === 501 && ctx.fallback && !answer.rest) {
+      return answerFallback(ex, 'not-implemented');
+    }
+
+    const { violations, checked, parsed } = judge(ex, answer);
+    // Step 6: record a valid answer, then write it back.
+    if (ctx.recorder && op && violations.length === 0 && !answer.rest && answer.status < 500) void record(ctx, op, ex.query, headers, bodyOf(ex), answer, parsed ?? parseResponse(checked));
+    return writeAnswer(reply, answer, violations, ex.method);
   };
 }
 
-function record(ctx: ProxyContext, op: CompiledOperation, query: Record<string, unknown>, requestHeaders: Headers, body: Buffer | undefined, answer: UpstreamAnswer, checked: HttpResponse): Promise<void> {
-  const parsed = parseResponse(checked);
+function record(ctx: ProxyContext, op: CompiledOperation, query: Record<string, unknown>, requestHeaders: Headers, body: Buffer | undefined, answer: UpstreamAnswer, parsed: ParsedResponse): Promise<void> {
   let requestBody: unknown;
   try {
     requestBody = body && body.length > 0 ? JSON.parse(body.toString('utf8')) : undefined;
@@ -216,15 +295,19 @@ async function writeAnswer(reply: FastifyReply, answer: UpstreamAnswer, violatio
     return reply;
   }
   res.writeHead(answer.status, headers);
+  // A client that goes away mid-answer releases the upstream connection rather than leave it paused.
+  const gone = new Promise<'gone'>((done) => res.once('close', () => done('gone')));
   try {
     res.write(answer.body);
     for (;;) {
       const next = await answer.rest.next();
       if (next.done) break;
-      if (!res.write(next.value)) await new Promise((done) => res.once('drain', done));
+      if (!res.write(next.value) && (await Promise.race([new Promise((done) => res.once('drain', done)), gone])) === 'gone') break;
     }
-    res.end();
+    if (res.destroyed) void answer.rest.return?.();
+    else res.end();
   } catch {
+    void answer.rest.return?.();
     res.destroy();
   }
   return reply;

@@ -32,20 +32,25 @@ export class ExchangeStats {
 
   constructor(private readonly capacity: number) {}
 
-  /** Adds one exchange: its check results, and its outcome when something failed. */
-  add(operationId: string, method: string, path: string, results: readonly CheckResult[], outcome: () => CaseOutcome): void {
+  /** Counts one exchange's check results; true when any failed (then {@link keep} its outcome). */
+  count(operationId: string, method: string, path: string, results: readonly CheckResult[]): boolean {
     this.sent++;
     let stats = this.operations.get(operationId);
     if (!stats) this.operations.set(operationId, (stats = { method, path, exchanges: 0, checks: {}, totals: emptyTotals() }));
     stats.exchanges++;
+    let failed = false;
     for (const r of results) {
       countResult((stats.checks[r.check] ??= emptyTotals()), r);
       countResult(stats.totals, r);
+      if (r.status === 'failed') failed = true;
     }
-    if (results.some((r) => r.status === 'failed')) {
-      this.outcomes.push(outcome());
-      if (this.outcomes.length > this.capacity) this.outcomes.shift();
-    }
+    return failed;
+  }
+
+  /** Keeps the outcome of an exchange that broke the contract, the last `capacity` of them. */
+  keep(outcome: CaseOutcome): void {
+    this.outcomes.push(outcome);
+    if (this.outcomes.length > this.capacity) this.outcomes.shift();
   }
 
   /** Exchanges seen. */
