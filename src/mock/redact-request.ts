@@ -1,3 +1,4 @@
+import type { Api } from '../openapi/api-model.js';
 import { isSecretHeader, isSecretKey, REDACTED } from '../redact.js';
 
 // Journal entries are read by tests and printed in CI logs: credentials must never be in them. The
@@ -31,4 +32,17 @@ export function createRequestRedactor(secretHeaders: readonly string[], secretQu
       return out;
     },
   };
+}
+
+/** The spec's own apiKey header and query names: secrets whatever they are called. */
+export function apiKeyNames(api: Api): { headers: string[]; query: string[] } {
+  const headers = new Set<string>();
+  const query = new Set<string>();
+  for (const op of api.operations) {
+    for (const scheme of op.security.flat()) {
+      if (scheme.type === 'apiKey' && scheme.in === 'header') headers.add(scheme.name.toLowerCase());
+      if (scheme.type === 'apiKey' && scheme.in === 'query') query.add(scheme.name);
+    }
+  }
+  return { headers: [...headers], query: [...query] };
 }

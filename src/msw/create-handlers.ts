@@ -19,7 +19,7 @@ import type { MockRuntime } from '../mock/mock-runtime.js';
 import { OverrideStore, type OverrideInfo } from '../mock/overrides.js';
 import { problemAnswer } from '../mock/problem-answer.js';
 import { problem } from '../mock/problem.js';
-import { createRequestRedactor } from '../mock/redact-request.js';
+import { apiKeyNames, createRequestRedactor } from '../mock/redact-request.js';
 import { ResponseCache } from '../mock/response-cache.js';
 import { basePathsOf, buildRouteTable, type RouteTable, type TableRoute } from '../mock/route-table.js';
 import { withRulePath } from '../mock/rule-path.js';
@@ -95,18 +95,6 @@ function checkOptions(options: HandlersOptions): void {
   }
 }
 
-function secretNames(api: Api): { headers: string[]; query: string[] } {
-  const headers = new Set<string>();
-  const query = new Set<string>();
-  for (const op of api.operations) {
-    for (const scheme of op.security.flat()) {
-      if (scheme.type === 'apiKey' && scheme.in === 'header') headers.add(scheme.name.toLowerCase());
-      if (scheme.type === 'apiKey' && scheme.in === 'query') query.add(scheme.name);
-    }
-  }
-  return { headers: [...headers], query: [...query] };
-}
-
 /** The parsed query as Fastify's parser gives it: repeated keys as arrays. */
 function queryOf(url: URL): Record<string, unknown> {
   const query: Record<string, unknown> = {};
@@ -174,7 +162,7 @@ export function createHandlers(spec: Api | Record<string, unknown>, options: Han
   const overrideContext: RuleContext = { operations, references: api.references, locate: (path) => withRulePath('override', path) };
   const capacity = options.journal === false ? 0 : typeof options.journal === 'number' ? options.journal : defaultJournalCapacity;
   const journal = capacity === 0 ? undefined : new Journal(capacity, limits.maxJournalBytes);
-  const secrets = secretNames(api);
+  const secrets = apiKeyNames(api);
   const redactor = createRequestRedactor(secrets.headers, secrets.query);
   const seed = options.seed ?? Math.floor(Math.random() * 2 ** 31);
   const runtime: MockRuntime = {

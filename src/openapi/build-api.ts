@@ -49,22 +49,28 @@ export function buildApi(document: Record<string, unknown>, options: { source?: 
   const outside = externalRef(document);
   if (outside) throw toolkitError('IWKIT_ERR_SPEC_REF', label, `$ref ${outside} points outside the document: load it with loadApi (or precompile it with iwkit generate --bundle)`);
   registerFormats();
-  const strict = options.strict === true;
-  const warnings: string[] = [];
+  return apiFromDocument(document, { label, warnings: [], strict: options.strict === true });
+}
+
+/** The Api of a self-contained, checked document: the common end of loadApi and buildApi. */
+export function apiFromDocument(document: Record<string, unknown>, options: { label: string; warnings: string[]; strict: boolean; source?: string }): Api {
+  const { label, warnings, strict } = options;
   const converter = createSchemaConverter({ document, source: label, warnings, strict });
   const { operations, unserved } = buildOperations(document, converter, { source: label, warnings, strict });
+  const references = converter.references();
   if (converter.engineSchemas() > 0 && !jsonSchemaEngineFactory()) {
     warnings.push(`${label}: ${converter.engineSchemas()} schemas use JSON Schema keywords TypeBox cannot express; without the full engine they accept every value. Import 'iwkit/json-schema-engine' to validate them (it adds ajv to a browser bundle)`);
   }
   const info = isObject(document.info) ? document.info : {};
   return {
+    ...(options.source ? { source: options.source } : {}),
     openapi: String(document.openapi),
     title: String(info.title ?? ''),
     version: String(info.version ?? ''),
     servers: servers(document),
     operations,
     unserved,
-    references: converter.references(),
+    references,
     document,
     warnings,
   };

@@ -13,7 +13,7 @@ import { escapePointerToken, joinPointer, resolvePointer } from './json-pointer.
 import { bundlerUrlResolver, createSpecFetcher, isSpecUrl, resolveUrlRef, specLabel, type SpecFetcher, type SpecFetchLimits } from './fetch-spec-text.js';
 import { documentWarnings } from './document-warnings.js';
 import { parseSpecText } from './parse-spec-text.js';
-import { createSchemaConverter } from './schema-to-typebox.js';
+import { apiFromDocument } from './build-api.js';
 
 type RawDocument = Record<string, unknown>;
 
@@ -178,15 +178,6 @@ function bundleError(error: unknown, raw: RawDocument, label: string): Error {
   return toolkitError('IWKIT_ERR_SPEC_INVALID', label, text);
 }
 
-function servers(document: RawDocument): Api['servers'] {
-  const list = Array.isArray(document.servers) ? (document.servers as OpenAPIV3.ServerObject[]) : [];
-  return list.map((server) => {
-    // Server variables take their defaults, so every URL is usable as written.
-    const url = server.url.replace(/\{([^}]+)\}/g, (whole, name: string) => server.variables?.[name]?.default ?? whole);
-    return server.description === undefined ? { url } : { url, description: server.description };
-  });
-}
-
 /** True when a `$ref` in a place that refers (not inside example or default data) points outside the document. */
 function hasExternalRef(raw: RawDocument): boolean {
   return collectRefs(raw, '#', false, []).some((site) => !(site.holder.$ref as string).startsWith('#'));
@@ -337,20 +328,5 @@ export async function loadApi(source: string | object, options: LoadApiOptions =
   const { document } = validated;
   const warnings = [...validated.warnings];
 
-  const converter = createSchemaConverter({ document, source: label, warnings, strict });
-  const { operations, unserved } = buildOperations(document, converter, { source: label, warnings, strict });
-  const references = converter.references();
-  const info = isObject(document.info) ? document.info : {};
-  return {
-    ...(file ? { source: file } : {}),
-    openapi: String(document.openapi),
-    title: String(info.title ?? ''),
-    version: String(info.version ?? ''),
-    servers: servers(document),
-    operations,
-    unserved,
-    references,
-    document,
-    warnings,
-  };
+  return apiFromDocument(document as Record<string, unknown>, { label, warnings, strict, ...(file ? { source: file } : {}) });
 }

@@ -15,7 +15,7 @@ import { defaultJournalCapacity, Journal } from '../mock/journal.js';
 import { OverrideStore } from '../mock/overrides.js';
 import { defaultLimits, Gate, type MockLimits } from '../mock/limits.js';
 import { problem } from '../mock/problem.js';
-import { createRequestRedactor, type RequestRedactor } from '../mock/redact-request.js';
+import { apiKeyNames, createRequestRedactor, type RequestRedactor } from '../mock/redact-request.js';
 import { basePathsOf, buildRouteTable } from '../mock/route-table.js';
 import { unsupportedMediaTypeProblem } from '../mock/request-body.js';
 import type { ScenarioRules } from '../mock/scenario-rules.js';
@@ -169,18 +169,6 @@ async function loadRules(scenarios: MockServerOptions['scenarios'], file: string
   return compileRules(scenarios, { operations, references: api.references, locate: (path) => withRulePath('scenarios option', path) });
 }
 
-function secretNames(api: Api): { headers: string[]; query: string[] } {
-  const headers = new Set<string>();
-  const query = new Set<string>();
-  for (const op of api.operations) {
-    for (const scheme of op.security.flat()) {
-      if (scheme.type === 'apiKey' && scheme.in === 'header') headers.add(scheme.name.toLowerCase());
-      if (scheme.type === 'apiKey' && scheme.in === 'query') query.add(scheme.name);
-    }
-  }
-  return { headers: [...headers], query: [...query] };
-}
-
 // Fastify 5 reports every JSON failure with one message; the raw text tells a syntax error from a poisoning attempt.
 function jsonBodyProblem(raw: unknown, fallback: string): string {
   if (typeof raw !== 'string') return fallback;
@@ -248,7 +236,7 @@ export async function createMockServer(options: MockServerOptions = {}): Promise
   const compiled: CompiledOperation[] = api.operations.map((op) => compileOperation(api, op, fixtures.get(op.operationId) ?? [], faker, now));
   const operations = new Map(compiled.map((op) => [op.operation.operationId, op]));
   const rules = new RuleSet(await loadRules(options.scenarios, sources.scenariosFile, operations, api), operations.keys());
-  const secrets = secretNames(api);
+  const secrets = apiKeyNames(api);
   const journalCapacity = options.journal === false ? 0 : typeof options.journal === 'number' ? options.journal : defaultJournalCapacity;
   const controls: MockControls = {
     operations: compiled,
