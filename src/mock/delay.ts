@@ -1,4 +1,5 @@
 // Latency a tester asks for: a fixed number of milliseconds or a range drawn from per request.
+import { toolkitError } from '../errors.js';
 
 /** A delay in milliseconds; `min === max` for a fixed delay. */
 export interface DelayRange {
@@ -41,4 +42,12 @@ export function pickDelay(range: DelayRange, random: () => number): number {
 export function chooseDelay(random: () => number, ...candidates: (DelayRange | undefined)[]): number {
   const range = candidates.find((c) => c !== undefined);
   return range ? pickDelay(range, random) : 0;
+}
+
+/** The `delay` option of either adapter (ms, `[min, max]` or `"min-max"`), checked; a bad one is a coded option error. */
+export function delayOption(value: unknown): DelayRange | undefined {
+  if (value === undefined) return undefined;
+  const parsed = typeof value === 'string' ? parseDelay(value) : Array.isArray(value) || typeof value === 'number' ? delayFromValue(value as number | number[]) : 'expected milliseconds, [min, max] or "min-max"';
+  if (typeof parsed === 'string') throw toolkitError('IWKIT_ERR_OPTION_INVALID', 'delay', parsed);
+  return parsed;
 }

@@ -3,15 +3,7 @@ import { maxJournalBodyChars } from './limits.js';
 import type { RequestRedactor } from './redact-request.js';
 
 /** What the journal keeps of one request, before its answer is known. */
-export interface JournalSubject {
-  client?: string;
-  operationId?: string;
-  method: string;
-  path: string;
-  query: Record<string, unknown>;
-  headers: Record<string, string | string[] | undefined>;
-  body?: unknown;
-}
+export type JournalSubject = Pick<JournalEntry, 'client' | 'operationId' | 'method' | 'path' | 'query' | 'headers' | 'body'>;
 
 /** The body as the journal counts it: any body over the cap (by raw text, text length or Content-Length) becomes a note. */
 export function journalBodyValue(body: unknown, rawText: string | undefined, contentLength: string | string[] | undefined): unknown {

@@ -8,7 +8,7 @@ import { createOperationAnswerer, type OperationAnswerer } from '../mock/answer-
 import { clientHeader } from '../mock/client-header.js';
 import { compileOperation, type CompiledOperation } from '../mock/compile-operation.js';
 import { compileRules, type RuleContext } from '../mock/compile-rules.js';
-import { delayFromValue, parseDelay, type DelayRange } from '../mock/delay.js';
+import { delayOption } from '../mock/delay.js';
 import { enterDelay } from '../mock/delay-gate.js';
 import { fixturesFromData, type FixtureInput } from '../mock/fixture-envelope.js';
 import { defaultJournalCapacity, Journal, journalBodyText, type JournalEntry, type JournalFilter } from '../mock/journal.js';
@@ -74,13 +74,6 @@ export type MockHandlers = HttpHandler[] & {
 
 const isLoadedApi = (spec: unknown): spec is Api =>
   typeof spec === 'object' && spec !== null && Array.isArray((spec as Api).operations) && Array.isArray((spec as Api).references);
-
-function checkDelay(value: HandlersOptions['delay']): DelayRange | undefined {
-  if (value === undefined) return undefined;
-  const parsed = typeof value === 'string' ? parseDelay(value) : Array.isArray(value) || typeof value === 'number' ? delayFromValue(value) : 'expected milliseconds, [min, max] or "min-max"';
-  if (typeof parsed === 'string') throw toolkitError('IWKIT_ERR_OPTION_INVALID', 'delay', parsed);
-  return parsed;
-}
 
 function checkOptions(options: HandlersOptions): void {
   if (options.errorRate !== undefined && !(typeof options.errorRate === 'number' && options.errorRate >= 0 && options.errorRate <= 1)) {
@@ -173,7 +166,7 @@ export function createHandlers(spec: Api | Record<string, unknown>, options: Han
     cache: new ResponseCache(),
     rules,
     overrides,
-    delay: checkDelay(options.delay),
+    delay: delayOption(options.delay),
     errorRate: options.errorRate ?? 0,
     ...(options.edge ? { edge: options.edge } : {}),
     random: new SeededRandomizer([seed, 0x5eed]).next,

@@ -10,7 +10,7 @@ import type { Api } from '../openapi/api-model.js';
 import { loadApi } from '../openapi/load-api.js';
 import { compileOperation, type CompiledOperation } from '../mock/compile-operation.js';
 import { compileRules, type CompiledRule } from '../mock/compile-rules.js';
-import { delayFromValue, parseDelay, type DelayRange } from '../mock/delay.js';
+import { delayOption } from '../mock/delay.js';
 import { defaultJournalCapacity, Journal } from '../mock/journal.js';
 import { OverrideStore } from '../mock/overrides.js';
 import { defaultLimits, Gate, type MockLimits } from '../mock/limits.js';
@@ -113,13 +113,6 @@ export interface MockServerOptions {
   sessionTtl?: number;
   /** Overrides and journal taken over from a previous instance, so a hot reload keeps them. */
   carryOver?: { overrides: OverrideStore; journal?: Journal };
-}
-
-function checkDelay(value: MockServerOptions['delay']): DelayRange | undefined {
-  if (value === undefined) return undefined;
-  const parsed = typeof value === 'string' ? parseDelay(value) : Array.isArray(value) || typeof value === 'number' ? delayFromValue(value) : 'expected milliseconds, [min, max] or "min-max"';
-  if (typeof parsed === 'string') throw toolkitError('IWKIT_ERR_OPTION_INVALID', 'delay', parsed);
-  return parsed;
 }
 
 function checkOptions(options: MockServerOptions): void {
@@ -226,7 +219,7 @@ const exposedHeaders = ['iwkit-scenario', 'iwkit-problem', 'allow', 'www-authent
 export async function createMockServer(options: MockServerOptions = {}): Promise<FastifyInstance> {
   checkOptions(options);
   const limits = checkLimits(options.limits);
-  const delay = checkDelay(options.delay);
+  const delay = delayOption(options.delay);
   const sources = resolveMockSources(options);
   const api = isLoadedApi(options.spec) ? options.spec : await loadApi(sources.specPath ?? (options.spec as Record<string, unknown>), { strict: options.strictSpec === true });
   const fixtures = sources.fixturesDir ? await readFixtures(sources.fixturesDir, api.operations.map((o) => o.operationId)) : new Map();
