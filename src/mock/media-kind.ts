@@ -4,9 +4,21 @@
 /** How a body of some media type is carried. */
 export type MediaKind = 'json' | 'form' | 'multipart' | 'xml' | 'yaml' | 'csv' | 'html' | 'event-stream' | 'msgpack' | 'text' | 'binary';
 
+// Requests repeat the same few Content-Type and Accept values: each is taken apart once.
+const essences = new Map<string, string>();
+
 /** The lower-case `type/subtype` of a media type or Content-Type header, without parameters. */
 export function mediaEssence(mediaType: string | undefined): string {
-  return (mediaType ?? '').split(';')[0].trim().toLowerCase();
+  if (mediaType === undefined) return '';
+  let essence = essences.get(mediaType);
+  if (essence === undefined) {
+    essence = mediaType.split(';')[0].trim().toLowerCase();
+    // Bounded in count and size: a client making up values costs at most 256 short entries.
+    if (mediaType.length > 200) return essence;
+    if (essences.size >= 256) essences.clear();
+    essences.set(mediaType, essence);
+  }
+  return essence;
 }
 
 /** True for a range such as `*\/*`, `image/*` or `application/*`. */

@@ -112,7 +112,9 @@ export function createParameterReader(parameters: Parameter[], references: TSche
     const styled = p.in === 'path' ? kind !== 'primitive' || p.style !== 'simple' : p.in === 'header' && kind === 'object';
     const json = p.contentType !== undefined && /json/i.test(p.contentType);
     const spread = p.in === 'query' && kind === 'object' && p.style === 'form' && p.explode ? Object.keys((target.properties ?? {}) as object) : undefined;
-    return { key, name: p.name, schema: p.schema, kind, styled, json, spread, delimiter: delimiters[p.style] ?? ',', explode: p.explode, style: p.style };
+    // A string read as text needs no conversion: Value.Convert would only copy it, on every request.
+    const text = kind === 'primitive' && target.type === 'string';
+    return { key, name: p.name, schema: p.schema, kind, styled, json, spread, text, delimiter: delimiters[p.style] ?? ',', explode: p.explode, style: p.style };
   });
   return (raw) => {
     const out: Record<string, unknown> = {};
@@ -136,7 +138,7 @@ export function createParameterReader(parameters: Parameter[], references: TSche
       } else if (Array.isArray(value)) {
         value = value[0];
       }
-      out[item.name] = Value.Convert(item.schema, references, value);
+      out[item.name] = item.text && typeof value === 'string' ? value : Value.Convert(item.schema, references, value);
     }
     return out;
   };

@@ -1,4 +1,4 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 
 // Parsing a 1 MiB JSON body costs ~100 ms of the one event loop. Large bodies are therefore read and
 // parsed a few at a time: the others wait unread (Node stops reading their sockets, so they cost a
@@ -7,10 +7,6 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 
 /** A body at least this large (by Content-Length, or any chunked body) waits for a parsing place. */
 export const largeBodyBytes = 64 * 1024;
-
-const heldKey = Symbol('iwkit.bodyPlace');
-
-type GatedRequest = FastifyRequest & { [heldKey]?: boolean };
 
 /** A first-come queue of places. */
 class PlaceQueue {
@@ -42,33 +38,29 @@ function isLarge(request: FastifyRequest): boolean {
   return length >= largeBodyBytes || (request.headers['transfer-encoding'] !== undefined && request.headers['content-length'] === undefined);
 }
 
-/** Lets at most `places` large request bodies be read and parsed at once; the rest wait their turn unread. */
-export function registerBodyGate(app: FastifyInstance, places: number): void {
+/**
+ * Lets at most `places` large request bodies be read at once; the rest wait their turn unread. Returns
+ * the onRequest step: small requests pass straight on, and only a held one carries listeners, which
+ * give its place back once its body is read or its exchange ends (answered, refused or abandoned).
+ */
+export function createBodyGate(places: number): (request: FastifyRequest, reply: FastifyReply, done: () => void) => void {
   const queue = new PlaceQueue(places);
-  const release = (request: GatedRequest): void => {
-    if (!request[heldKey]) return;
-    request[heldKey] = false;
-    queue.give();
-  };
-  app.addHook('onRequest', (request: GatedRequest, _reply, done) => {
+  return function gateBody(request, reply, done) {
     if (!isLarge(request)) return done();
     queue.take(() => {
-      request[heldKey] = true;
+      let held = true;
+      const release = (): void => {
+        if (!held) return;
+        held = false;
+        queue.give();
+      };
       // A client that left while waiting gives its place straight back.
-      if (request.raw.destroyed) release(request);
+      if (request.raw.destroyed || reply.raw.destroyed) release();
+      else {
+        request.raw.once('end', release);
+        reply.raw.once('close', release);
+      }
       done();
     });
-  });
-  app.addHook('preHandler', (request: GatedRequest, _reply, done) => {
-    release(request);
-    done();
-  });
-  app.addHook('onResponse', (request: GatedRequest, _reply, done) => {
-    release(request);
-    done();
-  });
-  app.addHook('onRequestAbort', (request: GatedRequest, done) => {
-    release(request);
-    done();
-  });
+  };
 }

@@ -1,6 +1,6 @@
 import { STATUS_CODES, type IncomingMessage, type Server } from 'node:http';
 import type { Socket } from 'node:net';
-import type { FastifyInstance, FastifyServerOptions } from 'fastify';
+import type { FastifyReply, FastifyRequest, FastifyServerOptions } from 'fastify';
 import { limitProblem, type MockLimits } from '../mock/limits.js';
 import { problem, problemContentType, type Problem } from '../mock/problem.js';
 import { sendProblem } from './send-problem.js';
@@ -70,11 +70,13 @@ export function limitConnections(server: Server, limits: ConnectionLimits): void
   server.on('connect', answerConnect);
 }
 
-/** Answers a request that came on a connection past `maxConnections` with a 503 problem, and closes it. */
-export function registerConnectionCap(app: FastifyInstance, limits: ConnectionLimits): void {
-  app.addHook('onRequest', (request, reply, done) => {
-    if (!(request.raw.socket as Socket & { [overCapKey]?: boolean })[overCapKey]) return done();
-    reply.header('connection', 'close').header('retry-after', '1');
-    sendProblem(reply, limitProblem(503, 'maxConnections', limits.maxConnections, `${limits.maxConnections} connections are open already`));
-  });
+/** True for a request that came on a connection accepted past `maxConnections`. */
+export function isOverCap(request: FastifyRequest): boolean {
+  return (request.raw.socket as Socket & { [overCapKey]?: boolean })[overCapKey] === true;
+}
+
+/** Answers a request past `maxConnections` with a 503 problem, and closes its connection. */
+export function answerOverCap(reply: FastifyReply, limits: ConnectionLimits): void {
+  reply.header('connection', 'close').header('retry-after', '1');
+  sendProblem(reply, limitProblem(503, 'maxConnections', limits.maxConnections, `${limits.maxConnections} connections are open already`));
 }

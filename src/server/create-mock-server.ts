@@ -24,8 +24,8 @@ import { seededNow } from '../mock/seeded-now.js';
 import { registerAdminRoutes } from './admin-routes.js';
 import { answerClientError } from './answer-client-error.js';
 import { rawBodyKey, scenarioKey, type MockRuntime } from './handle-operation.js';
-import { registerBodyGate } from './body-gate.js';
-import { fastifyTimeouts, httpTimeouts, limitConnections, registerConnectionCap } from './connection-limits.js';
+import { fastifyTimeouts, httpTimeouts, limitConnections } from './connection-limits.js';
+import { registerRequestGate } from './request-gate.js';
 import { installControls, journalRequest, keepJournalBody, type MockControls } from './mock-controls.js';
 import { resolveMockSources } from './mock-sources.js';
 import { readScenarioFile, withRulePath } from './read-scenarios.js';
@@ -181,8 +181,7 @@ function withOverrideLimits(store: OverrideStore, limits: MockLimits): OverrideS
 /** The connection cap and time-outs; a server made by a serverFactory is bounded by its owner (watch mode). */
 function applyConnectionLimits(app: FastifyInstance, limits: MockLimits, external: boolean): void {
   if (!external) limitConnections(app.server, limits);
-  registerConnectionCap(app, limits);
-  registerBodyGate(app, limits.maxLargeBodies);
+  registerRequestGate(app, limits);
 }
 
 /** Fastify's logger options: level, the readable or JSON form, and a `path` serializer that hides secret query values. */
@@ -292,15 +291,6 @@ export async function createMockServer(options: MockServerOptions = {}): Promise
   // Every request media type; each parser keeps the raw body, which seeds generation.
   await registerBodyParsers(app);
 
-  // A callback hook, not an async one: it runs on every request and a promise per request shows in throughput.
-  app.addHook('onRequest', (request, reply, done) => {
-    if (request.raw.httpVersion === '1.1' && !request.headers.host) {
-      sendProblem(reply, problem(400, 'an HTTP/1.1 request needs a Host header', [{ in: 'header', pointer: '/host', message: 'missing' }]));
-      return;
-    }
-    done();
-  });
-
   if (options.cors !== false) {
     const methods = [...new Set(api.operations.map((o) => o.method.toUpperCase())), 'HEAD', 'OPTIONS'];
     // Only browsers send Origin; other clients get no CORS headers (curl, servers, the contract runner).
@@ -346,7 +336,7 @@ export async function createMockServer(options: MockServerOptions = {}): Promise
     });
   }
 
-  registerOperationRoutes(app, { table, operations: compiled, runtime, source: api.source, warnings: api.warnings });
+  await registerOperationRoutes(app, { table, operations: compiled, runtime, source: api.source, warnings: api.warnings });
 
   app.decorate('iwkitApi', api);
   app.decorate('iwkitState', state?.plan.lines ?? []);

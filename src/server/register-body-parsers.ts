@@ -104,16 +104,6 @@ function depthProblem(what: string): Problem {
   return limitProblem('jsonDepth', maxJsonDepth, `the ${what} is nested deeper than ${maxJsonDepth} levels`, '', 400);
 }
 
-/** The 415 problem for a compressed (or otherwise encoded) request body: the mock reads bodies as sent. */
-export function contentEncodingProblem(encoding: string): Problem {
-  const shown = encoding.length > 60 ? `${encoding.slice(0, 60)}…` : encoding;
-  const message = `Content-Encoding "${shown}" is not accepted; accepted: identity`;
-  return problem(415, `the request body is sent with Content-Encoding "${shown}", which the mock does not decode; accepted: identity (no Content-Encoding)`, [{ in: 'header', pointer: '/content-encoding', message }], {
-    accepted: ['identity'],
-    hint: 'send the body uncompressed, without a Content-Encoding header',
-  });
-}
-
 const multipartErrors: Record<string, (limits: MultipartLimits) => Problem> = {
   FST_PARTS_LIMIT: (l) => limitProblem('parts', l.parts, `the multipart body has more than ${l.parts} parts`),
   FST_FILES_LIMIT: (l) => limitProblem('files', l.files, `the multipart body has more than ${l.files} files`),
@@ -185,8 +175,8 @@ function refuse(reply: FastifyReply, body: Problem): void {
 
 /**
  * Replaces Fastify's default body parsers: JSON (and `+json`, patch types) as before, urlencoded
- * forms and multipart decoded into the operation's schema, text as a string, anything else as raw
- * bytes. Every parser keeps the raw text under `rawBodyKey`, which seeds generation.
+ * forms decoded into the operation's schema, text as a string, anything else as raw bytes (multipart
+ * is `registerMultipart`'s). Every parser keeps the raw text under `rawBodyKey`, which seeds generation.
  */
 export async function registerBodyParsers(app: FastifyInstance): Promise<void> {
   const limits = multipartLimits(app.initialConfig.bodyLimit ?? 1024 * 1024);
@@ -232,23 +222,20 @@ export async function registerBodyParsers(app: FastifyInstance): Promise<void> {
     (request as BodyRequest)[rawBodyKey] = binary;
     done(null, binary);
   });
+}
 
+/**
+ * Multipart for the scope of the routes that take it: the plugin's own hooks (two async ones per
+ * request) then cost nothing on every other route. Elsewhere a multipart body is read as bytes and
+ * answered 415 by the core, like any type the operation does not take.
+ */
+export async function registerMultipart(app: FastifyInstance): Promise<void> {
+  const limits = multipartLimits(app.initialConfig.bodyLimit ?? 1024 * 1024);
   await app.register(multipart, {
     limits: { fields: limits.fields, files: limits.files, parts: limits.parts, headerPairs: limits.headerPairs, fieldNameSize: limits.fieldNameSize, fieldSize: limits.fileSize, fileSize: limits.fileSize },
     // A part is a file when it has a file name or carries bytes; text and JSON parts stay fields.
     isPartAFile: (_name, contentType, filename) => filename !== undefined || (contentType !== undefined && !/^text\/|json/i.test(contentType)),
   });
-
-  // Fastify does not decode Content-Encoding: a gzip body would reach the JSON parser as binary bytes.
-  // Refused before the body is read, naming the encoding, never echoing the bytes.
-  app.addHook('preParsing', (request, reply, payload, done) => {
-    const encoding = request.headers['content-encoding'];
-    if (encoding === undefined || /^\s*identity\s*$/i.test(encoding)) return done(null, payload);
-    reply.header('accept-encoding', 'identity');
-    refuse(reply, contentEncodingProblem(encoding));
-  });
-
-  // A callback hook: it runs on every request, and most are not multipart.
   app.addHook('preValidation', (request, reply, done) => {
     if (!request.isMultipart()) return done();
     const target = routeBody(request, 'multipart/form-data');

@@ -5,8 +5,10 @@ import { notFoundProblem, problem, unservedProblem } from '../mock/problem.js';
 import { buildRouteTable, type RouteTable, type TableRoute } from '../mock/route-table.js';
 import type { UnservedOperation } from '../openapi/api-model.js';
 import { joinPointer } from '../openapi/json-pointer.js';
+import { findRequestBody } from '../mock/request-body.js';
 import { createOperationHandler, type MockRuntime } from './handle-operation.js';
 import { routePathOf, slotKeys, type RoutePath } from './route-path.js';
+import { registerMultipart } from './register-body-parsers.js';
 import { routeSchema, routeValidatorCompiler } from './route-validator.js';
 import { sendProblem } from './send-problem.js';
 
@@ -58,50 +60,63 @@ function dispatcher(table: RouteTable, route: TableRoute, operations: CompiledOp
   };
 }
 
+type RouteContext = { table: RouteTable; operations: CompiledOperation[]; runtime: MockRuntime; source?: string; warnings: string[] };
+
+/** True when some operation of the route takes a multipart body (what `registerMultipart` would read for it). */
+function takesMultipart(route: TableRoute, operations: CompiledOperation[]): boolean {
+  return route.candidates.some((c) => findRequestBody(operations[c.operation].bodies, 'multipart/form-data') !== undefined);
+}
+
 /**
- * Registers every route of the table. A clash with one of the mock's own routes (docs, admin) skips the operation
- * with a warning; any other refusal by Fastify becomes a coded toolkit error naming the operation.
+ * Registers every route of the table; those taking multipart in a scope of their own with the multipart
+ * parser. A clash with one of the mock's own routes (docs, admin) skips the operation with a warning;
+ * any other refusal by Fastify becomes a coded toolkit error naming the operation.
  */
-export function registerOperationRoutes(
-  app: FastifyInstance,
-  context: { table: RouteTable; operations: CompiledOperation[]; runtime: MockRuntime; source?: string; warnings: string[] },
-): void {
+export async function registerOperationRoutes(app: FastifyInstance, context: RouteContext): Promise<void> {
+  const unrouted = createUnroutedHandler(context.table);
+  const multipartRoutes = context.table.routes.filter((route) => takesMultipart(route, context.operations));
+  for (const route of context.table.routes) if (!multipartRoutes.includes(route)) registerRoute(app, route, context, unrouted);
+  if (multipartRoutes.length === 0) return;
+  await app.register(async (scope) => {
+    await registerMultipart(scope);
+    for (const route of multipartRoutes) registerRoute(scope, route, context, unrouted);
+  });
+}
+
+function registerRoute(app: FastifyInstance, route: TableRoute, context: RouteContext, unrouted: ReturnType<typeof createUnroutedHandler>): void {
   const { table, operations, runtime } = context;
-  const unrouted = createUnroutedHandler(table);
-  for (const route of table.routes) {
-    const first = operations[route.candidates[0].operation];
-    const routePath = routePathOf(route);
-    const common = {
-      method: route.method,
-      url: routePath.url,
-      // Fastify answers HEAD from GET unless the spec declares its own HEAD on this path.
-      exposeHeadRoute: !route.headDeclared,
-      // Lets the mock's own errors on this route follow the operation's declared error responses.
-      config: { iwkit: { op: first, now: runtime.now } },
-    };
-    const at = joinPointer('#/paths', first.operation.path, first.operation.method);
-    try {
-      if (route.direct) {
-        const { schema, complete } = routeSchema(first);
-        app.route({
-          ...common,
-          schema,
-          attachValidation: true,
-          validatorCompiler: routeValidatorCompiler(first, routePath),
-          handler: createOperationHandler(first, routePath, runtime, complete),
-        });
-      } else {
-        app.route({ ...common, handler: dispatcher(table, route, operations, runtime, unrouted) });
-      }
-    } catch (error) {
-      const code = (error as { code?: unknown }).code;
-      const message = error instanceof Error ? error.message : String(error);
-      if (code === 'FST_ERR_DUPLICATED_ROUTE') {
-        const warning = `${at}: not served: the mock's own ${route.method} ${routePath.url} takes this path`;
-        if (route.declared && !context.warnings.includes(warning)) context.warnings.push(warning);
-        continue;
-      }
-      throw toolkitError('IWKIT_ERR_SPEC_INVALID', `${context.source ?? '<document>'}${at}`, `cannot serve ${route.method} ${first.operation.path}: ${message}`);
+  const first = operations[route.candidates[0].operation];
+  const routePath = routePathOf(route);
+  const common = {
+    method: route.method,
+    url: routePath.url,
+    // Fastify answers HEAD from GET unless the spec declares its own HEAD on this path.
+    exposeHeadRoute: !route.headDeclared,
+    // Lets the mock's own errors on this route follow the operation's declared error responses.
+    config: { iwkit: { op: first, now: runtime.now } },
+  };
+  const at = joinPointer('#/paths', first.operation.path, first.operation.method);
+  try {
+    if (route.direct) {
+      const { schema, complete } = routeSchema(first);
+      app.route({
+        ...common,
+        schema,
+        attachValidation: true,
+        validatorCompiler: routeValidatorCompiler(first, routePath),
+        handler: createOperationHandler(first, routePath, runtime, complete),
+      });
+    } else {
+      app.route({ ...common, handler: dispatcher(table, route, operations, runtime, unrouted) });
     }
+  } catch (error) {
+    const code = (error as { code?: unknown }).code;
+    const message = error instanceof Error ? error.message : String(error);
+    if (code === 'FST_ERR_DUPLICATED_ROUTE') {
+      const warning = `${at}: not served: the mock's own ${route.method} ${routePath.url} takes this path`;
+      if (route.declared && !context.warnings.includes(warning)) context.warnings.push(warning);
+      return;
+    }
+    throw toolkitError('IWKIT_ERR_SPEC_INVALID', `${context.source ?? '<document>'}${at}`, `cannot serve ${route.method} ${first.operation.path}: ${message}`);
   }
 }

@@ -65,7 +65,7 @@ describe('registerOperationRoutes', () => {
     await app.ready(); // a started instance takes no more routes
     let caught: unknown;
     try {
-      registerOperationRoutes(app, { table, operations, runtime: { now: 0 } as MockRuntime, source: 'petstore.yaml', warnings: [] });
+      await registerOperationRoutes(app, { table, operations, runtime: { now: 0 } as MockRuntime, source: 'petstore.yaml', warnings: [] });
     } catch (error) {
       caught = error;
     }
