@@ -5,11 +5,14 @@ import { parse } from 'yaml';
 /** The login path every benchmark drives. */
 export const loginPath = '/api/opendata/instagram/login';
 
+/** The login as a frontend sends it: with the client's build id in the query. */
+export const loginPathWithQuery = `${loginPath}?iw-build-id=web-2026.12.1`;
+
 /** A credential for the mock; any non-empty value is accepted, and none of the benchmarks print it. */
 export const benchToken = 'bench-session-token-0123456789abcdef';
 
-/** The request body of the repeated login: the spec's own request example with a fixed code. */
-export const repeatedBody = JSON.stringify({ data: { code: 'bench-code-0001', type: 'web', client_id: 'bench-client' } });
+/** The request body of the repeated login, as a frontend sends it (`type` is nullable in the spec). */
+export const repeatedBody = JSON.stringify({ data: { code: 'IGQVJ-bench', type: null, client_id: 'web' } });
 
 // A per-process salt keeps codes new across runs of a long-lived mock too.
 const salt = Math.random().toString(36).slice(2, 10);
@@ -17,7 +20,7 @@ let counter = 0;
 
 /** A login body with a code never sent before, so no answer can be reused. */
 export function freshBody(): string {
-  return JSON.stringify({ data: { code: `c-${salt}-${counter++}`, type: 'web', client_id: 'bench-client' } });
+  return JSON.stringify({ data: { code: `IGQVJ-${salt}-${counter++}`, type: null, client_id: 'web' } });
 }
 
 /** Headers of a valid login. */

@@ -6,10 +6,10 @@ import { measureContractRunner, type ContractFigures } from './contract-throughp
 import { compareStartTimes, sendOnce } from './first-response.js';
 import { formatLoadTable, formatTargets, times, type TargetCheck } from './format-report.js';
 import { combineRounds, runLoad, type LoadFigures } from './load.js';
-import { loginExample, loginHeaders, loginPath, repeatedBody } from './login-request.js';
+import { loginExample, loginHeaders, loginPath, loginPathWithQuery, repeatedBody } from './login-request.js';
 import { sampleMemory } from './proc-memory.js';
 import { benchProxy, formatProxyBench } from './proxy.js';
-import { scenarios, type Scenario } from './scenarios.js';
+import { scenarios, type MockKind, type Scenario } from './scenarios.js';
 import { repoRoot, serverSpecs, spawnServer, type ServerProcess, type SpawnSpec } from './spawn-server.js';
 import type { SoakRequest } from './instrumented-mock.js';
 import { summarizeProfile, type ProfileSummary } from './summarize-profile.js';
@@ -36,49 +36,46 @@ interface ScenarioResult {
   ratio: { throughput: number; p99: number };
 }
 
-async function measureLoad(options: BenchOptions, specs: { baseline: SpawnSpec; mock: SpawnSpec }) {
+/** Runs one scenario: baseline and its mock take turns for `rounds` rounds. */
+async function measureScenario(options: BenchOptions, scenario: Scenario, baseline: ServerProcess, mock: ServerProcess): Promise<ScenarioResult> {
+  const rounds = { baseline: [] as LoadFigures[], mock: [] as LoadFigures[] };
+  for (let round = 0; round < options.rounds; round++) {
+    // Alternate who goes first so drift over time (thermal, other load) hits both alike.
+    const order = round % 2 === 0 ? [baseline, mock] : [mock, baseline];
+    for (const server of order) {
+      const figures = await runLoad({ url: server.url, durationS: options.durationS, connections: options.connections, requests: scenario.requests });
+      (server === baseline ? rounds.baseline : rounds.mock).push(figures);
+      log(`${scenario.name.padEnd(9)} round ${round + 1} ${server.name.padEnd(8)} ${figures.requestsPerSecond} req/s p99 ${figures.p99Ms} ms`);
+    }
+  }
+  const b = combineRounds(rounds.baseline);
+  const m = combineRounds(rounds.mock);
+  return { description: scenario.description, baseline: b, mock: m, rounds, ratio: { throughput: m.requestsPerSecond / b.requestsPerSecond, p99: m.p99Ms / Math.max(b.p99Ms, 1) } };
+}
+
+async function measureLoad(options: BenchOptions, specs: { baseline: SpawnSpec; mock: SpawnSpec; stateful: SpawnSpec }) {
   const baseline = await spawnServer(specs.baseline);
-  const mock = await spawnServer(specs.mock);
-  const memory = { baseline: sampleMemory(baseline.pid), mock: sampleMemory(mock.pid) };
+  const mocks: Record<MockKind, ServerProcess> = { mock: await spawnServer(specs.mock), stateful: await spawnServer(specs.stateful) };
+  const memory = { baseline: sampleMemory(baseline.pid), mock: sampleMemory(mocks.mock.pid), stateful: sampleMemory(mocks.stateful.pid) };
   const results: Record<string, ScenarioResult> = {};
-  let peakRss: { baselineMb?: number; mockMb?: number } = {};
+  let peakRss: { baselineMb?: number; mockMb?: number; statefulMb?: number } = {};
   try {
     for (const scenario of scenarios) {
       await assertAnswers(baseline, scenario);
-      await assertAnswers(mock, scenario);
+      await assertAnswers(mocks[scenario.mock], scenario);
     }
     if (options.warmupS > 0) {
       log(`warm-up ${options.warmupS} s per server and scenario`);
-      for (const server of [baseline, mock]) {
-        for (const scenario of scenarios) {
+      for (const scenario of scenarios) {
+        for (const server of [baseline, mocks[scenario.mock]]) {
           await runLoad({ url: server.url, durationS: options.warmupS / scenarios.length, connections: options.connections, requests: scenario.requests });
         }
       }
     }
-    for (const scenario of scenarios) {
-      const rounds = { baseline: [] as LoadFigures[], mock: [] as LoadFigures[] };
-      for (let round = 0; round < options.rounds; round++) {
-        // Alternate who goes first so drift over time (thermal, other load) hits both alike.
-        const order = round % 2 === 0 ? [baseline, mock] : [mock, baseline];
-        for (const server of order) {
-          const figures = await runLoad({ url: server.url, durationS: options.durationS, connections: options.connections, requests: scenario.requests });
-          rounds[server.name as 'baseline' | 'mock'].push(figures);
-          log(`${scenario.name.padEnd(9)} round ${round + 1} ${server.name.padEnd(8)} ${figures.requestsPerSecond} req/s p99 ${figures.p99Ms} ms`);
-        }
-      }
-      const b = combineRounds(rounds.baseline);
-      const m = combineRounds(rounds.mock);
-      results[scenario.name] = {
-        description: scenario.description,
-        baseline: b,
-        mock: m,
-        rounds,
-        ratio: { throughput: m.requestsPerSecond / b.requestsPerSecond, p99: m.p99Ms / Math.max(b.p99Ms, 1) },
-      };
-    }
+    for (const scenario of scenarios) results[scenario.name] = await measureScenario(options, scenario, baseline, mocks[scenario.mock]);
   } finally {
-    peakRss = { baselineMb: mb(memory.baseline.stop().peakBytes), mockMb: mb(memory.mock.stop().peakBytes) };
-    await Promise.all([baseline.stop(), mock.stop()]);
+    peakRss = { baselineMb: mb(memory.baseline.stop().peakBytes), mockMb: mb(memory.mock.stop().peakBytes), statefulMb: mb(memory.stateful.stop().peakBytes) };
+    await Promise.all([baseline.stop(), mocks.mock.stop(), mocks.stateful.stop()]);
   }
   return { scenarios: results, peakRss };
 }
@@ -114,7 +111,7 @@ async function profileMock(options: BenchOptions, seed: number, body: string): P
   const dir = await mkdtemp(join(tmpdir(), 'iwkit-prof-'));
   try {
     const { mock } = serverSpecs({ seed, body, nodeFlags: ['--cpu-prof', '--cpu-prof-dir', dir] });
-    await compareStartTimes([mock], 1, loginPath, { headers: loginHeaders(), body: repeatedBody });
+    await compareStartTimes([mock], 1, loginPathWithQuery, { headers: loginHeaders(), body: repeatedBody });
     const startFile = (await readdir(dir)).find((f) => f.endsWith('.cpuprofile'));
     if (!startFile) throw new Error('the profiled mock wrote no .cpuprofile (did it exit cleanly on SIGTERM?)');
     out.start = summarizeProfile(join(dir, startFile));
@@ -162,7 +159,7 @@ async function main(): Promise<void> {
 
   const load = await measureLoad(options, specs);
   log(`start to first 200: ${options.startRuns} starts per server`);
-  const startup = await compareStartTimes([specs.baseline, specs.mock], options.startRuns, loginPath, { headers: loginHeaders(), body: repeatedBody });
+  const startup = await compareStartTimes([specs.baseline, specs.mock], options.startRuns, loginPathWithQuery, { headers: loginHeaders(), body: repeatedBody });
   const startRatio = startup.mock.medianMs / startup.baseline.medianMs;
   const contract = await measureContract(options, specs.mock);
   log('proxy: the baseline behind iwkit proxy against the baseline directly');

@@ -81,20 +81,18 @@ export function spawnServer(spec: SpawnSpec, startTimeoutMs = 20_000): Promise<S
   });
 }
 
-/** Spawn specs of the two servers under comparison. */
-export function serverSpecs(options: { seed: number; body: string; nodeFlags?: string[] }): { baseline: SpawnSpec; mock: SpawnSpec } {
+/** Spawn specs of the servers under comparison: the baseline, the mock, and the mock with `--stateful`. */
+export function serverSpecs(options: { seed: number; body: string; nodeFlags?: string[] }): { baseline: SpawnSpec; mock: SpawnSpec; stateful: SpawnSpec } {
+  // No --spec: the default is schema/openapi.yaml with the shipped fixtures, exactly what `npm start` serves.
+  const mockArgs = ['mock', '--port', '0', '--host', '127.0.0.1', '--seed', String(options.seed), '--log-level', 'silent'];
+  const cli = join(repoRoot, 'dist', 'iwkit.mjs');
   return {
     baseline: {
       name: 'baseline',
       script: join(repoRoot, 'dist', 'bench', 'baseline-server.js'),
       env: { IWKIT_BENCH_BODY: options.body },
     },
-    mock: {
-      name: 'mock',
-      script: join(repoRoot, 'dist', 'iwkit.mjs'),
-      // No --spec: the default is schema/openapi.yaml with the shipped fixtures, exactly what `npm start` serves.
-      args: ['mock', '--port', '0', '--host', '127.0.0.1', '--seed', String(options.seed), '--log-level', 'silent'],
-      nodeFlags: options.nodeFlags,
-    },
+    mock: { name: 'mock', script: cli, args: mockArgs, nodeFlags: options.nodeFlags },
+    stateful: { name: 'stateful', script: cli, args: [...mockArgs, '--stateful'], nodeFlags: options.nodeFlags },
   };
 }
