@@ -57,7 +57,7 @@ export function redactRedisUrl(url: string): string {
   return url.replace(/\/\/[^@/]*@/, '//***@');
 }
 
-type Client = { sendCommand<T>(args: string[], options?: { timeout?: number }): Promise<T>; destroy(): void };
+type Client = { sendCommand<T>(args: string[]): Promise<T>; destroy(): void };
 
 /** How long one Redis command may take unless told otherwise: a stalled Redis becomes a 503 within it. */
 export const defaultStateTimeoutMs = 1000;
@@ -88,14 +88,25 @@ class RedisStore implements StateStore {
     return [`${base}:h`, `${base}:o`, `${base}:m`, `${this.prefix}scopes`];
   }
 
-  /** Runs one command within the time-out; an unreachable or stalled Redis becomes a StateUnavailableError naming the store. */
-  private async send<T>(args: string[]): Promise<T> {
-    try {
-      return await this.client.sendCommand<T>(args, { timeout: this.timeoutMs });
-    } catch (error) {
-      const reason = error instanceof Error && error.constructor.name === 'TimeoutError' ? `no answer within ${this.timeoutMs} ms` : error instanceof Error ? error.message : String(error);
-      throw new StateUnavailableError(this.name, reason);
-    }
+  /**
+   * Runs one command within the time-out; an unreachable or stalled Redis becomes a StateUnavailableError
+   * naming the store. The client's own timeout stops only at the socket write, so a SIGSTOP'd server would
+   * hold the request forever: this timer bounds the whole round trip (a late reply is then dropped).
+   */
+  private send<T>(args: string[]): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new StateUnavailableError(this.name, `no answer within ${this.timeoutMs} ms`)), this.timeoutMs);
+      this.client.sendCommand<T>(args).then(
+        (value) => {
+          clearTimeout(timer);
+          resolve(value);
+        },
+        (error: unknown) => {
+          clearTimeout(timer);
+          reject(new StateUnavailableError(this.name, error instanceof Error ? error.message : String(error)));
+        },
+      );
+    });
   }
 
   private script<T>(script: string, keys: string[], args: (string | number)[]): Promise<T> {
