@@ -12,9 +12,19 @@ export class SharedJournal {
     readonly maxBytes: number,
   ) {}
 
-  /** Appends an entry; its id comes from the store, so ids stay in order across replicas. */
-  async record(entry: Omit<JournalEntry, 'id'>, bodyText?: string): Promise<void> {
-    await this.shared.appendJournal(boundedEntryText(entry, bodyText, this.maxBytes), this.capacity, this.maxBytes);
+  /** False after an append failed, until one succeeds: during an outage answers do not wait for the journal. */
+  private reachable = true;
+
+  /**
+   * Appends an entry; its id comes from the store, so ids stay in order across replicas. Resolves when it is
+   * stored, or at once while the store is unreachable (the entry is then written if it can be); never rejects.
+   */
+  record(entry: Omit<JournalEntry, 'id'>, bodyText?: string): Promise<void> {
+    const append = this.shared.appendJournal(boundedEntryText(entry, bodyText, this.maxBytes), this.capacity, this.maxBytes).then(
+      () => void (this.reachable = true),
+      () => void (this.reachable = false),
+    );
+    return this.reachable ? append : Promise.resolve();
   }
 
   private async select(filter: JournalFilter): Promise<string[]> {

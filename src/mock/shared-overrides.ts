@@ -16,7 +16,7 @@ interface Copied {
 
 /** One replica's view of the shared overrides: a synchronous copy for matching, the store for uses and bounds. */
 export class SharedOverrides {
-  private version = -1;
+  private version: string | undefined;
   private reloading: Promise<void> | undefined;
   /** Compiled copies by id, kept while their source is unchanged. */
   private copies = new Map<string, Copied>();
@@ -31,8 +31,9 @@ export class SharedOverrides {
 
   /** Brings the copy up to the store's version (one read when nothing changed). */
   async sync(): Promise<void> {
-    const version = Number(await this.shared.overridesVersion());
-    while (this.version < version) await (this.reloading ??= this.reload().finally(() => (this.reloading = undefined)));
+    const version = await this.shared.overridesVersion();
+    // A reload already under way may have listed before this version was read: then one more, never a loop.
+    for (let tries = 0; tries < 2 && this.version !== version; tries++) await (this.reloading ??= this.reload().finally(() => (this.reloading = undefined)));
   }
 
   private async reload(): Promise<void> {
@@ -47,7 +48,7 @@ export class SharedOverrides {
     this.byRule = new Map([...copies.values()].map((c) => [c.override.rule, c]));
     // The copy keeps no count of uses: the store does, across replicas.
     this.local.replace([...copies.values()].map((c) => c.override));
-    this.version = Number(version);
+    this.version = version;
   }
 
   /** Compiles a stored override against this replica's spec; one this spec cannot serve is left out here. */

@@ -132,7 +132,7 @@ export function journalRequest(controls: MockControls, request: FastifyRequest, 
   };
   const entry = journalRecord(controls.redactor, subject, status, scenario, durationMs);
   // An outage loses the entry, never the answer: the request itself says 503 where state was needed.
-  if (controls.sharedJournal) return controls.sharedJournal.record(entry, kept).catch(() => undefined);
+  if (controls.sharedJournal) return controls.sharedJournal.record(entry, kept);
   journal.record(entry, kept);
   return undefined;
 }

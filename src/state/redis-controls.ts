@@ -32,6 +32,7 @@ redis.call('HSET', KEYS[4], ARGV[1], 0)
 redis.call('ZADD', KEYS[2], redis.call('HINCRBY', KEYS[3], 'seq', 1), ARGV[1])
 redis.call('HINCRBY', KEYS[3], 'bytes', size)
 redis.call('HINCRBY', KEYS[3], 'version', 1)
+redis.call('HSETNX', KEYS[3], 'epoch', ARGV[6])
 return 1`;
 
 // The guard and the decrement are one step: a times:1 override fires once however many replicas ask.
@@ -63,7 +64,8 @@ if removed > 0 then redis.call('HINCRBY', KEYS[3], 'version', 1) end
 return removed`;
 
 const LIST = `
-local out = { redis.call('HGET', KEYS[3], 'version') or '0' }
+local meta = redis.call('HMGET', KEYS[3], 'epoch', 'version')
+local out = { (meta[1] or '') .. ':' .. (meta[2] or '0') }
 for _, id in ipairs(redis.call('ZREVRANGE', KEYS[2], 0, -1)) do
   local rec = redis.call('HGET', KEYS[1], id)
   if rec then out[#out + 1] = rec; out[#out + 1] = redis.call('HGET', KEYS[4], id) or '0' end
@@ -126,8 +128,11 @@ export class RedisControls implements SharedControls {
     return this.send<T>(['EVAL', script, String(keys.length), ...keys, ...args.map(String)]);
   }
 
+  // The epoch is new whenever the meta hash is (a flushed or restarted Redis), so a count that starts
+  // again from 0 is never mistaken for one a replica has already seen.
   async overridesVersion(): Promise<string> {
-    return (await this.send<string | null>(['HGET', this.overrideKeys[2], 'version'])) ?? '0';
+    const [epoch, version] = await this.send<(string | null)[]>(['HMGET', this.overrideKeys[2], 'epoch', 'version']);
+    return `${epoch ?? ''}:${version ?? '0'}`;
   }
 
   async listOverrides(): Promise<{ version: string; records: SharedOverrideRecord[] }> {
@@ -143,7 +148,7 @@ export class RedisControls implements SharedControls {
 
   async addOverride(record: SharedOverrideRecord, bounds: { maxOverrides: number; maxOverrideBytes: number }): Promise<'ok' | 'maxOverrides' | 'maxOverrideBytes'> {
     const { used: _used, ...stored } = record;
-    const outcome = await this.script<number>(ADD, this.overrideKeys, [record.id, JSON.stringify(stored), record.bytes, bounds.maxOverrides, bounds.maxOverrideBytes]);
+    const outcome = await this.script<number>(ADD, this.overrideKeys, [record.id, JSON.stringify(stored), record.bytes, bounds.maxOverrides, bounds.maxOverrideBytes, `${Date.now().toString(36)}${Math.random().toString(36).slice(2)}`]);
     return outcome === 1 ? 'ok' : outcome === -1 ? 'maxOverrides' : 'maxOverrideBytes';
   }
 

@@ -27,7 +27,7 @@ export interface SharedJournalFilter {
 
 /** Overrides and journal kept where every replica sees them; every write is atomic across replicas. */
 export interface SharedControls {
-  /** Changes whenever an override is added, removed or used up; replicas compare it to their own copy. */
+  /** Changes whenever an override is added, removed or used up (and when the store is flushed); replicas compare it to their copy's. */
   overridesVersion(): Promise<string>;
   /** Every override, newest first, with the version they were read at. */
   listOverrides(): Promise<{ version: string; records: SharedOverrideRecord[] }>;

@@ -153,6 +153,23 @@ describe('a stalled Redis', () => {
     expect(status).toBe(200);
   });
 
+  it('forgets the overrides a restarted (empty) Redis no longer holds, and takes new ones', async () => {
+    const { base } = await replica({ stateTimeoutMs: 500 });
+    await call(base, 'POST', '/__iwkit/overrides', { body: { operationId: 'login', respond: { status: 400 } } });
+    expect((await login(base)).status).toBe(400);
+    await redis.stop();
+    await redis.start();
+    let status = 0;
+    for (let i = 0; i < 200 && status !== 200; i++) {
+      status = (await login(base)).status;
+      if (status !== 200) await new Promise((resolve) => setTimeout(resolve, 25));
+    }
+    expect(status).toBe(200);
+    expect((await call(base, 'POST', '/__iwkit/overrides', { body: { operationId: 'login', respond: { status: 400 }, times: 1 } })).status).toBe(201);
+    expect((await login(base)).status).toBe(400);
+    expect((await login(base)).status).toBe(200);
+  });
+
   it('refuses a state time-out that is not a positive whole number of ms', async () => {
     await expect(createMockServer({ spec: SPEC, stateful: true, stateTimeoutMs: 0 })).rejects.toMatchObject({ code: 'IWKIT_ERR_OPTION_INVALID' });
   });
