@@ -21,6 +21,7 @@ export const errorTable = {
   IWKIT_ERR_REPORT_MERGE: ['cannot merge %s: %s', '`iwkit contract merge`: a report is unreadable, too large, not an iwkit JSON report, from a run that ended in a toolkit error, or from another spec, seed or shard count than the others, or a shard is given twice.'],
   IWKIT_ERR_OUTPUT_WRITE: ['cannot write %s: %s', 'A report or generated file could not be written.'],
   IWKIT_ERR_STATE_UNREACHABLE: ['state store %s is unreachable: %s', 'With `--stateful --state redis://…`: Redis did not answer at start. Later outages are answered per request with a 503 problem naming the store, and the mock recovers when Redis returns.'],
+  IWKIT_ERR_CONTROLS_SHARED: ['%s is synchronous, but this mock shares its overrides and journal through %s: use %s', 'With `state: \'redis://…\'` overrides and the journal live in Redis, so the synchronous `use()` and `journal()` cannot answer; `await app.addOverride()` and `await app.readJournal()` work with any store.'],
 } as const;
 
 /** A toolkit error code. */

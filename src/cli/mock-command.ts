@@ -49,6 +49,7 @@ interface MockOptions {
   stateful?: boolean;
   state?: string;
   sessionTtl?: string;
+  stateTimeout?: string;
   maxStateItems?: string;
   maxStateBytes?: string;
 }
@@ -68,13 +69,18 @@ const limitFlags: [flag: string, limit: keyof MockLimits & keyof MockOptions, he
   ['max-state-bytes', 'maxStateBytes', 'bytes of stored state per client with --stateful; past it a 507 problem'],
 ];
 
-/** `--session-ttl`: milliseconds, or a number with s, m or h. */
-function parseSessionTtl(raw: string | undefined): number | undefined {
+/** A duration flag (`--session-ttl`, `--state-timeout`): milliseconds, or a number with ms, s, m or h. */
+function parseDuration(raw: string | undefined, flag: string, examples: string): number | undefined {
   if (raw === undefined) return undefined;
   const match = /^(\d+)(ms|s|m|h)?$/.exec(raw.trim());
   const value = match ? Number(match[1]) * { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[(match[2] ?? 'ms') as 'ms'] : NaN;
-  if (!Number.isSafeInteger(value) || value <= 0) throw toolkitError('IWKIT_ERR_OPTION_INVALID', '--session-ttl', `expected a duration such as 30m, 90s or 5000 (ms), got "${raw}"`);
+  if (!Number.isSafeInteger(value) || value <= 0) throw toolkitError('IWKIT_ERR_OPTION_INVALID', flag, `expected a duration such as ${examples}, got "${raw}"`);
   return value;
+}
+
+/** `--session-ttl`: milliseconds, or a number with s, m or h. */
+function parseSessionTtl(raw: string | undefined): number | undefined {
+  return parseDuration(raw, '--session-ttl', '30m, 90s or 5000 (ms)');
 }
 
 function addLimitFlags(command: Command): void {
@@ -165,6 +171,7 @@ export function registerMockCommand(program: Command): void {
     .option('--stateful', 'keep state: a login issues sessions protected operations require; created items persist')
     .option('--state <store>', 'where state lives with --stateful: memory (default) or redis://host:port/db (shared by replicas)')
     .option('--session-ttl <duration>', 'how long a session lives after its login: 30m (default), 90s, 5000 (ms)')
+    .option('--state-timeout <duration>', 'with --state redis://: how long one Redis command may take before the request answers 503: 1s (default), 250 (ms)')
     .action(runAction(async (opts: MockOptions) => {
       const port = parseInteger('port', opts.port, 0, 65535)!;
       const seed = parseInteger('seed', opts.seed, 0, Number.MAX_SAFE_INTEGER);
@@ -203,7 +210,7 @@ export function registerMockCommand(program: Command): void {
         journal: admin,
         strictSpec: opts.strictSpec === true,
         limits: parseLimits(opts),
-        ...(opts.stateful || opts.state ? { stateful: true, state: opts.state ?? 'memory', sessionTtl: parseSessionTtl(opts.sessionTtl) } : {}),
+        ...(opts.stateful || opts.state ? { stateful: true, state: opts.state ?? 'memory', sessionTtl: parseSessionTtl(opts.sessionTtl), stateTimeoutMs: parseDuration(opts.stateTimeout, '--state-timeout', '1s or 250 (ms)') } : {}),
       };
       const adminServed = admin && (adminToken !== undefined || isLoopbackHost(opts.host));
       if (admin && !adminServed) {
@@ -218,7 +225,7 @@ export function registerMockCommand(program: Command): void {
         // One store for every reload: sessions and items survive a change to the spec.
         if (options.stateful) {
           const limits = { ...defaultLimits, ...options.limits };
-          options.state = await openStateStore(options.state, { maxItems: limits.maxStateItems, maxBytes: limits.maxStateBytes });
+          options.state = await openStateStore(options.state, { maxItems: limits.maxStateItems, maxBytes: limits.maxStateBytes }, options.stateTimeoutMs);
         }
         const watched = await watchMockServer(options, {
           port,

@@ -20,6 +20,7 @@ import { hashSeed } from './request-seed.js';
 import { scenarioProblem } from './scenario-problem.js';
 import { selectRule } from './select-rule.js';
 import { answerWithState } from './answer-stateful.js';
+import { answerWithSharedOverrides } from './shared-overrides.js';
 import { statusMatches } from './compile-operation.js';
 
 // The whole request → answer decision for one operation: security, body type, validation, preferences,
@@ -103,15 +104,23 @@ function chosenAnswer(op: CompiledOperation, request: MockRequest, preferences: 
 /** Builds the function that answers one operation; with state, its stateless answer then goes through the state step. */
 export function createOperationAnswerer(op: CompiledOperation, runtime: MockRuntime): OperationAnswerer {
   const stateless = createStatelessAnswerer(op, runtime);
+  const decide = stateStep(op, runtime, stateless);
+  // Overrides shared through the state store (Redis) are read and spent there: only then is the answer async for every operation.
+  if (runtime.sharedOverrides) return answerWithSharedOverrides({ op, now: runtime.now }, runtime.sharedOverrides, stateless, decide);
+  if (!decide) return stateless;
+  return (request) => decide(request, stateless(request));
+}
+
+/** The state step for an operation the plan keeps state for (none otherwise). */
+function stateStep(op: CompiledOperation, runtime: MockRuntime, stateless: (request: MockRequest) => MockAnswer) {
   const opState = runtime.state?.plan.operations.get(op.operation.operationId);
-  if (!runtime.state || !opState) return stateless;
+  if (!runtime.state || !opState) return undefined;
   const declared = (request: MockRequest, status: number): MockAnswer | undefined => {
     if (!op.responses.some((r) => r.spec.status !== 'default' && statusMatches(r.spec.status, status))) return undefined;
     const answer = stateless({ ...request, headers: { ...request.headers, prefer: `code=${status}` }, prevalidated: true });
     return answer.status === status && !answer.problem ? answer : undefined;
   };
-  const decide = answerWithState(op, opState, runtime, runtime.state, declared);
-  return (request) => decide(request, stateless(request));
+  return answerWithState(op, opState, runtime, runtime.state, declared);
 }
 
 function createStatelessAnswerer(op: CompiledOperation, runtime: MockRuntime): (request: MockRequest) => MockAnswer {
@@ -167,6 +176,7 @@ function createStatelessAnswerer(op: CompiledOperation, runtime: MockRuntime): (
     // Rules and overrides are looked at only when some exist for this operation: the plain path stays plain.
     if (runtime.rules.forOperation(operationId).length > 0 || runtime.overrides.size > 0) {
       const rule = findRule(operationId, request, cookies, runtime);
+      runtime.overrides.picked = rule;
       if (rule) {
         if (rule.times !== undefined && rule.used >= rule.times) runtime.overrides.prune();
         return answerWithRule({ op, rule, preferences, accept: singleHeader(request.headers.accept), runtime, seed, fixtureRequest: fixtureRequest() });

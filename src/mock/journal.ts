@@ -65,11 +65,22 @@ export function journalBodyText(body: unknown): string {
   }
 }
 
-function entryText(entry: JournalEntry, bodyText: string | undefined): string {
+function entryText(entry: Omit<JournalEntry, 'id'> & { id?: number }, bodyText: string | undefined): string {
   const { body, ...rest } = entry;
   const head = JSON.stringify(rest);
   const text = bodyText ?? (body !== undefined ? journalBodyText(body) : undefined);
   return text === undefined ? head : `${head.slice(0, -1)},"body":${text}}`;
+}
+
+/** An entry's JSON text (with or without its id), its body replaced by a note when the whole would pass `maxBytes`. */
+export function boundedEntryText(entry: Omit<JournalEntry, 'id'> & { id?: number }, bodyText: string | undefined, maxBytes: number): string {
+  const text = entryText(entry, bodyText);
+  return text.length > maxBytes ? entryText({ ...entry, body: `[body not kept: the entry exceeds maxJournalBytes=${maxBytes}]` }, undefined) : text;
+}
+
+/** Whether an entry is one the filter selects. */
+export function journalMatches(entry: { operationId?: string; client?: string }, filter: JournalFilter): boolean {
+  return matches(entry, filter);
 }
 
 /**
@@ -94,8 +105,7 @@ export class Journal {
   /** Appends an entry (its body as a value, or already as journal text), dropping the oldest beyond the count or byte bound. */
   record(entry: Omit<JournalEntry, 'id'>, bodyText?: string): void {
     this.counter += 1;
-    let text = entryText({ id: this.counter, ...entry }, bodyText);
-    if (text.length > this.maxBytes) text = entryText({ id: this.counter, ...entry, body: `[body not kept: the entry exceeds maxJournalBytes=${this.maxBytes}]` }, undefined);
+    const text = boundedEntryText({ id: this.counter, ...entry }, bodyText, this.maxBytes);
     this.entries.push({ operationId: entry.operationId, client: entry.client, text });
     this.bytes += text.length;
     let drop = 0;

@@ -6,6 +6,7 @@ import type { Gate } from './limits.js';
 import type { OverrideStore } from './overrides.js';
 import type { ResponseCache } from './response-cache.js';
 import type { RuleSet } from './select-rule.js';
+import type { SharedOverrides } from './shared-overrides.js';
 import type { StateRuntime } from './state-runtime.js';
 
 /** What every operation's answers share: the run's seed and clock, accepted tokens, caches, rules and overrides. */
@@ -33,6 +34,8 @@ export interface MockRuntime {
   references?: readonly TSchema[];
   /** Told when the mock built a body that breaks its own response schema (a generator or builder bug, never the client's). */
   warn?: (message: string, details: Record<string, unknown>) => void;
+  /** Overrides shared with other replicas through the state store; `overrides` is then this replica's copy of them. */
+  sharedOverrides?: SharedOverrides;
   /** Sessions and resources that persist (`--stateful`); absent: every request is answered on its own. */
   state?: StateRuntime;
 }

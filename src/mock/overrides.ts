@@ -19,7 +19,8 @@ export type OverrideLimits = Pick<MockLimits, 'maxOverrides' | 'maxOverrideBytes
 /** The error a full store throws: which limit, its value, and the status the admin API answers with. */
 export type OverrideLimitError = ToolkitError & { limit: { name: keyof OverrideLimits; value: number }; status: 409 | 413 };
 
-function limitError(name: keyof OverrideLimits, value: number, status: 409 | 413, message: string): OverrideLimitError {
+/** The coded error for an override past a bound (nothing stored). */
+export function limitError(name: keyof OverrideLimits, value: number, status: 409 | 413, message: string): OverrideLimitError {
   return Object.assign(toolkitError('IWKIT_ERR_OVERRIDE_LIMIT', `${name}=${value}`, message), { limit: { name, value }, status });
 }
 
@@ -50,6 +51,9 @@ export class OverrideStore {
 
   /** Set by the mock from its options; a store carried over a hot reload takes the new ones. */
   limits: OverrideLimits;
+
+  /** The rule the last request's rule step picked (set only when rules or overrides exist), so a shared store can spend its use. */
+  picked: CompiledRule | undefined;
 
   constructor(limits: Partial<OverrideLimits> = {}) {
     this.limits = { maxOverrides: limits.maxOverrides ?? defaultLimits.maxOverrides, maxOverrideBytes: limits.maxOverrideBytes ?? defaultLimits.maxOverrideBytes };
@@ -85,6 +89,17 @@ export class OverrideStore {
     this.items.unshift(override);
     this.bytes += size;
     return describeOverride(override);
+  }
+
+  /** Replaces every override at once (a replica's copy of the shared ones, newest first). */
+  replace(items: Override[]): void {
+    this.items = items;
+    this.bytes = items.reduce((sum, o) => sum + (o.bytes ?? 0), 0);
+  }
+
+  /** The override a rule belongs to. */
+  find(rule: CompiledRule): Override | undefined {
+    return this.items.find((o) => o.rule === rule);
   }
 
   private keep(test: (o: Override) => boolean): void {

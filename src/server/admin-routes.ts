@@ -7,9 +7,9 @@ import type { OverrideLimitError } from '../mock/overrides.js';
 import { notFoundProblem, problem, problemContentType, type Problem } from '../mock/problem.js';
 import { clientHeader } from './handle-operation.js';
 import { adminGuard, notFound, type AdminOptions } from './admin-guard.js';
-import { addOverride, type MockControls } from './mock-controls.js';
+import { journalControls, overrideControls, type MockControls } from './mock-controls.js';
 import { sendProblem } from './send-problem.js';
-import { registerStateRoutes } from './state-routes.js';
+import { guarded, registerStateRoutes, storeFailure } from './state-routes.js';
 import { scopeOf } from '../mock/state-answer.js';
 
 /** Where the run-time control API lives. */
@@ -94,7 +94,9 @@ export async function registerAdminRoutes(app: FastifyInstance, controls: MockCo
       })),
     }));
 
-    admin.get('/overrides', { config }, async (request) => ({ overrides: controls.overrides.list(clientOf(request)) }));
+    const overrides = overrideControls(controls);
+    const journal = journalControls(controls);
+    admin.get('/overrides', { config }, async (request, reply) => guarded(reply, async () => ({ overrides: await overrides.list(clientOf(request)) })));
 
     admin.post('/overrides', { config }, async (request, reply) => {
       const type = String(request.headers['content-type'] ?? '');
@@ -102,18 +104,20 @@ export async function registerAdminRoutes(app: FastifyInstance, controls: MockCo
         return sendProblem(reply, problem(415, 'an override is a JSON object sent as application/json', [{ in: 'header', pointer: '/content-type', message: 'expected application/json' }]));
       }
       try {
-        const override = addOverride(controls, request.body, clientOf(request));
+        const override = await overrides.add(request.body, clientOf(request));
         return reply.code(201).send({ override });
       } catch (error) {
-        if (!isToolkitError(error)) throw error;
+        if (!isToolkitError(error)) return storeFailure(reply, error);
         return sendProblem(reply, overrideProblem(error as RulesError | OverrideLimitError));
       }
     });
 
-    admin.delete('/overrides', { config }, async (request) => ({ removed: controls.overrides.clear({ client: clientOf(request) }) }));
+    admin.delete('/overrides', { config }, async (request, reply) => guarded(reply, async () => ({ removed: await overrides.clear({ client: clientOf(request) }) })));
 
     admin.delete<{ Params: { id: string } }>('/overrides/:id', { config }, async (request, reply) => {
-      if (controls.overrides.remove(request.params.id, { client: clientOf(request) })) return reply.code(204).send();
+      const removed = await guarded(reply, () => overrides.remove(request.params.id, { client: clientOf(request) }));
+      if (removed === true) return reply.code(204).send();
+      if (removed !== false) return removed;
       return sendProblem(reply, problem(404, `no override "${request.params.id}" for this client`, [{ in: 'path', pointer: '/id', message: 'unknown override' }]));
     });
 
@@ -125,25 +129,27 @@ export async function registerAdminRoutes(app: FastifyInstance, controls: MockCo
     };
 
     admin.get('/journal', { config }, async (request, reply) => {
-      if (!controls.journal) return sendProblem(reply, problem(404, 'the journal is off for this mock', [{ in: 'path', pointer: '', message: 'no journal' }]));
+      if (!journal) return sendProblem(reply, problem(404, 'the journal is off for this mock', [{ in: 'path', pointer: '', message: 'no journal' }]));
       // The journal keeps its entries as JSON text: the answer is their concatenation, never re-serialised.
-      const { capacity, maxBytes } = controls.journal;
-      return reply.type('application/json; charset=utf-8').send(`{"capacity":${capacity},"maxBytes":${maxBytes},"entries":${controls.journal.listText(journalFilter(request))}}`);
+      const { capacity, maxBytes } = journal;
+      return guarded(reply, async () => reply.type('application/json; charset=utf-8').send(`{"capacity":${capacity},"maxBytes":${maxBytes},"entries":${await journal.listText(journalFilter(request))}}`));
     });
 
-    admin.delete('/journal', { config }, async (request) => {
+    admin.delete('/journal', { config }, async (request, reply) => {
       const { limit: _ignored, ...filter } = journalFilter(request) ?? {};
-      return { removed: controls.journal?.clear(filter) ?? 0 };
+      return guarded(reply, async () => ({ removed: (await journal?.clear(filter)) ?? 0 }));
     });
 
-    admin.post('/reset', { config }, async (request) => {
+    admin.post('/reset', { config }, async (request, reply) => {
       const client = clientOf(request);
-      const overrides = controls.overrides.clear({ client });
-      const journal = controls.journal?.clear({ client: client ?? null }) ?? 0;
-      // Rules belong to everyone: only a reset without a client id gives them their uses back.
-      if (client === undefined) controls.rules.resetUses();
-      await controls.state?.store.clear(client === undefined ? undefined : scopeOf(client));
-      return { overrides, journal, rulesReset: client === undefined, ...(controls.state ? { stateCleared: true } : {}) };
+      return guarded(reply, async () => {
+        const removed = await overrides.clear({ client });
+        const entries = (await journal?.clear({ client: client ?? null })) ?? 0;
+        // Rules belong to everyone: only a reset without a client id gives them their uses back.
+        if (client === undefined) controls.rules.resetUses();
+        await controls.state?.store.clear(client === undefined ? undefined : scopeOf(client));
+        return { overrides: removed, journal: entries, rulesReset: client === undefined, ...(controls.state ? { stateCleared: true } : {}) };
+      });
     });
     registerStateRoutes(admin, controls.state, config);
   }, { prefix: adminPrefix });

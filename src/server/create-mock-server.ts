@@ -13,6 +13,8 @@ import { compileRules, type CompiledRule } from '../mock/compile-rules.js';
 import { delayOption } from '../mock/delay.js';
 import { defaultJournalCapacity, Journal } from '../mock/journal.js';
 import { OverrideStore } from '../mock/overrides.js';
+import { SharedJournal } from '../mock/shared-journal.js';
+import { SharedOverrides } from '../mock/shared-overrides.js';
 import { defaultLimits, Gate, type MockLimits } from '../mock/limits.js';
 import { problem } from '../mock/problem.js';
 import { apiKeyNames, createRequestRedactor, type RequestRedactor } from '../mock/redact-request.js';
@@ -109,6 +111,8 @@ export interface MockServerOptions {
   stateful?: boolean;
   /** Where state lives with `stateful`: `memory` (default), a `redis://host:port/db` URL (shared by replicas), or a store of your own. */
   state?: string | StateStore;
+  /** With a `redis://` state: how long one Redis command may take, in ms, before the request answers 503 (default 1000). */
+  stateTimeoutMs?: number;
   /** How long a session lives after its login, in ms (default 30 minutes). */
   sessionTtl?: number;
   /** Overrides and journal taken over from a previous instance, so a hot reload keeps them. */
@@ -133,6 +137,9 @@ function checkOptions(options: MockServerOptions): void {
   }
   if (options.sessionTtl !== undefined && !(Number.isSafeInteger(options.sessionTtl) && options.sessionTtl > 0)) {
     throw toolkitError('IWKIT_ERR_OPTION_INVALID', 'sessionTtl', `must be a positive whole number of ms, got ${String(options.sessionTtl)}`);
+  }
+  if (options.stateTimeoutMs !== undefined && !(Number.isSafeInteger(options.stateTimeoutMs) && options.stateTimeoutMs > 0)) {
+    throw toolkitError('IWKIT_ERR_OPTION_INVALID', 'stateTimeoutMs', `must be a positive whole number of ms, got ${String(options.stateTimeoutMs)}`);
   }
   const j = options.journal;
   if (j !== undefined && typeof j !== 'boolean' && !(Number.isInteger(j) && j > 0)) {
@@ -198,7 +205,7 @@ export { seededNow };
 
 /** The state runtime for `stateful`: the store (opened now, so a bad URL fails at start), the plan, the session lifetime. */
 async function stateRuntime(options: MockServerOptions, compiled: CompiledOperation[], api: Api, limits: MockLimits): Promise<StateRuntime> {
-  const store = await openStateStore(options.state, { maxItems: limits.maxStateItems, maxBytes: limits.maxStateBytes });
+  const store = await openStateStore(options.state, { maxItems: limits.maxStateItems, maxBytes: limits.maxStateBytes }, options.stateTimeoutMs);
   return {
     store,
     plan: planState(compiled, api.document, api.references),
@@ -241,6 +248,11 @@ export async function createMockServer(options: MockServerOptions = {}): Promise
   };
   const state = options.stateful ? await stateRuntime(options, compiled, api, limits) : undefined;
   controls.state = state;
+  const shared = state?.store.shared;
+  if (shared) {
+    controls.sharedOverrides = new SharedOverrides(shared, controls.overrides, controls.overrideContext);
+    if (controls.journal) controls.sharedJournal = new SharedJournal(shared, controls.journal.capacity, controls.journal.maxBytes);
+  }
   const seed = options.seed ?? randomInt(2 ** 31);
   const runtime: MockRuntime = {
     seed,
@@ -260,6 +272,7 @@ export async function createMockServer(options: MockServerOptions = {}): Promise
     faultRetries: new FaultRetries(),
     references: api.references,
     ...(state ? { state } : {}),
+    ...(controls.sharedOverrides ? { sharedOverrides: controls.sharedOverrides } : {}),
   };
 
   const logger = loggerOptions(options, controls.redactor);

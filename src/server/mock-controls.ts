@@ -1,10 +1,13 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { toolkitError } from '../errors.js';
 import { addOverride } from '../mock/add-override.js';
 import type { CompiledOperation } from '../mock/compile-operation.js';
 import type { RuleContext } from '../mock/compile-rules.js';
 import { journalBodyText, type Journal, type JournalEntry, type JournalFilter } from '../mock/journal.js';
 import { journalBodyValue, journalRecord } from '../mock/journal-record.js';
-import type { OverrideInfo, OverrideStore } from '../mock/overrides.js';
+import type { OverrideInfo, OverrideScope, OverrideStore } from '../mock/overrides.js';
+import type { SharedJournal } from '../mock/shared-journal.js';
+import type { SharedOverrides } from '../mock/shared-overrides.js';
 import type { RequestRedactor } from '../mock/redact-request.js';
 import type { OverrideInput } from '../mock/scenario-rules.js';
 import type { RuleSet } from '../mock/select-rule.js';
@@ -27,6 +30,10 @@ declare module 'fastify' {
     expire(sessionid: string, client?: string): Promise<boolean>;
     /** The journalled requests, oldest first; filter by operationId, client (null: those without one) or the last `limit`. */
     journal(filter?: JournalFilter): JournalEntry[];
+    /** As use(), for every mock, also one sharing its overrides with replicas through `state: 'redis://…'`. */
+    addOverride(override: OverrideInput): Promise<OverrideInfo>;
+    /** As journal(), for every mock, also one sharing its journal with replicas (then every replica's entries). */
+    readJournal(filter?: JournalFilter): Promise<JournalEntry[]>;
   }
 }
 
@@ -45,6 +52,48 @@ export interface MockControls {
   overrideContext: RuleContext;
   /** Sessions and resources (`--stateful`). */
   state?: StateRuntime;
+  /** Overrides shared with replicas through the state store (Redis); `overrides` is then this replica's copy. */
+  sharedOverrides?: SharedOverrides;
+  /** The journal shared with replicas; `journal` then only holds its bounds. */
+  sharedJournal?: SharedJournal;
+}
+
+/** The overrides as the admin API and addOverride() reach them: shared across replicas, or this process's own. */
+export interface OverrideControls {
+  add(input: unknown, client?: string): Promise<OverrideInfo>;
+  list(client: string | undefined | 'all'): Promise<OverrideInfo[]>;
+  remove(id: string, scope: OverrideScope): Promise<boolean>;
+  clear(scope: OverrideScope): Promise<number>;
+}
+
+/** The override controls of a mock, the same shape whether they are shared or not. */
+export function overrideControls(controls: MockControls): OverrideControls {
+  if (controls.sharedOverrides) return controls.sharedOverrides;
+  return {
+    add: async (input, client) => addOverride(controls, input, client),
+    list: async (client) => controls.overrides.list(client),
+    remove: async (id, scope) => controls.overrides.remove(id, scope),
+    clear: async (scope) => controls.overrides.clear(scope),
+  };
+}
+
+/** The journal as the admin API reads it: shared across replicas, or this process's own (undefined when off). */
+export function journalControls(controls: MockControls): Pick<SharedJournal, 'capacity' | 'maxBytes' | 'list' | 'listText' | 'clear'> | undefined {
+  if (controls.sharedJournal) return controls.sharedJournal;
+  const journal = controls.journal;
+  if (!journal) return undefined;
+  return {
+    capacity: journal.capacity,
+    maxBytes: journal.maxBytes,
+    list: async (filter) => journal.list(filter),
+    listText: async (filter) => journal.listText(filter),
+    clear: async (filter) => journal.clear(filter),
+  };
+}
+
+/** What a synchronous control of a mock sharing its controls says to use instead. */
+function sharedOnly(controls: MockControls, call: string, instead: string): void {
+  if (controls.sharedOverrides) throw toolkitError('IWKIT_ERR_CONTROLS_SHARED', call, controls.state?.store.name ?? 'the state store', instead);
 }
 
 /** The journal's text of a request body, taken before a delay lets go of the body. */
@@ -65,10 +114,10 @@ export function keepJournalBody(request: FastifyRequest): void {
 
 export { addOverride };
 
-/** Writes one request into the journal (no-op without a journal). */
-export function journalRequest(controls: MockControls, request: FastifyRequest, status: number | null, scenario: string | undefined, durationMs: number, operationId?: string): void {
+/** Writes one request into the journal (no-op without a journal); a promise when the journal is shared, never rejected. */
+export function journalRequest(controls: MockControls, request: FastifyRequest, status: number | null, scenario: string | undefined, durationMs: number, operationId?: string): Promise<void> | undefined {
   const journal = controls.journal;
-  if (!journal) return;
+  if (!journal) return undefined;
   const client = request.headers[clientHeader];
   const kept = (request as JournalledRequest)[journalBodyKey];
   const body = kept === undefined ? journalBody(request) : undefined;
@@ -81,26 +130,43 @@ export function journalRequest(controls: MockControls, request: FastifyRequest, 
     headers: request.headers,
     body,
   };
-  journal.record(journalRecord(controls.redactor, subject, status, scenario, durationMs), kept);
+  const entry = journalRecord(controls.redactor, subject, status, scenario, durationMs);
+  // An outage loses the entry, never the answer: the request itself says 503 where state was needed.
+  if (controls.sharedJournal) return controls.sharedJournal.record(entry, kept);
+  journal.record(entry, kept);
+  return undefined;
 }
 
 /** Decorates the app with use() / reset() / journal() and journals every request to an operation (and every 404/405). */
 export function installControls(app: FastifyInstance, controls: MockControls): void {
-  app.decorate('use', (override: OverrideInput) => addOverride(controls, override));
+  app.decorate('use', (override: OverrideInput) => {
+    sharedOnly(controls, 'use()', 'await addOverride()');
+    return addOverride(controls, override);
+  });
+  app.decorate('addOverride', (override: OverrideInput) => overrideControls(controls).add(override));
   app.decorate('reset', async () => {
     controls.overrides.clear('all');
     controls.journal?.clear();
     controls.rules.resetUses();
+    await controls.sharedOverrides?.clear('all');
+    await controls.sharedJournal?.clear();
     await controls.state?.store.clear();
   });
   app.decorate('invalidate', async (sessionid: string, client?: string) => (controls.state ? invalidateSession(controls.state, scopeOf(client), sessionid) : false));
   app.decorate('expire', async (sessionid: string, client?: string) => (controls.state ? expireSession(controls.state, scopeOf(client), sessionid) : false));
-  app.decorate('journal', (filter?: JournalFilter) => controls.journal?.list(filter) ?? []);
+  app.decorate('journal', (filter?: JournalFilter) => {
+    sharedOnly(controls, 'journal()', 'await readJournal()');
+    return controls.journal?.list(filter) ?? [];
+  });
+  app.decorate('readJournal', async (filter?: JournalFilter) => (await journalControls(controls)?.list(filter)) ?? []);
   if (!controls.journal) return;
-  app.addHook('onResponse', async (request, reply) => {
-    if (request.routeOptions.config?.iwkit?.op.operation.operationId === undefined && !request.is404) return;
+  const journalled = (request: FastifyRequest, reply: FastifyReply): Promise<void> | undefined => {
+    if (request.routeOptions.config?.iwkit?.op.operation.operationId === undefined && !request.is404) return undefined;
     const labels = reply as unknown as Record<symbol, string | undefined>;
     const scenario = labels[scenarioKey] ?? (reply.getHeader('iwkit-scenario') as string | undefined);
-    journalRequest(controls, request, reply.statusCode, scenario, reply.elapsedTime, labels[operationKey]);
-  });
+    return journalRequest(controls, request, reply.statusCode, scenario, reply.elapsedTime, labels[operationKey]);
+  };
+  // Shared, the entry is written before the answer leaves, so the next request to any replica can read it.
+  if (controls.sharedJournal) app.addHook('onSend', async (request, reply, payload) => (await journalled(request, reply), payload));
+  else app.addHook('onResponse', async (request, reply) => void journalled(request, reply));
 }

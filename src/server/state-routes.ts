@@ -1,4 +1,5 @@
 import type { FastifyContextConfig, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { StateLimitError, StateUnavailableError } from '../state/state-store.js';
 import { expireSession, invalidateSession } from '../mock/session-state.js';
 import { scopeOf, storeProblem } from '../mock/state-answer.js';
 import type { StateRuntime } from '../mock/state-runtime.js';
@@ -12,14 +13,21 @@ function scopeOfRequest(request: FastifyRequest): string {
   return scopeOf((Array.isArray(value) ? value[0] : value)?.trim());
 }
 
+/** Answers a store failure: 503 naming an unreachable store (Retry-After: 1), 507 for a full one. */
+export function storeFailure(reply: FastifyReply, error: unknown): FastifyReply {
+  // Anything else is the mock's own failure: the admin API's error handler answers it.
+  if (!(error instanceof StateUnavailableError || error instanceof StateLimitError)) throw error;
+  const body = storeProblem(error);
+  if (body.status === 503) reply.header('retry-after', '1');
+  return sendProblem(reply, body);
+}
+
 /** Runs a store call; an unreachable store answers 503 naming it, as the mock's own routes do. */
-async function guarded(reply: FastifyReply, work: () => Promise<unknown>): Promise<unknown> {
+export async function guarded<T>(reply: FastifyReply, work: () => Promise<T>): Promise<T | FastifyReply> {
   try {
     return await work();
   } catch (error) {
-    const body = storeProblem(error);
-    if (body.status === 503) reply.header('retry-after', '1');
-    return sendProblem(reply, body);
+    return storeFailure(reply, error);
   }
 }
 

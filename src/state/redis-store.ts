@@ -1,5 +1,7 @@
 import { createClient } from '@redis/client';
 import { toolkitError } from '../errors.js';
+import { RedisControls } from './redis-controls.js';
+import type { SharedControls } from './shared-controls.js';
 import { defaultStateBounds, StateLimitError, StateUnavailableError, type StateBounds, type StateEntry, type StateStore } from './state-store.js';
 
 // The shared store for replicas (Node only; the Fastify adapter and the CLI load it on demand).
@@ -57,17 +59,28 @@ export function redactRedisUrl(url: string): string {
 
 type Client = { sendCommand<T>(args: string[]): Promise<T>; destroy(): void };
 
+/** How long one Redis command may take unless told otherwise: a stalled Redis becomes a 503 within it. */
+export const defaultStateTimeoutMs = 1000;
+
+/** How the Redis store connects: the per-command time-out (ms). */
+export interface RedisStoreOptions {
+  timeoutMs?: number;
+}
+
 /** A state store in Redis, shared by every mock process pointed at the same database. */
 class RedisStore implements StateStore {
   readonly name: string;
+  readonly shared: SharedControls;
 
   constructor(
     private readonly client: Client,
     url: string,
     readonly bounds: StateBounds,
+    private readonly timeoutMs: number,
     private readonly prefix = 'iwkit:state:',
   ) {
     this.name = redactRedisUrl(url);
+    this.shared = new RedisControls((args) => this.send(args));
   }
 
   private keys(scope: string): string[] {
@@ -75,13 +88,25 @@ class RedisStore implements StateStore {
     return [`${base}:h`, `${base}:o`, `${base}:m`, `${this.prefix}scopes`];
   }
 
-  /** Runs one command; an unreachable Redis becomes a StateUnavailableError naming the store. */
-  private async send<T>(args: string[]): Promise<T> {
-    try {
-      return await this.client.sendCommand<T>(args);
-    } catch (error) {
-      throw new StateUnavailableError(this.name, error instanceof Error ? error.message : String(error));
-    }
+  /**
+   * Runs one command within the time-out; an unreachable or stalled Redis becomes a StateUnavailableError
+   * naming the store. The client's own timeout stops only at the socket write, so a SIGSTOP'd server would
+   * hold the request forever: this timer bounds the whole round trip (a late reply is then dropped).
+   */
+  private send<T>(args: string[]): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new StateUnavailableError(this.name, `no answer within ${this.timeoutMs} ms`)), this.timeoutMs);
+      this.client.sendCommand<T>(args).then(
+        (value) => {
+          clearTimeout(timer);
+          resolve(value);
+        },
+        (error: unknown) => {
+          clearTimeout(timer);
+          reject(new StateUnavailableError(this.name, error instanceof Error ? error.message : String(error)));
+        },
+      );
+    });
   }
 
   private script<T>(script: string, keys: string[], args: (string | number)[]): Promise<T> {
@@ -133,7 +158,7 @@ class RedisStore implements StateStore {
 const connectTimeoutMs = 3000;
 
 /** Connects to Redis at `url`; an unreachable server at start is a toolkit error, later outages are 503 answers. */
-export async function createRedisStore(url: string, bounds: Partial<StateBounds> = {}): Promise<StateStore> {
+export async function createRedisStore(url: string, bounds: Partial<StateBounds> = {}, options: RedisStoreOptions = {}): Promise<StateStore> {
   const name = redactRedisUrl(url);
   const client = createClient({
     url,
@@ -156,5 +181,5 @@ export async function createRedisStore(url: string, bounds: Partial<StateBounds>
   } finally {
     clearTimeout(timer);
   }
-  return new RedisStore(client as unknown as Client, url, { ...defaultStateBounds, ...bounds });
+  return new RedisStore(client as unknown as Client, url, { ...defaultStateBounds, ...bounds }, options.timeoutMs ?? defaultStateTimeoutMs);
 }

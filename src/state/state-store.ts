@@ -1,3 +1,5 @@
+import type { SharedControls } from './shared-controls.js';
+
 // The one interface every state backend implements. The core (src/mock) talks only to this, so the
 // in-memory store and the Redis store are interchangeable and the core stays environment-free.
 // Values are JSON text; every key lives in a scope (the `iwkit-client` value, '' for none) so
@@ -23,6 +25,8 @@ export interface StateStore {
   /** Names the store in problems and logs (`memory`, `redis://127.0.0.1:6380/0`; never a password). */
   readonly name: string;
   readonly bounds: StateBounds;
+  /** Overrides and journal shared with other replicas (Redis); absent, each process keeps its own. */
+  readonly shared?: SharedControls;
   get(scope: string, key: string): Promise<string | undefined>;
   /** Stores `value`; a new key keeps its place at the end of the insertion order, an existing one keeps its place. Throws a {@link StateLimitError} past a bound. */
   set(scope: string, key: string, value: string): Promise<void>;

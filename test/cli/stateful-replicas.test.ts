@@ -42,6 +42,23 @@ describe('replicas sharing state through Redis', () => {
     expect((await call(baseA, 'GET', `/things/${again.body.id}`, undefined, token)).status).toBe(404);
   });
 
+  it('shares overrides and the journal: a times:1 override set through one replica fires once across both, and either reads both journals', async () => {
+    const args = ['--spec', SPEC, '--port', '0', '--seed', '4', '--stateful', '--state', redis.url, '--state-timeout', '2s', '--admin', '--log-level', 'silent'];
+    const a = spawnMock(args);
+    const b = spawnMock(args);
+    const [baseA, baseB] = await Promise.all([a.address, b.address]);
+    await call(baseA, 'POST', '/__iwkit/reset');
+    const set = await call(baseA, 'POST', '/__iwkit/overrides', { operationId: 'login', respond: { status: 400 }, times: 1 });
+    expect(set.status).toBe(201);
+    const answers = await Promise.all(Array.from({ length: 10 }, (_, i) => call(i % 2 === 0 ? baseA : baseB, 'POST', '/login', { user: `u${i}` })));
+    expect(answers.map((r) => r.status).filter((s) => s === 400)).toHaveLength(1);
+    expect(answers.map((r) => r.status).filter((s) => s === 200)).toHaveLength(9);
+    const journal = (await call(baseB, 'GET', '/__iwkit/journal?client=*&operationId=login')).body.entries as { status: number }[];
+    expect(journal).toHaveLength(10);
+    expect(journal.filter((e) => e.status === 400)).toHaveLength(1);
+    expect((await call(baseA, 'GET', '/__iwkit/overrides')).body.overrides).toEqual([]);
+  });
+
   it('answers 503 problem+json naming the store while Redis is down, never crashes, and recovers when it returns', async () => {
     const mock = spawnMock(['--spec', SPEC, '--port', '0', '--stateful', '--state', redis.url, '--log-level', 'silent']);
     const base = await mock.address;

@@ -45,6 +45,14 @@ describe('use(), reset() and journal() on the mock', () => {
     expect((await postLogin(base, 'x')).status).toBe(200);
   });
 
+  it('offers addOverride() and readJournal() as the async forms of use() and journal(), which work with any store', async () => {
+    const info = await mock.addOverride({ operationId: 'instagramLogin', respond: { fixture: 'missing-2fa' }, times: 1 });
+    expect(info).toMatchObject({ operationId: 'instagramLogin', remaining: 1 });
+    expect((await (await postLogin(base, 'a')).json()).missing2fa).toBe(true);
+    expect((await (await postLogin(base, 'a')).json()).missing2fa).toBe(false);
+    expect(await mock.readJournal({ operationId: 'instagramLogin' })).toEqual(mock.journal({ operationId: 'instagramLogin' }));
+  });
+
   it('throws a coded error for an override that names an unknown operation', () => {
     expect(() => mock.use({ operationId: 'logout', respond: { status: 204 } })).toThrow(expect.objectContaining({ code: 'IWKIT_ERR_SCENARIO_INVALID', message: expect.stringContaining('unknown operationId "logout"') }));
   });

@@ -9,6 +9,10 @@ export interface RedisServer {
   port: number;
   stop(): Promise<void>;
   start(): Promise<void>;
+  /** SIGSTOP: the server keeps its connections but answers nothing (a stalled Redis). */
+  pause(): void;
+  /** SIGCONT: it answers again. */
+  resume(): void;
 }
 
 async function freePort(): Promise<number> {
@@ -40,11 +44,16 @@ export async function startRedis(): Promise<RedisServer> {
   const stop = async () => {
     const running = child;
     if (!running || running.exitCode !== null) return;
+    // A paused server would never see the SIGTERM.
+    running.kill('SIGCONT');
     await new Promise<void>((resolve) => {
       running.once('exit', () => resolve());
       running.kill('SIGTERM');
     });
   };
   await start();
-  return { url: `redis://127.0.0.1:${port}/0`, port, stop, start };
+  const signal = (name: NodeJS.Signals) => {
+    if (child && child.exitCode === null) child.kill(name);
+  };
+  return { url: `redis://127.0.0.1:${port}/0`, port, stop, start, pause: () => signal('SIGSTOP'), resume: () => signal('SIGCONT') };
 }
