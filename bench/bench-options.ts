@@ -19,10 +19,14 @@ export interface BenchOptions {
   seed: number;
   /** Where the figures are written. */
   out: string;
+  /** A few seconds with bounded request counts and no Prism: proves the bench runs (`npm run bench:smoke`). */
+  smoke: boolean;
+  /** Requests per load run (bounded runs for the smoke test); undefined: as many as the duration allows. */
+  amount?: number;
 }
 
 const usage = `usage: npm run bench -- [--duration S] [--connections N] [--rounds N] [--warmup S]
-       [--start-runs N] [--contract-cases N] [--contract-concurrency N] [--profile] [--seed N] [--out FILE]`;
+       [--start-runs N] [--contract-cases N] [--contract-concurrency N] [--profile] [--seed N] [--out FILE] [--smoke]`;
 
 function positive(name: string, raw: string | undefined, fallback: number, allowZero = false): number {
   if (raw === undefined) return fallback;
@@ -47,6 +51,7 @@ export function parseBenchOptions(argv: string[]): BenchOptions {
       seed: { type: 'string' },
       out: { type: 'string' },
       help: { type: 'boolean', default: false },
+      smoke: { type: 'boolean', default: false },
     },
     strict: true,
   });
@@ -54,7 +59,11 @@ export function parseBenchOptions(argv: string[]): BenchOptions {
     process.stdout.write(`${usage}\n`);
     process.exit(0);
   }
+  if (values.smoke) {
+    return { durationS: 1, connections: 4, rounds: 1, warmupS: 0, startRuns: 1, contractCases: 100, contractConcurrency: 4, profile: false, seed: 1, out: values.out ?? 'bench/results.json', smoke: true, amount: 200 };
+  }
   return {
+    smoke: false,
     durationS: positive('duration', values.duration, 4),
     connections: Math.round(positive('connections', values.connections, 50)),
     rounds: Math.round(positive('rounds', values.rounds, 3)),

@@ -18,6 +18,8 @@ export interface LoadSpec {
   durationS: number;
   connections: number;
   requests: AutocannonRequest[];
+  /** Stop after this many requests (or at the duration, whichever comes first). */
+  amount?: number;
 }
 
 /** Drives a server with autocannon and returns its figures (latency percentiles in ms, 1 ms resolution). */
@@ -27,6 +29,7 @@ export async function runLoad(spec: LoadSpec): Promise<LoadFigures> {
     connections: spec.connections,
     duration: spec.durationS,
     requests: spec.requests,
+    ...(spec.amount !== undefined ? { amount: spec.amount } : {}),
     timeout: 10,
   });
   const durationS = result.duration > 0 ? result.duration : spec.durationS;

@@ -14,10 +14,22 @@ import { repoRoot, spawnServer, type ServerProcess } from './spawn-server.js';
 // what any Node proxy costs on this machine: on 2 cores shared by autocannon, the baseline and the proxy,
 // a second HTTP hop alone takes much of the baseline's throughput, whatever the proxy does.
 
-const durationS = Number(process.env.IWKIT_BENCH_DURATION ?? 5);
-const rounds = Number(process.env.IWKIT_BENCH_ROUNDS ?? 3);
-const connections = Number(process.env.IWKIT_BENCH_CONNECTIONS ?? 10);
-const warmS = Number(process.env.IWKIT_BENCH_WARM ?? 3);
+/** How long and how hard the proxy benchmark drives each server. */
+export interface ProxyBenchSettings {
+  durationS: number;
+  rounds: number;
+  connections: number;
+  warmS: number;
+  /** Requests per load run (the smoke run bounds them). */
+  amount?: number;
+}
+
+const defaults: ProxyBenchSettings = {
+  durationS: Number(process.env.IWKIT_BENCH_DURATION ?? 5),
+  rounds: Number(process.env.IWKIT_BENCH_ROUNDS ?? 3),
+  connections: Number(process.env.IWKIT_BENCH_CONNECTIONS ?? 10),
+  warmS: Number(process.env.IWKIT_BENCH_WARM ?? 3),
+};
 const self = fileURLToPath(import.meta.url);
 
 /** The proxy benchmark's figures. */
@@ -32,6 +44,7 @@ export interface ProxyBenchResult {
   violations: number;
   /** 1-minute load average before and after the run (other work on the machine skews the figures). */
   loadAverage: { before: number; after: number };
+  settings: ProxyBenchSettings;
 }
 
 /** The pass-through floor: forwards to IWKIT_BENCH_UPSTREAM with no checks, reading and writing as plainly as Node allows. */
@@ -85,7 +98,8 @@ async function assertConforming(proxy: ServerProcess): Promise<void> {
 }
 
 /** Runs the proxy benchmark and returns its figures. */
-export async function benchProxy(): Promise<ProxyBenchResult> {
+export async function benchProxy(settings: ProxyBenchSettings = defaults): Promise<ProxyBenchResult> {
+  const { durationS, rounds, connections, warmS, amount } = settings;
   const baseline = await spawnServer({ name: 'baseline', script: join(repoRoot, 'dist', 'bench', 'baseline-server.js'), env: { IWKIT_BENCH_BODY: JSON.stringify(loginExample(repoRoot)) } });
   const proxy = await spawnServer({ name: 'proxy', script: join(repoRoot, 'dist', 'iwkit.mjs'), args: ['proxy', '--upstream', baseline.url, '--port', '0'] });
   const passthrough = await spawnServer({ name: 'passthrough', script: self, env: { IWKIT_BENCH_ROLE: 'passthrough', IWKIT_BENCH_UPSTREAM: baseline.url } });
@@ -94,18 +108,18 @@ export async function benchProxy(): Promise<ProxyBenchResult> {
     await assertConforming(proxy);
     const request = [{ method: 'POST', path: loginPath, headers: loginHeaders(), body: repeatedBody }];
     // Warm all three (JIT of the validators, keep-alive pools) before measuring.
-    for (const server of [baseline, proxy, passthrough]) await runLoad({ url: server.url, durationS: warmS, connections, requests: request });
+    if (warmS > 0) for (const server of [baseline, proxy, passthrough]) await runLoad({ url: server.url, durationS: warmS, connections, requests: request });
     const figures = { baseline: [] as LoadFigures[], proxy: [] as LoadFigures[], passthrough: [] as LoadFigures[] };
     for (let round = 0; round < rounds; round++) {
       const order = round % 2 === 0 ? [baseline, proxy, passthrough] : [passthrough, proxy, baseline];
-      for (const server of order) figures[server.name as keyof typeof figures].push(await runLoad({ url: server.url, durationS, connections, requests: request }));
+      for (const server of order) figures[server.name as keyof typeof figures].push(await runLoad({ url: server.url, durationS, connections, requests: request, amount }));
     }
     const b = combineRounds(figures.baseline);
     const p = combineRounds(figures.proxy);
     const t = combineRounds(figures.passthrough);
     return {
       baseline: b, proxy: p, passthrough: t, addedP50Ms: p.p50Ms - b.p50Ms, throughputRatio: p.requestsPerSecond / b.requestsPerSecond,
-      passthroughRatio: t.requestsPerSecond / b.requestsPerSecond, violations: p.non2xx + p.errors, loadAverage: { before, after: loadavg()[0] },
+      passthroughRatio: t.requestsPerSecond / b.requestsPerSecond, violations: p.non2xx + p.errors, loadAverage: { before, after: loadavg()[0] }, settings,
     };
   } finally {
     await Promise.all([proxy.stop(), passthrough.stop(), baseline.stop()]);
@@ -118,7 +132,7 @@ export function formatProxyBench(r: ProxyBenchResult): string {
   const p50Met = r.addedP50Ms <= 1;
   const ratioMet = r.throughputRatio >= 0.5;
   return [
-    `iwkit proxy benchmark · ${rounds} rounds × ${durationS} s · ${connections} connections · repeated login`,
+    `iwkit proxy benchmark · ${r.settings.rounds} rounds × ${r.settings.durationS} s · ${r.settings.connections} connections · repeated login`,
     line('baseline direct', r.baseline),
     line('through the proxy', r.proxy),
     line('pass-through floor', r.passthrough),
