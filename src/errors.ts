@@ -21,6 +21,8 @@ export const errorTable = {
   IWKIT_ERR_REPORT_MERGE: ['cannot merge %s: %s', '`iwkit contract merge`: a report is unreadable, too large, not an iwkit JSON report, from a run that ended in a toolkit error, or from another spec, seed or shard count than the others, or a shard is given twice.'],
   IWKIT_ERR_OUTPUT_WRITE: ['cannot write %s: %s', 'A report or generated file could not be written.'],
   IWKIT_ERR_STATE_UNREACHABLE: ['state store %s is unreachable: %s', 'With `--stateful --state redis://…`: Redis did not answer at start. Later outages are answered per request with a 503 problem naming the store, and the mock recovers when Redis returns.'],
+  IWKIT_ERR_STATE_FILE_READ: ['cannot read state file %s: %s', 'With `--state-file`: the file is missing, unreadable or not JSON.'],
+  IWKIT_ERR_STATE_FILE_INVALID: ['state file %s: %s', 'With `--state-file`: a key names no stateful collection, or an item breaks the collection\'s item schema (the message names collection, index and JSON pointer), repeats an id, or the data set passes `--max-state-items` / `--max-state-bytes`.'],
 } as const;
 
 /** A toolkit error code. */

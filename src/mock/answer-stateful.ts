@@ -9,6 +9,7 @@ import { problem, type ProblemFieldError } from './problem.js';
 import { declaresNotFound, resourceAnswer } from './resource-state.js';
 import { loginAnswer, sessionRefusal } from './session-state.js';
 import type { StateRuntime } from './state-runtime.js';
+import { ensureInitialState } from './initial-state.js';
 import { scopeOf, storeRefusal } from './state-answer.js';
 
 // The state step of the pipeline, after security, validation, preferences and rules: a request the
@@ -39,6 +40,7 @@ export function answerWithState(
     if (answer.problem || answer.fault || scripted(answer) || answer.status < 200 || answer.status >= 300) return answer;
     const scope = scopeOf(singleHeader(request.headers[clientHeader]));
     try {
+      await ensureInitialState(state.store, scope, state.initial);
       if (opState.protected) {
         const cookieHeader = singleHeader(request.headers.cookie);
         const cookies = request.cookies ?? (cookieHeader ? parseCookie(cookieHeader) : {});
