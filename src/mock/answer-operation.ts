@@ -19,7 +19,7 @@ import { bodyIssues, defaultBodyType, findRequestBody, requestBodyKind, unsuppor
 import { hashSeed } from './request-seed.js';
 import { scenarioProblem } from './scenario-problem.js';
 import { selectRule } from './select-rule.js';
-import { answerWithState } from './answer-stateful.js';
+import { answerWithState, checkSession } from './answer-stateful.js';
 import { statusMatches } from './compile-operation.js';
 
 // The whole request → answer decision for one operation: security, body type, validation, preferences,
@@ -67,7 +67,7 @@ function validationProblem(op: CompiledOperation, errors: ProblemFieldError[]): 
 
 /** The rule or override answering this request, if any. */
 function findRule(operationId: string, request: MockRequest, cookies: () => Record<string, string | undefined>, runtime: MockRuntime) {
-  const view: RequestView = { body: request.body, query: request.query, headers: request.headers, cookies };
+  const view: RequestView = { body: request.body, query: request.query, headers: request.headers, cookies, ...(request.session ? { session: request.session } : {}) };
   const client = runtime.overrides.size > 0 ? singleHeader(request.headers[clientHeader]) : undefined;
   return selectRule(operationId, view, runtime.overrides.size > 0 ? runtime.overrides.candidates(client) : [], runtime.rules.forOperation(operationId));
 }
@@ -111,7 +111,14 @@ export function createOperationAnswerer(op: CompiledOperation, runtime: MockRunt
     return answer.status === status && !answer.problem ? answer : undefined;
   };
   const decide = answerWithState(op, opState, runtime, runtime.state, declared);
-  return (request) => decide(request, stateless(request));
+  if (!opState.protected) return (request) => decide(request, stateless(request));
+  const state = runtime.state;
+  // The session is looked up before the rules run, so a rule can answer a dead session (match.session); the state step reuses it.
+  return async (request) => {
+    const check = await checkSession(op, request, state);
+    const viewed: MockRequest = 'session' in check ? { ...request, session: check.session } : request;
+    return decide(viewed, stateless(viewed), check);
+  };
 }
 
 function createStatelessAnswerer(op: CompiledOperation, runtime: MockRuntime): (request: MockRequest) => MockAnswer {
