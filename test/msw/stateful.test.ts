@@ -133,7 +133,7 @@ describe('stateful MSW handlers and the stateful Fastify mock over petstore-3.0'
 describe('createHandlers with stateful options', () => {
   it('refuses state options without stateful: true, and takes a store of its own', async () => {
     const api = await loadApi('test/specs/petstore-3.0.yaml');
-    expect(() => createHandlers(api, { sessionTtl: 5 })).toThrow(/IWKIT_ERR_OPTION_INVALID|needs stateful/);
+    expect(() => createHandlers(api, { sessionTtl: 5 })).toThrow(/sessionTtl: needs stateful: true/);
     expect(() => createHandlers(api, { stateful: true, sessionTtl: 0 })).toThrow(/sessionTtl/);
     const store = new MemoryStore();
     const mock = createHandlers(api, { stateful: true, store, seed: 1 });
@@ -143,6 +143,19 @@ describe('createHandlers with stateful options', () => {
       await fetch('http://localhost/pets', { method: 'POST', headers: { ...json, 'x-api-key': 'k' }, body: JSON.stringify({ name: 'Kit', kind: 'cat' }) });
       expect((await store.list('', 'R:/pets/')).map((e) => JSON.parse(e.value).name)).toEqual(['Kit']);
       expect(mock.stateLines.some((line) => line.includes('createPet POST /pets: create of /pets'))).toBe(true);
+    } finally {
+      server.close();
+    }
+  });
+
+  it('starts every client from initialState, checked against the spec as the Fastify mock checks a state file', async () => {
+    const api = await loadApi('test/specs/petstore-3.0.yaml');
+    const pets = [{ id: 4, name: 'Rex', kind: 'dog', status: 'available' }];
+    expect(() => createHandlers(api, { stateful: true, initialState: { '/pets': [{ ...pets[0], status: 'lost' }] } })).toThrow(/item 0 of "\/pets" at \/~1pets\/0\/status/);
+    const server = setupServer(...createHandlers(api, { stateful: true, seed: 1, initialState: { '/pets': pets } }));
+    server.listen({ onUnhandledRequest: 'error' });
+    try {
+      for (const client of ['a', 'b']) expect(await (await fetch('http://localhost/pets', { headers: { 'x-api-key': 'k', 'iwkit-client': client } })).json()).toEqual(pets);
     } finally {
       server.close();
     }
