@@ -8,7 +8,9 @@ import { createHandlers, type MockHandlers } from '../../src/msw/create-handlers
 import type { Api } from '../../src/openapi/api-model.js';
 import { loadApi } from '../../src/openapi/load-api.js';
 import { createMockServer } from '../../src/server/create-mock-server.js';
+import type { ScenarioRule } from '../../src/mock/scenario-rules.js';
 import { MemoryStore } from '../../src/state/memory-store.js';
+import { loginPath, sessionContract, sessionPath } from '../state/session-contract.js';
 import { independentValidator, responseSchemaPointer } from '../openapi/independent-validator.js';
 
 interface Seen {
@@ -40,12 +42,12 @@ async function viaMsw(step: Step): Promise<Seen> {
 }
 
 /** Runs a sequence on both adapters of one spec and checks every answer against its schema with ajv. */
-function pair(specPath: string) {
+function pair(specSource: string | (() => Promise<Record<string, unknown>>), scenarios?: ScenarioRule[]) {
   const context: { api?: Api; app?: FastifyInstance; mock?: MockHandlers; server?: ReturnType<typeof setupServer> } = {};
   beforeAll(async () => {
-    context.api = await loadApi(specPath);
-    context.app = await createMockServer({ spec: context.api, seed: 42, stateful: true, fixturesDir: false, scenarios: false, docs: false, cors: false });
-    context.mock = createHandlers(context.api, { seed: 42, stateful: true });
+    context.api = await loadApi(typeof specSource === 'string' ? specSource : await specSource());
+    context.app = await createMockServer({ spec: context.api, seed: 42, stateful: true, fixturesDir: false, scenarios: scenarios ?? false, docs: false, cors: false });
+    context.mock = createHandlers(context.api, { seed: 42, stateful: true, ...(scenarios ? { scenarios } : {}) });
     context.server = setupServer(...context.mock);
     context.server.listen({ onUnhandledRequest: 'error' });
   });
@@ -127,6 +129,24 @@ describe('stateful MSW handlers and the stateful Fastify mock over petstore-3.0'
     const gone = await send({ method: 'GET', url: '/pets/2', headers: key });
     expect(gone).toMatchObject({ status: 404, scenario: 'state:404' });
     expect((await send({ method: 'GET', url: '/pets', headers: key })).json.map((p: { id: number }) => p.id)).toEqual([1]);
+  });
+});
+
+describe('stateful MSW handlers and the stateful Fastify mock with a rule for dead sessions', () => {
+  const rules: ScenarioRule[] = [{ name: 'dead', operationId: 'getSession', match: { session: 'dead' }, respond: { fixture: 'invalid-session' } }];
+  const { context, send } = pair(() => sessionContract(), rules);
+  const loginBody = { data: { code: 'c-9', type: 'web', client_id: null } };
+
+  it('answer the login contract\'s session alike: live, then valid:false once expired, then live after a new login', async () => {
+    const login = await send({ method: 'POST', url: loginPath, headers: { 'x-session-token': 'start' }, body: loginBody });
+    const token = login.json.sessionid as string;
+    expect((await send({ method: 'GET', url: sessionPath, headers: { 'x-session-token': token } })).status).toBe(200);
+    await context.app!.expire(token);
+    await context.mock!.expire(token);
+    expect(await send({ method: 'GET', url: sessionPath, headers: { 'x-session-token': token } })).toMatchObject({ status: 200, scenario: 'rule:dead', json: { valid: false } });
+    expect(await send({ method: 'GET', url: sessionPath, headers: { 'x-session-token': 'never-issued' } })).toMatchObject({ status: 200, scenario: 'rule:dead' });
+    await send({ method: 'POST', url: loginPath, headers: { 'x-session-token': 'start' }, body: loginBody });
+    expect((await send({ method: 'GET', url: sessionPath, headers: { 'x-session-token': token } })).scenario).not.toBe('rule:dead');
   });
 });
 
