@@ -7,6 +7,7 @@ import type { FastifyInstance } from 'fastify';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createMockServer } from '../../src/server/create-mock-server.js';
 import { cli, spawnMock, stopSpawnedMocks } from '../cli/spawn-mock.js';
+import { startRedis } from './start-redis.js';
 import { independentValidator, responseSchemaPointer } from '../openapi/independent-validator.js';
 
 const PETSTORE = 'test/specs/petstore-3.0.yaml';
@@ -52,6 +53,24 @@ describe('a starting data set (stateFile / initialState)', () => {
     expect((await call('GET', '/pets', 'b')).body).toEqual(pets);
     await app.reset();
     expect((await call('GET', '/pets', 'a')).body).toEqual(pets);
+  });
+
+  it('seeds a scope once for replicas sharing Redis: one replica\'s delete shows on the other, and ids continue after the file\'s', async () => {
+    const redis = await startRedis();
+    const replicas: FastifyInstance[] = [];
+    try {
+      for (let i = 0; i < 2; i++) replicas.push(await createMockServer({ spec: PETSTORE, stateful: true, state: `${redis.url.replace(/\/\d*$/, '')}/3`, initialState: { '/pets': pets }, seed: 1 }));
+      const [one, two] = replicas;
+      const ids = async (replica: FastifyInstance, client: string) => (await replica.inject({ method: 'GET', url: '/pets', headers: { ...key, 'iwkit-client': client } })).json().map((p: { id: number }) => p.id);
+      expect(await ids(one, 'r')).toEqual([10, 11]);
+      expect((await one.inject({ method: 'DELETE', url: '/pets/10', headers: { ...key, 'iwkit-client': 'r' } })).statusCode).toBe(204);
+      expect(await ids(two, 'r')).toEqual([11]);
+      expect((await two.inject({ method: 'POST', url: '/pets', headers: { ...key, 'iwkit-client': 'r' }, payload: { name: 'Kit', kind: 'cat' } })).json().id).toBe(12);
+      expect(await ids(two, 'other')).toEqual([10, 11]);
+    } finally {
+      for (const replica of replicas) await replica.close();
+      await redis.stop();
+    }
   });
 
   it('refuses an item that breaks the item schema, naming file, collection, index and pointer', async () => {
