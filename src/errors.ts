@@ -22,6 +22,8 @@ export const errorTable = {
   IWKIT_ERR_OUTPUT_WRITE: ['cannot write %s: %s', 'A report or generated file could not be written.'],
   IWKIT_ERR_STATE_UNREACHABLE: ['state store %s is unreachable: %s', 'With `--stateful --state redis://…`: Redis did not answer at start. Later outages are answered per request with a 503 problem naming the store, and the mock recovers when Redis returns.'],
   IWKIT_ERR_CONTROLS_SHARED: ['%s is synchronous, but this mock shares its overrides and journal through %s: use %s', 'With `state: \'redis://…\'` overrides and the journal live in Redis, so the synchronous `use()` and `journal()` cannot answer; `await app.addOverride()` and `await app.readJournal()` work with any store.'],
+  IWKIT_ERR_STATE_FILE_READ: ['cannot read state file %s: %s', 'With `--state-file`: the file is missing, unreadable or not JSON.'],
+  IWKIT_ERR_STATE_FILE_INVALID: ['state file %s: %s', 'With `--state-file`: a key names no stateful collection, or an item breaks the collection\'s item schema (the message names collection, index and JSON pointer), repeats an id, or the data set passes `--max-state-items` / `--max-state-bytes`.'],
 } as const;
 
 /** A toolkit error code. */

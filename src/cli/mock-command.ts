@@ -50,6 +50,7 @@ interface MockOptions {
   state?: string;
   sessionTtl?: string;
   stateTimeout?: string;
+  stateFile?: string;
   maxStateItems?: string;
   maxStateBytes?: string;
 }
@@ -135,7 +136,7 @@ function startLines(app: FastifyInstance, address: string, options: MockServerOp
   if (watching) lines.push('  watch   reloading spec, fixtures and rules on change');
   if (options.stateful) {
     const store = typeof options.state === 'object' ? options.state.name : typeof options.state === 'string' ? options.state.replace(/\/\/[^@/]*@/, '//***@') : 'memory';
-    lines.push(`  state   sessions and resources persist in ${store}`);
+    lines.push(`  state   sessions and resources persist in ${store}${options.stateFile ? `; every client starts from ${options.stateFile}` : ''}`);
     for (const line of app.iwkitState) lines.push(`          ${line}`);
   }
   return `${lines.join('\n')}\n`;
@@ -172,6 +173,7 @@ export function registerMockCommand(program: Command): void {
     .option('--state <store>', 'where state lives with --stateful: memory (default) or redis://host:port/db (shared by replicas)')
     .option('--session-ttl <duration>', 'how long a session lives after its login: 30m (default), 90s, 5000 (ms)')
     .option('--state-timeout <duration>', 'with --state redis://: how long one Redis command may take before the request answers 503: 1s (default), 250 (ms)')
+    .option('--state-file <file>', 'JSON of starting items by collection path, e.g. {"/pets": [...]}, checked at start; every client starts from it (implies --stateful)')
     .action(runAction(async (opts: MockOptions) => {
       const port = parseInteger('port', opts.port, 0, 65535)!;
       const seed = parseInteger('seed', opts.seed, 0, Number.MAX_SAFE_INTEGER);
@@ -210,7 +212,8 @@ export function registerMockCommand(program: Command): void {
         journal: admin,
         strictSpec: opts.strictSpec === true,
         limits: parseLimits(opts),
-        ...(opts.stateful || opts.state ? { stateful: true, state: opts.state ?? 'memory', sessionTtl: parseSessionTtl(opts.sessionTtl), stateTimeoutMs: parseDuration(opts.stateTimeout, '--state-timeout', '1s or 250 (ms)') } : {}),
+        ...(opts.stateful || opts.state || opts.stateFile ? { stateful: true, state: opts.state ?? 'memory', sessionTtl: parseSessionTtl(opts.sessionTtl), stateTimeoutMs: parseDuration(opts.stateTimeout, '--state-timeout', '1s or 250 (ms)') } : {}),
+        ...(opts.stateFile ? { stateFile: resolve(opts.stateFile) } : {}),
       };
       const adminServed = admin && (adminToken !== undefined || isLoopbackHost(opts.host));
       if (admin && !adminServed) {

@@ -19,7 +19,7 @@ import { bodyIssues, defaultBodyType, findRequestBody, requestBodyKind, unsuppor
 import { hashSeed } from './request-seed.js';
 import { scenarioProblem } from './scenario-problem.js';
 import { selectRule } from './select-rule.js';
-import { answerWithState } from './answer-stateful.js';
+import { answerWithState, checkSession } from './answer-stateful.js';
 import { answerWithSharedOverrides } from './shared-overrides.js';
 import { statusMatches } from './compile-operation.js';
 
@@ -68,7 +68,7 @@ function validationProblem(op: CompiledOperation, errors: ProblemFieldError[]): 
 
 /** The rule or override answering this request, if any. */
 function findRule(operationId: string, request: MockRequest, cookies: () => Record<string, string | undefined>, runtime: MockRuntime) {
-  const view: RequestView = { body: request.body, query: request.query, headers: request.headers, cookies };
+  const view: RequestView = { body: request.body, query: request.query, headers: request.headers, cookies, ...(request.session ? { session: request.session } : {}) };
   const client = runtime.overrides.size > 0 ? singleHeader(request.headers[clientHeader]) : undefined;
   return selectRule(operationId, view, runtime.overrides.size > 0 ? runtime.overrides.candidates(client) : [], runtime.rules.forOperation(operationId));
 }
@@ -101,26 +101,33 @@ function chosenAnswer(op: CompiledOperation, request: MockRequest, preferences: 
   return answer;
 }
 
-/** Builds the function that answers one operation; with state, its stateless answer then goes through the state step. */
+/** Builds the function that answers one operation: the stateless steps, overrides shared through the store, then the state step. */
 export function createOperationAnswerer(op: CompiledOperation, runtime: MockRuntime): OperationAnswerer {
   const stateless = createStatelessAnswerer(op, runtime);
-  const decide = stateStep(op, runtime, stateless);
   // Overrides shared through the state store (Redis) are read and spent there: only then is the answer async for every operation.
-  if (runtime.sharedOverrides) return answerWithSharedOverrides({ op, now: runtime.now }, runtime.sharedOverrides, stateless, decide);
-  if (!decide) return stateless;
-  return (request) => decide(request, stateless(request));
+  const scripted = runtime.sharedOverrides ? answerWithSharedOverrides({ op, now: runtime.now }, runtime.sharedOverrides, stateless) : stateless;
+  const withState = stateStep(op, runtime, stateless);
+  return withState ? (request) => withState(request, scripted) : scripted;
 }
 
-/** The state step for an operation the plan keeps state for (none otherwise). */
+/** The state step for an operation the plan keeps state for (none otherwise): it runs `answer` and decides from the store. */
 function stateStep(op: CompiledOperation, runtime: MockRuntime, stateless: (request: MockRequest) => MockAnswer) {
   const opState = runtime.state?.plan.operations.get(op.operation.operationId);
-  if (!runtime.state || !opState) return undefined;
+  const state = runtime.state;
+  if (!state || !opState) return undefined;
   const declared = (request: MockRequest, status: number): MockAnswer | undefined => {
     if (!op.responses.some((r) => r.spec.status !== 'default' && statusMatches(r.spec.status, status))) return undefined;
     const answer = stateless({ ...request, headers: { ...request.headers, prefer: `code=${status}` }, prevalidated: true });
     return answer.status === status && !answer.problem ? answer : undefined;
   };
-  return answerWithState(op, opState, runtime, runtime.state, declared);
+  const decide = answerWithState(op, opState, runtime, state, declared);
+  return async (request: MockRequest, answer: OperationAnswerer): Promise<MockAnswer> => {
+    if (!opState.protected) return decide(request, await answer(request));
+    // The session is looked up before the rules run, so a rule can answer a dead session (match.session); the state step reuses it.
+    const check = await checkSession(op, request, state);
+    const viewed: MockRequest = 'session' in check ? { ...request, session: check.session } : request;
+    return decide(viewed, await answer(viewed), check);
+  };
 }
 
 function createStatelessAnswerer(op: CompiledOperation, runtime: MockRuntime): (request: MockRequest) => MockAnswer {

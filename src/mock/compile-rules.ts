@@ -10,7 +10,7 @@ import { delayFromValue, type DelayRange } from './delay.js';
 import { compileMatch, pointerTokens, ruleRegExp, type RequestTest } from './match-rule.js';
 import { maxRegexLength, maxStoredDepth, measureValue } from './limits.js';
 import { pointerFitsSchema } from './schema-at-pointer.js';
-import { AnswerSchema, MatcherSchema, OverrideSchema, RuleSchema, type FaultKind, type OverrideInput, type RuleAnswer, type RuleMatch, type ScenarioRule } from './scenario-rules.js';
+import { AnswerSchema, MatcherSchema, MatchSchema, OverrideSchema, RuleSchema, sessionConditions, type FaultKind, type OverrideInput, type RuleAnswer, type RuleMatch, type ScenarioRule } from './scenario-rules.js';
 
 /** A location inside a rules source: `['rules', 2, 'respond', 'delay']`. */
 export type RulePath = (string | number)[];
@@ -82,6 +82,7 @@ function describeError(error: ValueError, key: string | undefined): string {
   if (error.type === ValueErrorType.ObjectRequiredProperty) return `"${key}" is required`;
   if (error.schema === MatcherSchema) return 'a matcher is a value to equal, { equals: value }, { regex: "...", flags?: "i" } or { exists: true|false }';
   if (error.schema === AnswerSchema.properties.delay) return 'a delay is milliseconds (3000) or a range [min, max]';
+  if (error.schema === MatchSchema.properties.session) return `session is one of ${sessionConditions.join(', ')}`;
   if (error.schema === AnswerSchema.properties.fault) return 'fault is one of reset, empty, truncated, malformed, contract';
   return error.message;
 }

@@ -10,7 +10,12 @@ export interface RequestView {
   headers: Record<string, string | string[] | undefined>;
   /** Parsed only when a rule asks for a cookie. */
   cookies: () => Record<string, string | undefined>;
+  /** The state of the session the request presents (`--stateful`, operations that need one); undefined elsewhere. */
+  session?: SessionState;
 }
+
+/** What the state step found of a request's session: live, expired, unknown (never issued or ended) or missing (none presented). */
+export type SessionState = 'live' | 'expired' | 'unknown' | 'missing';
 
 /** A compiled test of a whole request. */
 export type RequestTest = (view: RequestView) => boolean;
@@ -110,6 +115,11 @@ export function compileMatch(match: RuleMatch | undefined): RequestTest {
   for (const [name, matcher] of Object.entries(match.cookies ?? {})) {
     const test = textTest(matcher);
     tests.push((view) => test(view.cookies()[name]));
+  }
+  if (match.session !== undefined) {
+    const wanted = match.session;
+    // Without state there is no session to judge: such a rule never matches, rather than matching everything.
+    tests.push(wanted === 'dead' ? (view) => view.session === 'expired' || view.session === 'unknown' : (view) => view.session === wanted);
   }
   if (tests.length === 1) return tests[0];
   return (view) => tests.every((t) => t(view));

@@ -1,4 +1,5 @@
 import type { ValidationIssue } from '../openapi/compile-validator.js';
+import type { SessionState } from './match-rule.js';
 import type { Problem } from './problem.js';
 
 // The core's two neutral shapes: what an adapter hands over of a request, and what it gets back to send.
@@ -25,6 +26,8 @@ export interface MockRequest {
   rawBody?: string;
   /** Problems the adapter's body reader found (forbidden form names), reported with the validation errors. */
   bodyIssues?: ValidationIssue[];
+  /** The state of the presented session, set by the state step before rules are matched (`--stateful`); adapters leave it unset. */
+  session?: SessionState;
   /** The adapter checked every parameter and the body against the schemas and found nothing: validation is skipped. */
   prevalidated?: boolean;
 }

@@ -22,7 +22,8 @@ function collectionOf(request: MockRequest, role: string): string {
   const path = request.path.replace(/\/+$/, '');
   return role === 'create' || role === 'list' ? path : path.slice(0, path.lastIndexOf('/'));
 }
-const itemKey = (collection: string, id: unknown): string => `R:${collection}/${encodeURIComponent(String(id))}`;
+/** The store key of one item of a collection. */
+export const itemKey = (collection: string, id: unknown): string => `R:${collection}/${encodeURIComponent(String(id))}`;
 
 function requestId(group: ResourceGroup, request: MockRequest): string {
   const raw = String(request.params[group.param] ?? '');

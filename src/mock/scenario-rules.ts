@@ -14,13 +14,17 @@ export const MatcherSchema = Type.Union([
   Type.Object({ exists: Type.Boolean() }, { additionalProperties: false }),
 ]);
 
-/** What a request must look like: body fields by JSON pointer, query, header and cookie values by name. All must hold. */
+/** The session states a rule can ask for (`--stateful`): `dead` is `expired` or `unknown`. */
+export const sessionConditions = ['live', 'dead', 'expired', 'unknown'] as const;
+
+/** What a request must look like: body fields by JSON pointer, query, header and cookie values by name, the session's state. All must hold. */
 export const MatchSchema = Type.Object(
   {
     body: Type.Optional(Type.Record(Type.String(), MatcherSchema)),
     query: Type.Optional(Type.Record(Type.String(), MatcherSchema)),
     headers: Type.Optional(Type.Record(Type.String(), MatcherSchema)),
     cookies: Type.Optional(Type.Record(Type.String(), MatcherSchema)),
+    session: Type.Optional(Type.Union(sessionConditions.map((c) => Type.Literal(c)))),
   },
   { additionalProperties: false },
 );

@@ -133,7 +133,6 @@ export function answerWithSharedOverrides(
   context: ProblemContext,
   shared: SharedOverrides,
   stateless: (request: MockRequest) => MockAnswer,
-  decide: ((request: MockRequest, answer: MockAnswer) => Promise<MockAnswer>) | undefined,
 ): (request: MockRequest) => Promise<MockAnswer> {
   return async function answerShared(request) {
     let answer: MockAnswer;
@@ -149,6 +148,6 @@ export function answerWithSharedOverrides(
     } catch (error) {
       return storeRefusal(error, context);
     }
-    return decide ? decide(request, answer) : answer;
+    return answer;
   };
 }

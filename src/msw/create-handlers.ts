@@ -26,6 +26,11 @@ import { withRulePath } from '../mock/rule-path.js';
 import type { OverrideInput, ScenarioRules } from '../mock/scenario-rules.js';
 import { seededNow } from '../mock/seeded-now.js';
 import { RuleSet } from '../mock/select-rule.js';
+import { expireSession, invalidateSession } from '../mock/session-state.js';
+import { scopeOf } from '../mock/state-answer.js';
+import { createStateRuntime, type StateRuntime } from '../mock/state-runtime.js';
+import { MemoryStore } from '../state/memory-store.js';
+import type { StateStore } from '../state/state-store.js';
 import type { Api } from '../openapi/api-model.js';
 import { buildApi } from '../openapi/build-api.js';
 import { readRequestBody } from './read-request-body.js';
@@ -54,8 +59,16 @@ export interface HandlersOptions {
   errorRate?: number;
   /** Keep a request journal: true (the last 1,000 requests; the default), a capacity, or false. */
   journal?: boolean | number;
-  /** The bounds that apply in-process (delays in flight, overrides, journal bytes). */
-  limits?: Partial<Pick<MockLimits, 'maxDelayed' | 'maxOverrides' | 'maxOverrideBytes' | 'maxJournalBytes'>>;
+  /** The bounds that apply in-process (delays in flight, overrides, journal bytes, state per client). */
+  limits?: Partial<Pick<MockLimits, 'maxDelayed' | 'maxOverrides' | 'maxOverrideBytes' | 'maxJournalBytes' | 'maxStateItems' | 'maxStateBytes'>>;
+  /** Keep state as the Fastify mock's `stateful` does: logins issue sessions that protected operations then require, created items persist. */
+  stateful?: boolean;
+  /** How long a session lives after its login, in ms (default 30 minutes). */
+  sessionTtl?: number;
+  /** Where state lives with `stateful` (default: a fresh in-memory store, bounded by `limits.maxStateItems` / `maxStateBytes`). */
+  store?: StateStore;
+  /** With `stateful`: starting items by collection path (`{ "/pets": [ … ] }`), checked against the spec now; every client starts from them. */
+  initialState?: Record<string, unknown[]>;
   /** Where the API is mocked, e.g. `https://api.example.com`; default: any origin. */
   baseUrl?: string;
 }
@@ -64,8 +77,14 @@ export interface HandlersOptions {
 export type MockHandlers = HttpHandler[] & {
   /** Answers matching requests as the override says (once, N times with `times`, or until reset); newest first, before the rules. */
   use(override: OverrideInput): OverrideInfo;
-  /** Back to the start: removes every override, clears the journal, gives rules their `times` back. */
-  reset(): void;
+  /** Back to the start: removes every override, clears the journal and the state, gives rules their `times` back. */
+  reset(): Promise<void>;
+  /** Ends a session at once (`stateful`); `client` is its `iwkit-client` scope. True when it existed. */
+  invalidate(sessionid: string, client?: string): Promise<boolean>;
+  /** Makes a session lapse now, as its lifetime would (`stateful`). True when it existed. */
+  expire(sessionid: string, client?: string): Promise<boolean>;
+  /** With `stateful`: which operations keep state and why, one line each. */
+  stateLines: string[];
   /** The journalled requests, oldest first; filter by operationId, client (null: those without one) or the last `limit`. */
   journal(filter?: JournalFilter): JournalEntry[];
   /** The normalised spec the handlers serve. */
@@ -86,6 +105,20 @@ function checkOptions(options: HandlersOptions): void {
   if (j !== undefined && typeof j !== 'boolean' && !(Number.isInteger(j) && j > 0)) {
     throw toolkitError('IWKIT_ERR_OPTION_INVALID', 'journal', 'must be true, false or a positive number of entries');
   }
+  if (options.sessionTtl !== undefined && !(Number.isSafeInteger(options.sessionTtl) && options.sessionTtl > 0)) {
+    throw toolkitError('IWKIT_ERR_OPTION_INVALID', 'sessionTtl', `must be a positive whole number of ms, got ${String(options.sessionTtl)}`);
+  }
+  for (const name of ['store', 'sessionTtl', 'initialState'] as const) {
+    if (options[name] !== undefined && !options.stateful) throw toolkitError('IWKIT_ERR_OPTION_INVALID', name, 'needs stateful: true');
+  }
+}
+
+/** The state runtime for `stateful`: the given store or a memory store, and the plan the Fastify mock makes too. */
+function stateOf(options: HandlersOptions, compiled: CompiledOperation[], api: Api, limits: MockLimits): StateRuntime | undefined {
+  if (!options.stateful) return undefined;
+  const store = options.store ?? new MemoryStore({ maxItems: limits.maxStateItems, maxBytes: limits.maxStateBytes });
+  const initialState = options.initialState === undefined ? undefined : { data: options.initialState, source: 'initialState option' };
+  return createStateRuntime(compiled, api.document, api.references, { store, sessionTtlMs: options.sessionTtl, seeded: options.seed !== undefined, ...(initialState ? { initialState } : {}) });
 }
 
 /** The parsed query as Fastify's parser gives it: repeated keys as arrays. */
@@ -158,6 +191,7 @@ export function createHandlers(spec: Api | Record<string, unknown>, options: Han
   const secrets = apiKeyNames(api);
   const redactor = createRequestRedactor(secrets.headers, secrets.query);
   const seed = options.seed ?? Math.floor(Math.random() * 2 ** 31);
+  const state = stateOf(options, compiled, api, limits);
   const runtime: MockRuntime = {
     seed,
     now,
@@ -173,6 +207,7 @@ export function createHandlers(spec: Api | Record<string, unknown>, options: Han
     delays: new Gate(limits.maxDelayed),
     references: api.references,
     warn: (message, details) => console.error(message, details),
+    ...(state ? { state } : {}),
   };
 
   const table = buildRouteTable(compiled.map((op) => op.operation), { basePaths: basePathsOf(api.servers) });
@@ -252,11 +287,15 @@ export function createHandlers(spec: Api | Record<string, unknown>, options: Han
 
   return Object.assign(handlers, {
     use: (override: OverrideInput) => addOverride({ overrides, overrideContext }, override),
-    reset: () => {
+    reset: async () => {
       overrides.clear('all');
       journal?.clear();
       rules.resetUses();
+      await state?.store.clear();
     },
+    invalidate: async (sessionid: string, client?: string) => (state ? invalidateSession(state, scopeOf(client), sessionid) : false),
+    expire: async (sessionid: string, client?: string) => (state ? expireSession(state, scopeOf(client), sessionid) : false),
+    stateLines: state?.plan.lines ?? [],
     journal: (filter?: JournalFilter) => journal?.list(filter) ?? [],
     api,
   });

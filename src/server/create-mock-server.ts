@@ -40,8 +40,8 @@ import { FaultRetries } from './fault-retries.js';
 import { logFormats, logRequest, redactUrl, textLogStream, type LogFormat, type LogStream } from './request-log.js';
 import { sendProblem } from './send-problem.js';
 import { openStateStore } from './open-state-store.js';
-import { planState } from '../mock/plan-state.js';
-import { defaultSessionTtlMs, type StateRuntime } from '../mock/state-runtime.js';
+import { createStateRuntime, type StateRuntime } from '../mock/state-runtime.js';
+import { readStateFile } from './read-state-file.js';
 import type { StateStore } from '../state/state-store.js';
 
 // Re-exported from the module that augments FastifyInstance with use()/reset()/journal(), so the
@@ -115,6 +115,10 @@ export interface MockServerOptions {
   stateTimeoutMs?: number;
   /** How long a session lives after its login, in ms (default 30 minutes). */
   sessionTtl?: number;
+  /** With `stateful`: a JSON file of starting items by collection path (`{ "/pets": [ … ] }`), checked against the spec at start; every client starts from it. */
+  stateFile?: string;
+  /** The same as `stateFile`, given as data. */
+  initialState?: Record<string, unknown[]>;
   /** Overrides and journal taken over from a previous instance, so a hot reload keeps them. */
   carryOver?: { overrides: OverrideStore; journal?: Journal };
 }
@@ -145,6 +149,10 @@ function checkOptions(options: MockServerOptions): void {
   if (j !== undefined && typeof j !== 'boolean' && !(Number.isInteger(j) && j > 0)) {
     throw toolkitError('IWKIT_ERR_OPTION_INVALID', 'journal', 'must be true, false or a positive number of entries');
   }
+  for (const name of ['stateFile', 'initialState'] as const) {
+    if (options[name] !== undefined && !options.stateful) throw toolkitError('IWKIT_ERR_OPTION_INVALID', name, 'needs stateful: true');
+  }
+  if (options.stateFile !== undefined && options.initialState !== undefined) throw toolkitError('IWKIT_ERR_OPTION_INVALID', 'initialState', 'give either stateFile or initialState, not both');
 }
 
 /** The bounds in force: the defaults with the given ones over them, each a positive whole number. */
@@ -205,14 +213,17 @@ export { seededNow };
 
 /** The state runtime for `stateful`: the store (opened now, so a bad URL fails at start), the plan, the session lifetime. */
 async function stateRuntime(options: MockServerOptions, compiled: CompiledOperation[], api: Api, limits: MockLimits): Promise<StateRuntime> {
+  const initialState = options.stateFile !== undefined
+    ? { data: await readStateFile(options.stateFile, limits.maxStateBytes), source: options.stateFile }
+    : options.initialState !== undefined ? { data: options.initialState, source: 'initialState option' } : undefined;
   const store = await openStateStore(options.state, { maxItems: limits.maxStateItems, maxBytes: limits.maxStateBytes }, options.stateTimeoutMs);
-  return {
-    store,
-    plan: planState(compiled, api.document, api.references),
-    sessionTtlMs: options.sessionTtl ?? defaultSessionTtlMs,
-    clock: Date.now,
-    fixedTime: options.seed !== undefined,
-  };
+  try {
+    return createStateRuntime(compiled, api.document, api.references, { store, sessionTtlMs: options.sessionTtl, seeded: options.seed !== undefined, ...(initialState ? { initialState } : {}) });
+  } catch (error) {
+    // A store opened here is ours to close; one given by the caller is not.
+    if (typeof options.state !== 'object') await store.close();
+    throw error;
+  }
 }
 
 const isLoadedApi = (spec: MockServerOptions['spec']): spec is Api =>

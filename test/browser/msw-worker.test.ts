@@ -22,16 +22,22 @@ import { createHandlers } from ${JSON.stringify(resolve('src/msw/create-handlers
 import contract from './contract.js';
 
 const mock = createHandlers(contract.document, { fixtures: contract.fixtures, seed: 1 });
-await setupWorker(...mock).start({ quiet: true, onUnhandledRequest: 'bypass', serviceWorker: { url: '/mockServiceWorker.js' } });
-const call = async (prefer) => {
-  const res = await fetch('/api/opendata/instagram/login', {
+// The same contract, stateful, under /stateful: sessions kept in the in-memory store, in the page.
+const stateful = createHandlers(contract.document, { fixtures: contract.fixtures, seed: 1, stateful: true, baseUrl: location.origin + '/stateful' });
+await setupWorker(...stateful, ...mock).start({ quiet: true, onUnhandledRequest: 'bypass', serviceWorker: { url: '/mockServiceWorker.js' } });
+const call = async (prefer, base = '') => {
+  const res = await fetch(base + '/api/opendata/instagram/login', {
     method: 'POST',
     headers: { 'content-type': 'application/json', 'x-session-token': 'browser-token', ...(prefer ? { prefer } : {}) },
     body: JSON.stringify({ data: { code: 'abc', type: 'web', client_id: null } }),
   });
   return { status: res.status, scenario: res.headers.get('iwkit-scenario'), body: await res.json() };
 };
-window.results = { plain: await call(), twoFactor: await call('example=missing-2fa'), invalid: await fetch('/api/opendata/instagram/login', { method: 'POST' }).then((r) => r.status) };
+const first = await call(undefined, '/stateful');
+const second = await call(undefined, '/stateful');
+const invalidated = await stateful.invalidate(first.body.sessionid);
+const third = await call(undefined, '/stateful');
+window.results = { plain: await call(), twoFactor: await call('example=missing-2fa'), invalid: await fetch('/api/opendata/instagram/login', { method: 'POST' }).then((r) => r.status), stateful: { first, second, invalidated, third } };
 `;
 
 const types: Record<string, string> = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8' };
@@ -89,6 +95,7 @@ describe.skipIf(browserAvailability.skip)('createHandlers with setupWorker in Ch
       plain: { status: number; scenario: string; body: Record<string, unknown> };
       twoFactor: { status: number; scenario: string; body: Record<string, unknown> };
       invalid: number;
+      stateful: { first: { scenario: string; body: Record<string, string> }; second: { scenario: string; body: Record<string, string> }; invalidated: boolean; third: { scenario: string } };
     };
     const api = await loadApi('schema/openapi.yaml');
     const login = api.operations.find((o) => o.operationId === 'instagramLogin')!;
@@ -101,12 +108,24 @@ describe.skipIf(browserAvailability.skip)('createHandlers with setupWorker in Ch
     expect(results.twoFactor).toMatchObject({ status: 200, scenario: 'fixture:missing-2fa' });
     expect(validate(results.twoFactor.body)).toEqual([]);
     expect(results.invalid).toBe(401);
+    // In-process state in the browser: the same login body gets its session back, refreshed, until it is invalidated.
+    const { first, second, invalidated, third } = results.stateful;
+    expect(first.scenario).toBe('state:session-created');
+    expect(second.scenario).toBe('state:session-refreshed');
+    expect(second.body.sessionid).toBe(first.body.sessionid);
+    expect(Date.parse(second.body.refreshed_start)).toBeGreaterThan(Date.parse(first.body.refreshed_start));
+    expect(validate(second.body)).toEqual([]);
+    expect(invalidated).toBe(true);
+    expect(third.scenario).toBe('state:session-created');
     await tab.close();
   });
 
   it('keeps the page bundle free of a YAML parser, the OpenAPI loader and ajv, and reports its size', () => {
     console.log(`iwkit msw page bundle: ${(gzipBytes / 1024).toFixed(1)} KiB min+gzip`);
     expect(inputs.filter((i) => /openapi\/load-api|openapi-parser|node_modules\/yaml\/|node_modules\/ajv\//.test(i))).toEqual([]);
+    // The stateful core and the in-memory store are in the bundle (built for the browser, so without Node built-ins); Redis is not.
+    expect(inputs.some((i) => i.endsWith('src/state/memory-store.ts')) && inputs.some((i) => i.endsWith('src/mock/answer-stateful.ts'))).toBe(true);
+    expect(inputs.filter((i) => /redis/.test(i))).toEqual([]);
     expect(inputs.some((i) => i.includes('@faker-js/faker/dist/locale/') && !/locale\/en\b/.test(i))).toBe(false);
   });
 });

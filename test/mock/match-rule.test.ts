@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { compileMatch, type RequestView } from '../../src/mock/match-rule.js';
 
 function view(parts: Partial<Omit<RequestView, 'cookies'>> & { cookies?: Record<string, string> } = {}): RequestView {
-  return { body: parts.body, query: parts.query ?? {}, headers: parts.headers ?? {}, cookies: () => parts.cookies ?? {} };
+  return { body: parts.body, query: parts.query ?? {}, headers: parts.headers ?? {}, cookies: () => parts.cookies ?? {}, ...(parts.session ? { session: parts.session } : {}) };
 }
 
 describe('compileMatch', () => {
@@ -15,6 +15,16 @@ describe('compileMatch', () => {
     expect(compileMatch({ body: { '/data/n': '5' } })(view({ body }))).toBe(false);
     expect(compileMatch({ body: { '/data/missing': { exists: false }, '/data': { exists: true } } })(view({ body }))).toBe(true);
     expect(compileMatch({ body: { '/data/code': { regex: 'X', flags: 'gi' } } })(view({ body }))).toBe(true);
+  });
+
+  it('tests the session state: dead is expired or unknown, and no state never matches', () => {
+    const states = ['live', 'expired', 'unknown', 'missing', undefined] as const;
+    const matching = (session: 'live' | 'dead' | 'expired' | 'unknown') => states.filter((s) => compileMatch({ session })(view({ ...(s ? { session: s } : {}) })));
+    expect(matching('dead')).toEqual(['expired', 'unknown']);
+    expect(matching('live')).toEqual(['live']);
+    expect(matching('expired')).toEqual(['expired']);
+    expect(matching('unknown')).toEqual(['unknown']);
+    expect(compileMatch({ session: 'dead', headers: { 'x-case': 'a' } })(view({ session: 'expired', headers: { 'x-case': 'b' } }))).toBe(false);
   });
 
   it('needs every matcher of every part to hold', () => {
