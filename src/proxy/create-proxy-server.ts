@@ -58,7 +58,7 @@ export async function createProxyServer(options: ProxyServerOptions): Promise<Fa
   const rules = secretRules(api, options.redact ?? []);
   const journal = new ViolationJournal(bounds.journalSize);
   const stats = new ExchangeStats(bounds.journalSize);
-  const client = createUpstreamClient(upstream, { connections: bounds.connections, timeout: bounds.upstreamTimeout, responseLimit: bounds.responseLimit, ca: options.ca });
+  const client = await createUpstreamClient(upstream, { connections: bounds.connections, timeout: bounds.upstreamTimeout, responseLimit: bounds.responseLimit, ca: options.ca });
   const fallback = options.fallback === 'mock'
     ? await createMockServer(options.spec === undefined ? { docs: false, cors: false, journal: false } : { spec: api, fixturesDir: options.fallbackFixturesDir ?? false, docs: false, cors: false, journal: false })
     : undefined;

@@ -1,6 +1,6 @@
 import { rootCertificates } from 'node:tls';
 import { Readable } from 'node:stream';
-import { Pool, util, type Dispatcher } from 'undici';
+import type { Dispatcher } from 'undici';
 import type { TransportFailure } from '../contract/contract-types.js';
 
 /** A request on its way to the upstream; the path includes the query. */
@@ -91,7 +91,7 @@ class Overflow implements AsyncIterator<Buffer> {
 
 // A dispatch handler rather than pool.request: no Readable per answer, no async iterator, the body
 // gathered as plain chunks; past the cap the rest is handed over with back-pressure.
-function answerHandler(responseLimit: number, settle: (outcome: Outcome) => void): Dispatcher.DispatchHandler {
+function answerHandler(parseHeaders: ParseHeaders, responseLimit: number, settle: (outcome: Outcome) => void): Dispatcher.DispatchHandler {
   const chunks: Buffer[] = [];
   let size = 0;
   let status = 0;
@@ -112,7 +112,7 @@ function answerHandler(responseLimit: number, settle: (outcome: Outcome) => void
     onHeaders(statusCode, rawHeaders, resumeBody) {
       if (statusCode < 200) return true;
       status = statusCode;
-      headers = util.parseHeaders(rawHeaders as unknown as Buffer[]) as Record<string, string | string[] | undefined>;
+      headers = parseHeaders(rawHeaders as unknown as Buffer[]) as Record<string, string | string[] | undefined>;
       resume = resumeBody;
       return true;
     },
@@ -136,8 +136,12 @@ function answerHandler(responseLimit: number, settle: (outcome: Outcome) => void
   };
 }
 
+type ParseHeaders = typeof import('undici').util.parseHeaders;
+
 /** Creates the client; `ca` adds trusted certificates to Node's own for an HTTPS upstream. */
-export function createUpstreamClient(upstream: URL, options: { connections: number; timeout: number; responseLimit: number; ca?: string | Buffer }): UpstreamClient {
+export async function createUpstreamClient(upstream: URL, options: { connections: number; timeout: number; responseLimit: number; ca?: string | Buffer }): Promise<UpstreamClient> {
+  // Imported here, not at the top: the CLI bundle leaves undici out, so `iwkit mock` never loads it.
+  const { Pool, util } = await import('undici');
   const pool = new Pool(upstream.origin, {
     connections: options.connections,
     pipelining: 1,
@@ -161,7 +165,7 @@ export function createUpstreamClient(upstream: URL, options: { connections: numb
         };
         const body = request.body === undefined || Buffer.isBuffer(request.body) ? request.body : Readable.from(request.body, { objectMode: false });
         try {
-          pool.dispatch({ origin: upstream.origin, method: request.method as Dispatcher.HttpMethod, path: `${base}${request.path}`, headers: request.headers, body }, answerHandler(options.responseLimit, settle));
+          pool.dispatch({ origin: upstream.origin, method: request.method as Dispatcher.HttpMethod, path: `${base}${request.path}`, headers: request.headers, body }, answerHandler(util.parseHeaders, options.responseLimit, settle));
         } catch (error) {
           settle({ failure: failureOf(error) });
         }

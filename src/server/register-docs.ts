@@ -1,6 +1,6 @@
-import swagger, { type StaticDocumentSpec } from '@fastify/swagger';
-import swaggerUi, { type FastifySwaggerUiOptions } from '@fastify/swagger-ui';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { StaticDocumentSpec } from '@fastify/swagger';
+import type { FastifySwaggerUiOptions } from '@fastify/swagger-ui';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { CompiledOperation } from '../mock/compile-operation.js';
 import type { Api } from '../openapi/api-model.js';
 import { docsDocument, selfBaseUrl, type PreferChoices, type PreferChoicesOf } from './docs-document.js';
@@ -100,6 +100,26 @@ export async function registerDocs(app: FastifyInstance, api: Api, operations?: 
       app.log.warn(`the spec declares ${docsPrefix} itself; the interactive docs are not served`);
       return;
     }
+    const ui = swaggerUiApp(api, specLinks, choices);
+    // Swagger UI and its plugins load on the first visit to /docs: they cost every start ~0.1 s, and most runs never open it.
+    const forward = async (request: FastifyRequest, reply: FastifyReply): Promise<void> => {
+      const inner = await ui();
+      reply.hijack();
+      // What the mock's hooks set (CORS) goes out with the inner app's answer.
+      for (const [name, value] of Object.entries(reply.getHeaders())) if (value !== undefined) reply.raw.setHeader(name, value);
+      inner.routing(request.raw, reply.raw);
+    };
+    docs.get(docsPrefix, forward);
+    docs.get(`${docsPrefix}/*`, forward);
+  });
+}
+
+/** The Swagger UI app, built once on first use: its own Fastify instance, served through the mock's /docs routes. */
+function swaggerUiApp(api: Api, specLinks: [string, string][], choices: PreferChoicesOf): () => Promise<FastifyInstance> {
+  let built: Promise<FastifyInstance> | undefined;
+  const build = async (): Promise<FastifyInstance> => {
+    const [{ default: Fastify }, { default: swagger }, { default: swaggerUi }] = await Promise.all([import('fastify'), import('@fastify/swagger'), import('@fastify/swagger-ui')]);
+    const docs = Fastify({ logger: false });
     // The loader has validated the document against the OpenAPI schema; the plugin only wants its static type.
     const document = api.document as unknown as StaticDocumentSpec['document'];
     await docs.register(swagger, { mode: 'static', specification: { document } });
@@ -126,5 +146,12 @@ export async function registerDocs(app: FastifyInstance, api: Api, operations?: 
       },
     };
     await docs.register(swaggerUi, uiOptions);
-  });
+    await docs.ready();
+    return docs;
+  };
+  // A failed build (a missing optional file) is tried again on the next visit rather than kept.
+  return () => (built ??= build().catch((error: unknown) => {
+    built = undefined;
+    throw error;
+  }));
 }

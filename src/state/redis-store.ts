@@ -1,4 +1,4 @@
-import { createClient } from '@redis/client';
+import type { createClient } from '@redis/client';
 import { toolkitError } from '../errors.js';
 import { RedisControls } from './redis-controls.js';
 import type { SharedControls } from './shared-controls.js';
@@ -160,7 +160,9 @@ const connectTimeoutMs = 3000;
 /** Connects to Redis at `url`; an unreachable server at start is a toolkit error, later outages are 503 answers. */
 export async function createRedisStore(url: string, bounds: Partial<StateBounds> = {}, options: RedisStoreOptions = {}): Promise<StateStore> {
   const name = redactRedisUrl(url);
-  const client = createClient({
+  // Imported here, not at the top: the CLI bundle leaves the client out and loads it only for a redis:// store.
+  const { createClient: connect } = await import('@redis/client');
+  const client: ReturnType<typeof createClient> = connect({
     url,
     // Commands fail at once while Redis is away (a 503), instead of queueing and stalling every client.
     disableOfflineQueue: true,
