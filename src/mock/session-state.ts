@@ -17,6 +17,11 @@ interface StoredSession {
 
 const sessionKey = (credential: string): string => `S:${credential}`;
 
+/** A session's stored text, reusing the JSON of its body the answer sends anyway (the same as JSON.stringify(session)). */
+function sessionText(session: StoredSession, bodyText: string): string {
+  return `{"body":${bodyText},"expiresAt":${JSON.stringify(session.expiresAt)},"login":${JSON.stringify(session.login)}}`;
+}
+
 /** A short stable text for a login body, so a repeated login finds its session (FNV-1a, twice, plus the length). */
 function loginKey(operationId: string, body: unknown): string {
   const text = JSON.stringify(body ?? null);
@@ -60,8 +65,9 @@ export async function loginAnswer(op: CompiledOperation, request: MockRequest, a
     const session = JSON.parse(stored) as StoredSession;
     if ('refreshed_start' in session.body) session.body.refreshed_start = writtenTime(state, now, session.body.refreshed_start);
     session.expiresAt = state.clock() + state.sessionTtlMs;
-    await store.set(scope, sessionKey(known!), JSON.stringify(session));
-    return withJsonBody(answer, session.body, 'state:session-refreshed');
+    const bodyText = JSON.stringify(session.body);
+    await store.set(scope, sessionKey(known!), sessionText(session, bodyText));
+    return withJsonBody(answer, session.body, 'state:session-refreshed', bodyText);
   }
   const body = freshSession(op, answer.status, generated, state, now);
   let credential = body[credentialProperty] as string;
@@ -72,9 +78,10 @@ export async function loginAnswer(op: CompiledOperation, request: MockRequest, a
     body[credentialProperty] = credential;
   }
   const session: StoredSession = { body, expiresAt: state.clock() + state.sessionTtlMs, login: key };
-  await store.set(scope, sessionKey(credential), JSON.stringify(session));
+  const bodyText = JSON.stringify(body);
+  await store.set(scope, sessionKey(credential), sessionText(session, bodyText));
   await store.set(scope, key, credential);
-  return withJsonBody(answer, body, 'state:session-created');
+  return withJsonBody(answer, body, 'state:session-created', bodyText);
 }
 
 /** Why the request's session is refused ('missing', 'unknown', 'expired'), or undefined when it is live. */

@@ -8,19 +8,32 @@ import { problem, type Problem, type ProblemFieldError } from './problem.js';
 // Small pieces the stateful answers share: reading and replacing a JSON answer body, checking a value
 // against the schema an operation answers with, and the store's own refusals.
 
-/** The answer's JSON body, or undefined when it has none or it is not JSON. */
+// A repeated request is answered from the response cache with the very same body string, so its parsed
+// value is kept too (bounded: small bodies, few of them). Callers treat the value as read-only.
+const parsedBodies = new Map<string, unknown>();
+const maxParsedBodyChars = 8192;
+
+/** The answer's JSON body (read-only: it may be shared), or undefined when it has none or it is not JSON. */
 export function jsonBodyOf(answer: MockAnswer): unknown {
-  if (typeof answer.body !== 'string' || !/json/i.test(answer.headers['content-type'] ?? '')) return undefined;
+  const text = answer.body;
+  if (typeof text !== 'string' || !/json/i.test(answer.headers['content-type'] ?? '')) return undefined;
+  if (parsedBodies.has(text)) return parsedBodies.get(text);
+  let value: unknown;
   try {
-    return JSON.parse(answer.body);
+    value = JSON.parse(text);
   } catch {
-    return undefined;
+    value = undefined;
   }
+  if (text.length <= maxParsedBodyChars) {
+    if (parsedBodies.size >= 256) parsedBodies.clear();
+    parsedBodies.set(text, value);
+  }
+  return value;
 }
 
-/** The same answer with another JSON body. */
-export function withJsonBody(answer: MockAnswer, value: unknown, scenario: string): MockAnswer {
-  return { ...answer, headers: { ...answer.headers, 'iwkit-scenario': scenario }, body: JSON.stringify(value), scenario };
+/** The same answer with another JSON body (given as its JSON text when the caller has it already). */
+export function withJsonBody(answer: MockAnswer, value: unknown, scenario: string, text = JSON.stringify(value)): MockAnswer {
+  return { ...answer, headers: { ...answer.headers, 'iwkit-scenario': scenario }, body: text, scenario };
 }
 
 /** What breaks `value` for the JSON schema `op` answers `status` with (nothing when it declares none). */
