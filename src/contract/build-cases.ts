@@ -5,13 +5,14 @@ import type { EdgeProfile } from '../fake/edge-profiles.js';
 import { edgeStrategy } from '../fake/edge-strategy.js';
 import type { Api, MediaTypeBody, Operation, Parameter } from '../openapi/api-model.js';
 import { followRef } from '../openapi/follow-ref.js';
+import { acceptsMediaType } from '../openapi/media-type.js';
 import { bodyFields, topLevelProperties } from './body-fields.js';
 import { bodyMutationFits, type TextReading } from './body-mutation-fits.js';
 import { bodyMutations } from './body-mutations.js';
 import { reservedHeaderNames } from './build-http-request.js';
 import type { CaseBody, CaseRequest, ContractCase, FieldEncoding, Mutation } from './contract-types.js';
 import { readRequestFixtures } from './read-request-fixtures.js';
-import { chooseRequestMedia, concreteContentType, matchesDeclared, mediaKind, type MediaKind, type Resolve } from './request-media.js';
+import { chooseRequestMedia, concreteContentType, mediaKind, type MediaKind, type Resolve } from './request-media.js';
 import type { SchemaValidation } from './schema-validation.js';
 import { needsCredential } from './security-credentials.js';
 import { serialiseBody } from './serialise-body.js';
@@ -271,7 +272,7 @@ function negativeRequests(
     }
     // Sent as text/plain, a JSON or form body must be refused, unless the operation also takes text.
     const declared = (op.requestBody?.content ?? []).map((c) => c.contentType);
-    if ((kind === 'json' || kind === 'form') && !declared.some((d) => matchesDeclared(d, 'text/plain'))) {
+    if ((kind === 'json' || kind === 'form') && !declared.some((d) => acceptsMediaType(d, 'text/plain'))) {
       const text = kind === 'json' ? (JSON.stringify(baseBody) ?? '') : serialiseBody(base.body).bytes.toString('utf8');
       const wrongType: CaseBody = { contentType: 'text/plain', raw: text };
       out.push({ request: { ...base, body: wrongType }, mutation: { kind: 'wrong-content-type', location: 'body', pointer: '' } });

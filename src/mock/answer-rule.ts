@@ -8,7 +8,7 @@ import { mergeOver, type FixtureRequest } from './fixture.js';
 import { headerText } from './header-text.js';
 import type { MockAnswer } from './mock-answer.js';
 import type { MockRuntime } from './mock-runtime.js';
-import { isJsonMediaType } from './negotiate-media-type.js';
+import { carriesJson } from './negotiate-media-type.js';
 import type { Preferences } from './preferences.js';
 import { problemAnswer } from './problem-answer.js';
 import { problemContentType } from './problem.js';
@@ -84,7 +84,7 @@ export function answerWithRule(s: ScriptedRequest): MockAnswer {
   if (answer.fault === 'contract') {
     const validator = media?.validator;
     body = breakContract(body, (value) => (validator ? validator.check(value) : false));
-    contentType = contentType && isJsonMediaType(contentType) ? contentType : 'application/json; charset=utf-8';
+    contentType = contentType && carriesJson(contentType) ? contentType : 'application/json; charset=utf-8';
     payload = JSON.stringify(body);
   }
   if (payload === undefined && (body !== undefined || answer.hasBody)) payload = serialise(body, contentType);

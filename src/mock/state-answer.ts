@@ -1,3 +1,4 @@
+import { isJsonMediaType } from '../openapi/media-type.js';
 import { StateLimitError, StateUnavailableError } from '../state/state-store.js';
 import { findResponse, type CompiledOperation } from './compile-operation.js';
 import type { MockAnswer } from './mock-answer.js';
@@ -10,7 +11,7 @@ import { problem, type Problem, type ProblemFieldError } from './problem.js';
 
 /** The answer's JSON body, or undefined when it has none or it is not JSON. */
 export function jsonBodyOf(answer: MockAnswer): unknown {
-  if (typeof answer.body !== 'string' || !/json/i.test(answer.headers['content-type'] ?? '')) return undefined;
+  if (typeof answer.body !== 'string' || !isJsonMediaType(answer.headers['content-type'])) return undefined;
   try {
     return JSON.parse(answer.body);
   } catch {

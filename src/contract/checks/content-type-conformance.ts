@@ -1,4 +1,5 @@
-import { findMediaTypeBody, findResponseSpec } from '../response-spec-match.js';
+import { findResponseSpec } from '../../openapi/find-response.js';
+import { findMediaTypeBody } from '../response-spec-match.js';
 import type { Check } from './check-types.js';
 import { failed, passed } from './check-types.js';
 

@@ -1,4 +1,4 @@
-import { findResponseSpec } from '../response-spec-match.js';
+import { findResponseSpec } from '../../openapi/find-response.js';
 import type { Check } from './check-types.js';
 import { failed, passed, skipped } from './check-types.js';
 

@@ -1,6 +1,6 @@
 import { excerpt } from '../excerpt.js';
 import { isSecretHeader, REDACTED } from '../redact.js';
-import { findResponseSpec } from '../response-spec-match.js';
+import { findResponseSpec } from '../../openapi/find-response.js';
 import type { Problem } from '../contract-types.js';
 import type { Check } from './check-types.js';
 import { failed, passed } from './check-types.js';

@@ -1,5 +1,7 @@
 import { bodyTextExcerpt } from '../excerpt.js';
-import { findMediaTypeBody, findResponseSpec, isJsonMediaType } from '../response-spec-match.js';
+import { findResponseSpec } from '../../openapi/find-response.js';
+import { isJsonMediaType } from '../../openapi/media-type.js';
+import { findMediaTypeBody } from '../response-spec-match.js';
 import { isBinarySchema, isStringSchema } from '../request-media.js';
 import type { Check } from './check-types.js';
 import { failed, passed, skipped } from './check-types.js';

@@ -1,5 +1,6 @@
 import { topLevelProperties } from '../body-fields.js';
-import { findMediaTypeBody, findResponseSpec } from '../response-spec-match.js';
+import { findResponseSpec } from '../../openapi/find-response.js';
+import { findMediaTypeBody } from '../response-spec-match.js';
 import type { Check } from './check-types.js';
 import { failed, passed, skipped } from './check-types.js';
 

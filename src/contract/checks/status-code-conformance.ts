@@ -1,4 +1,5 @@
-import { documentedStatuses, findResponseSpec } from '../response-spec-match.js';
+import { findResponseSpec } from '../../openapi/find-response.js';
+import { documentedStatuses } from '../response-spec-match.js';
 import type { Check } from './check-types.js';
 import { failed, passed } from './check-types.js';
 
