@@ -1,4 +1,5 @@
 import { DISCRIMINATOR, type DiscriminatorInfo } from '../openapi/discriminator.js';
+import { impliedType } from '../openapi/implied-type.js';
 import { compileArray } from './compile-array.js';
 import {
   RetryGeneration,
@@ -23,14 +24,7 @@ import { resolveXFaker } from './x-faker.js';
 // The dispatcher: one compile step per schema kind, each returning a closure. The schema is walked
 // once here; a call only runs closures.
 
-function inferType(schema: SchemaObject): string | undefined {
-  const has = (...keys: string[]) => keys.some((k) => schema[k] !== undefined);
-  if (has('properties', 'additionalProperties', 'patternProperties', 'required', 'minProperties', 'maxProperties')) return 'object';
-  if (has('items', 'prefixItems', 'minItems', 'maxItems', 'uniqueItems', 'contains')) return 'array';
-  if (has('minLength', 'maxLength', 'pattern', 'format')) return 'string';
-  if (has('minimum', 'maximum', 'exclusiveMinimum', 'exclusiveMaximum', 'multipleOf')) return 'number';
-  return undefined;
-}
+const inferType = (schema: SchemaObject): string | undefined => impliedType(schema, 'generate');
 
 function isNullSchema(schema: unknown): boolean {
   if (!isSchemaObject(schema)) return false;
