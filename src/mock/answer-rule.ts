@@ -2,7 +2,7 @@ import { contentTypeHeader, buildBody, buildPayload, serialise, toWire } from '.
 import { chooseResponse } from './choose-response.js';
 import { findResponse, type CompiledMedia, type CompiledOperation } from './compile-operation.js';
 import type { CompiledRule } from './compile-rules.js';
-import { chooseDelay } from './delay.js';
+import { delayFrom } from './delay.js';
 import { breakContract, malformJson } from './fault-bodies.js';
 import { mergeOver, type FixtureRequest } from './fixture.js';
 import { headerText } from './header-text.js';
@@ -37,7 +37,7 @@ function rulePreferences(prefs: Preferences, rule: CompiledRule): Preferences {
 export function answerWithRule(s: ScriptedRequest): MockAnswer {
   const { op, rule, runtime } = s;
   const answer = rule.answer;
-  const delayMs = chooseDelay(runtime.random, answer.delay, s.preferences.delay, runtime.delay);
+  const delayMs = delayFrom(runtime.random, { rule: answer.delay, request: s.preferences.delay, server: runtime.delay });
   const scenario = rule.label;
   const operationId = op.operation.operationId;
 
