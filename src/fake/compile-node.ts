@@ -286,11 +286,10 @@ function compileCore(schema: SchemaObject, ctx: CompileContext, name: string, po
   }
   switch (type) {
     case 'string':
-      return compileString(schema, ctx, name, pointer, xFaker);
+      return compileString(schema, { ctx, name, pointer, ...(xFaker ? { xFaker } : {}) });
     case 'integer':
-      return compileNumber(schema, ctx, true, name, pointer);
     case 'number':
-      return compileNumber(schema, ctx, false, name, pointer);
+      return compileNumber(schema, { ctx, name, pointer });
     case 'boolean': {
       const p = trueProbabilityForName(name);
       return (s) => s.rng.chance(p);
@@ -298,9 +297,9 @@ function compileCore(schema: SchemaObject, ctx: CompileContext, name: string, po
     case 'null':
       return () => null;
     case 'object':
-      return compileObject(schema, ctx, pointer);
+      return compileObject(schema, { ctx, name, pointer });
     case 'array':
-      return compileArray(schema, ctx, name, pointer);
+      return compileArray(schema, { ctx, name, pointer });
     case undefined:
       return anyValue(ctx, name);
     default:

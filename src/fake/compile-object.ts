@@ -1,5 +1,5 @@
 import { compileLenientPattern } from '../openapi/json-schema-node.js';
-import { isSchemaObject, isUnsatisfiable, type CompileContext, type SchemaObject } from './compile-context.js';
+import { isSchemaObject, isUnsatisfiable, type CompileContext, type KindCompiler, type SchemaObject } from './compile-context.js';
 import { compilePattern } from './pattern-generator.js';
 import type { GenerateState, NodeGenerator } from './generate-state.js';
 import { timeRole } from './name-hints.js';
@@ -38,7 +38,7 @@ function assign(out: Record<string, unknown>, key: string, value: unknown): void
  * limit), no extra keys when additionalProperties is false, and the timestamps of one object drawn
  * together so that created ≤ updated, start ≤ refreshed_start/end and *_from ≤ *_to.
  */
-export function compileObject(schema: SchemaObject, ctx: CompileContext, pointer: string): NodeGenerator {
+export const compileObject: KindCompiler = (schema, { ctx, pointer }) => {
   const properties = isSchemaObject(schema.properties) ? schema.properties : {};
   const required = new Set(Array.isArray(schema.required) ? schema.required.filter((r): r is string => typeof r === 'string') : []);
   // unevaluatedProperties, next to properties of the same object, acts as additionalProperties for generation.
@@ -208,7 +208,7 @@ export function compileObject(schema: SchemaObject, ctx: CompileContext, pointer
   };
   if (impossible) gen.impossible = impossible;
   return gen;
-}
+};
 
 interface NameRule {
   /** False for a name propertyNames forbids (undefined: any name). */
