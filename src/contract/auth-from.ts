@@ -4,7 +4,7 @@ import { topLevelProperties } from './body-fields.js';
 import { buildCases } from './build-cases.js';
 import type { ContractCase, ParsedResponse } from './contract-types.js';
 import { escapePointerToken, valueAtPointer } from './json-pointer.js';
-import { isJsonMediaType } from './response-spec-match.js';
+import { isJsonMediaType } from '../openapi/media-type.js';
 import type { SchemaValidation } from './schema-validation.js';
 
 /** How the runner logs in through one of the contract's own operations (`--auth-from`). */
@@ -61,7 +61,7 @@ function isStringSchema(node: Record<string, unknown>): boolean {
 
 /** The pointer of the first token-like string property of the login's 2xx JSON body: exact names first, then any name holding token/session/jwt, one level deep at most. */
 export function deriveTokenPointer(operation: Operation, schemas: SchemaValidation): string | undefined {
-  const bodies = operation.responses.filter((r) => r.status.startsWith('2')).flatMap((r) => r.content.filter((m) => isJsonMediaType(m.contentType.split(';')[0].trim().toLowerCase())));
+  const bodies = operation.responses.filter((r) => r.status.startsWith('2')).flatMap((r) => r.content.filter((m) => isJsonMediaType(m.contentType)));
   for (const rule of [TOKEN_NAMES, TOKEN_LIKE]) {
     for (const media of bodies) {
       const found = findTokenProperty(media.schema, schemas, rule, '', 0);

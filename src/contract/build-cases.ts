@@ -5,13 +5,14 @@ import type { EdgeProfile } from '../fake/edge-profiles.js';
 import { edgeStrategy } from '../fake/edge-strategy.js';
 import type { Api, MediaTypeBody, Operation, Parameter } from '../openapi/api-model.js';
 import { followRef } from '../openapi/follow-ref.js';
+import { acceptsMediaType } from '../openapi/media-type.js';
 import { bodyFields, topLevelProperties } from './body-fields.js';
 import { bodyMutationFits, type TextReading } from './body-mutation-fits.js';
 import { bodyMutations } from './body-mutations.js';
 import { reservedHeaderNames } from './build-http-request.js';
 import type { CaseBody, CaseRequest, ContractCase, FieldEncoding, Mutation } from './contract-types.js';
 import { readRequestFixtures } from './read-request-fixtures.js';
-import { chooseRequestMedia, concreteContentType, matchesDeclared, mediaKind, type MediaKind, type Resolve } from './request-media.js';
+import { chooseRequestMedia, concreteContentType, mediaKind, type MediaKind, type Resolve } from './request-media.js';
 import type { SchemaValidation } from './schema-validation.js';
 import { needsCredential } from './security-credentials.js';
 import { serialiseBody } from './serialise-body.js';
@@ -80,130 +81,180 @@ function bodyPlan(op: Operation, resolve: Resolve): BodyPlan | undefined {
   return { media, contentType, kind, fields: bodyFields(media.schema, resolve, media.encoding) };
 }
 
-/** Builds every case for every operation: examples, fixtures, generated valid requests, negatives and security cases. */
-export async function buildCases(api: Api, options: CaseOptions, schemas: SchemaValidation): Promise<{ cases: ContractCase[][]; warnings: string[] }> {
+type GenerateFor = (schema: TSchema, seed: number, name: string, profile?: EdgeProfile, parameter?: boolean) => unknown;
+
+/** One generator per schema, name, profile and place, compiled on first use. */
+function cachedGenerate(references: TSchema[], now: number): GenerateFor {
   const generators = new Map<TSchema, Map<string, Generate>>();
-  const warnings: string[] = [];
   // The name (a parameter's) feeds the generator's name hints, so `iw-build-id` looks like a build id.
   // `profile` picks an edge strategy; `parameter` keeps its long values short enough for a URL or header.
-  const generate = (schema: TSchema, seed: number, name = '', profile?: EdgeProfile, parameter = false): unknown => {
+  return (schema, seed, name = '', profile, parameter = false) => {
     let byName = generators.get(schema);
     if (!byName) generators.set(schema, (byName = new Map()));
     const key = `${profile ?? ''}\u0000${parameter ? 'p' : 'b'}\u0000${name}`;
     let g = byName.get(key);
     if (g === undefined) {
       const strategy = profile ? edgeStrategy(profile, parameter ? PARAMETER_LIMITS : {}) : undefined;
-      g = createGenerator(schema, api.references, { ...(name ? { name } : {}), ...(strategy ? { strategy } : {}) }) as Generate;
+      g = createGenerator(schema, references, { ...(name ? { name } : {}), ...(strategy ? { strategy } : {}) }) as Generate;
       byName.set(key, g);
     }
-    return g({ seed, now: options.now });
+    return g({ seed, now });
   };
-  const wanted = new Set(options.kinds ?? ['example', 'fixture', 'generated', 'edge', 'negative', 'security']);
-  const all: ContractCase[][] = [];
+}
+
+/** What the steps building one operation's cases share. */
+interface OperationContext {
+  op: Operation;
+  opSeed: number;
+  plan?: BodyPlan;
+  parameters: Parameter[];
+  options: CaseOptions;
+  schemas: SchemaValidation;
+  generate: GenerateFor;
+  wanted: Set<string>;
+  warnings: string[];
+  add(c: Omit<ContractCase, 'id' | 'operation'>): void;
+}
+
+/** The operation's parameters: examples when asked and present, generated values for the required (and optional, when asked) others. */
+function params(ctx: OperationContext, seed: number, includeOptional: boolean, useExamples: boolean): CaseRequest {
+  const request = emptyRequest();
+  ctx.parameters.forEach((p, index) => {
+    const example = useExamples ? p.examples[0] : undefined;
+    if (example) paramBucket(request, p.in)[p.name] = example.value;
+    else if (p.required || includeOptional) paramBucket(request, p.in)[p.name] = ctx.generate(p.schema, seed + index + 1, p.name);
+  });
+  return request;
+}
+
+function bodyOf(plan: BodyPlan, value: unknown): CaseBody {
+  return { contentType: plan.contentType, value, ...(plan.fields ? { fields: plan.fields } : {}) };
+}
+
+function withBody(ctx: OperationContext, request: CaseRequest, value: unknown): CaseRequest {
+  return ctx.plan ? { ...request, body: bodyOf(ctx.plan, value) } : request;
+}
+
+/** Cases from the spec's examples; gives the first valid example request, the base of negative and security cases. */
+function exampleCases(ctx: OperationContext): CaseRequest | undefined {
+  const { op, plan, wanted } = ctx;
+  let base: CaseRequest | undefined;
+  if (plan) {
+    for (const example of plan.media.examples) {
+      if (!ctx.schemas.isValid(plan.media.schema, example.value)) {
+        ctx.warnings.push(`${op.operationId}: request example "${example.name}" does not match its schema; not sent`);
+        continue;
+      }
+      const request = withBody(ctx, params(ctx, ctx.opSeed, false, true), example.value);
+      base ??= request;
+      if (wanted.has('example')) ctx.add({ kind: 'example', name: `example "${example.name}"`, expectation: 'accept', auth: 'valid', request });
+    }
+  } else if (ctx.parameters.some((p) => p.examples.length > 0) && wanted.has('example')) {
+    base = params(ctx, ctx.opSeed, false, true);
+    ctx.add({ kind: 'example', name: 'parameter examples', expectation: 'accept', auth: 'valid', request: base });
+  }
+  return base;
+}
+
+async function fixtureCases(ctx: OperationContext, fixturesDir: string): Promise<void> {
+  for (const fixture of await readRequestFixtures(fixturesDir, ctx.op.operationId)) {
+    const request: CaseRequest = { ...params(ctx, ctx.opSeed, false, true), ...pickLocations(fixture.request) };
+    if (fixture.request.body !== undefined && ctx.plan) request.body = bodyOf(ctx.plan, fixture.request.body);
+    ctx.add({ kind: 'fixture', name: `fixture "${fixture.name}"`, expectation: 'accept', auth: 'valid', request });
+  }
+}
+
+/** Generated valid requests (one even when none are asked for and no example gave a base); returns those that were valid. */
+function generatedCases(ctx: OperationContext, hasBase: boolean): CaseRequest[] {
+  const { op, plan, options } = ctx;
+  const generated: CaseRequest[] = [];
+  for (let i = 0; i < Math.max(options.cases, hasBase ? 0 : 1); i++) {
+    const seed = ctx.opSeed + i * 7919;
+    let request = params(ctx, seed, i % 2 === 1, false);
+    if (plan) {
+      const value = ctx.generate(plan.media.schema, seed, '');
+      if (!ctx.schemas.isValid(plan.media.schema, value)) {
+        ctx.warnings.push(`${op.operationId}: generated body #${i + 1} does not match its schema; not sent`);
+        continue;
+      }
+      request = withBody(ctx, request, value);
+    }
+    generated.push(request);
+    if (i < options.cases && ctx.wanted.has('generated')) ctx.add({ kind: 'generated', name: `generated #${i + 1}`, expectation: 'accept', auth: 'valid', request, seed });
+  }
+  return generated;
+}
+
+function edgeCases(ctx: OperationContext, profiles: readonly EdgeProfile[]): void {
+  const { op, plan } = ctx;
+  profiles.forEach((profile, k) => {
+    const seed = ctx.opSeed + (k + 1) * 104_729;
+    let request = edgeParams(ctx.parameters, profile, seed, ctx.generate);
+    if (plan) {
+      const value = ctx.generate(plan.media.schema, seed, '', profile);
+      if (!ctx.schemas.isValid(plan.media.schema, value)) {
+        ctx.warnings.push(`${op.operationId}: edge profile ${profile} built a body that does not match its schema; not sent`);
+        return;
+      }
+      request = withBody(ctx, request, value);
+    }
+    ctx.add({ kind: 'edge', name: `edge "${profile}"`, expectation: 'accept', auth: 'valid', request, seed, profile });
+  });
+}
+
+function rejectionCases(ctx: OperationContext, base: CaseRequest, references: TSchema[]): void {
+  const { op, wanted } = ctx;
+  if (needsCredential(op) && wanted.has('security')) {
+    ctx.add({ kind: 'security', name: 'no credential', expectation: 'reject', auth: 'none', request: base });
+    ctx.add({ kind: 'security', name: 'invalid credential', expectation: 'reject', auth: 'invalid', request: base });
+  }
+  if (!wanted.has('negative')) return;
+  for (const { mutation, request } of negativeRequests(op, ctx.parameters, ctx.plan, base, references, ctx.schemas)) {
+    ctx.add({ kind: 'negative', name: `${mutation.kind} at ${mutation.location} ${mutation.pointer || '(root)'}`, expectation: 'reject', auth: 'valid', request, mutation });
+  }
+}
+
+/** One operation's cases, in report order: examples, fixtures, generated, edge, security, negative. */
+async function operationCases(op: Operation, shared: Omit<OperationContext, 'op' | 'opSeed' | 'plan' | 'parameters' | 'add'>, resolve: Resolve, references: TSchema[]): Promise<ContractCase[]> {
+  const list: ContractCase[] = [];
+  const parameterMedia = parameterMediaOf(op);
+  const hasParameterMedia = Object.keys(parameterMedia).length > 0;
+  let counter = 0;
+  const plan = bodyPlan(op, resolve);
+  const ctx: OperationContext = {
+    ...shared,
+    op,
+    opSeed: hashSeed(op.operationId, shared.options.seed),
+    ...(plan ? { plan } : {}),
+    parameters: sendableParameters(op),
+    add: (c) => list.push({ id: `${op.operationId}/${c.kind}/${counter++}`, operation: op, ...c, ...(hasParameterMedia ? { parameterMedia } : {}) }),
+  };
+  let base = exampleCases(ctx);
+  if (shared.options.fixturesDir && shared.wanted.has('fixture')) await fixtureCases(ctx, shared.options.fixturesDir);
+  const generated = generatedCases(ctx, base !== undefined);
+  base ??= generated[0] ?? withBody(ctx, params(ctx, ctx.opSeed, false, false), undefined);
+  if (shared.wanted.has('edge')) edgeCases(ctx, shared.options.edge ?? []);
+  rejectionCases(ctx, base, references);
+  return list;
+}
+
+/** Builds every case for every operation: examples, fixtures, generated valid requests, negatives and security cases. */
+export async function buildCases(api: Api, options: CaseOptions, schemas: SchemaValidation): Promise<{ cases: ContractCase[][]; warnings: string[] }> {
+  const warnings: string[] = [];
   const byId = new Map(api.references.map((r) => [String(r.$id), r]));
   const resolve: Resolve = (schema) => (schema !== null && typeof schema === 'object' ? followRef(schema as Record<string, unknown>, byId) : {});
-
-  for (const op of api.operations) {
-    const opSeed = hashSeed(op.operationId, options.seed);
-    const plan = bodyPlan(op, resolve);
-    const media = plan?.media;
-    const parameterMedia = parameterMediaOf(op);
-    const hasParameterMedia = Object.keys(parameterMedia).length > 0;
-    const parameters = sendableParameters(op);
-    const list: ContractCase[] = [];
-    let counter = 0;
-    const add = (c: Omit<ContractCase, 'id' | 'operation'>): void => {
-      list.push({ id: `${op.operationId}/${c.kind}/${counter++}`, operation: op, ...c, ...(hasParameterMedia ? { parameterMedia } : {}) });
-    };
-
-    const params = (seed: number, includeOptional: boolean, useExamples: boolean): CaseRequest => {
-      const request = emptyRequest();
-      parameters.forEach((p, index) => {
-        const example = useExamples ? p.examples[0] : undefined;
-        if (example) paramBucket(request, p.in)[p.name] = example.value;
-        else if (p.required || includeOptional) paramBucket(request, p.in)[p.name] = generate(p.schema, seed + index + 1, p.name);
-      });
-      return request;
-    };
-    const bodyOf = (value: unknown): CaseBody => ({ contentType: plan!.contentType, value, ...(plan!.fields ? { fields: plan!.fields } : {}) });
-    const withBody = (request: CaseRequest, value: unknown): CaseRequest => (plan ? { ...request, body: bodyOf(value) } : request);
-
-    // The base of negative and security cases: the first valid example, else the first generated request.
-    let base: CaseRequest | undefined;
-
-    if (media) {
-      for (const example of media.examples) {
-        if (!schemas.isValid(media.schema, example.value)) {
-          warnings.push(`${op.operationId}: request example "${example.name}" does not match its schema; not sent`);
-          continue;
-        }
-        const request = withBody(params(opSeed, false, true), example.value);
-        base ??= request;
-        if (wanted.has('example')) add({ kind: 'example', name: `example "${example.name}"`, expectation: 'accept', auth: 'valid', request });
-      }
-    } else if (parameters.some((p) => p.examples.length > 0) && wanted.has('example')) {
-      const request = params(opSeed, false, true);
-      base ??= request;
-      add({ kind: 'example', name: 'parameter examples', expectation: 'accept', auth: 'valid', request });
-    }
-
-    if (options.fixturesDir && wanted.has('fixture')) {
-      for (const fixture of await readRequestFixtures(options.fixturesDir, op.operationId)) {
-        const request: CaseRequest = { ...params(opSeed, false, true), ...pickLocations(fixture.request) };
-        if (fixture.request.body !== undefined && plan) request.body = bodyOf(fixture.request.body);
-        add({ kind: 'fixture', name: `fixture "${fixture.name}"`, expectation: 'accept', auth: 'valid', request });
-      }
-    }
-
-    const generated: CaseRequest[] = [];
-    for (let i = 0; i < Math.max(options.cases, base ? 0 : 1); i++) {
-      const seed = opSeed + i * 7919;
-      let request = params(seed, i % 2 === 1, false);
-      if (media) {
-        const value = generate(media.schema, seed);
-        if (!schemas.isValid(media.schema, value)) {
-          warnings.push(`${op.operationId}: generated body #${i + 1} does not match its schema; not sent`);
-          continue;
-        }
-        request = withBody(request, value);
-      }
-      generated.push(request);
-      if (i < options.cases && wanted.has('generated')) add({ kind: 'generated', name: `generated #${i + 1}`, expectation: 'accept', auth: 'valid', request, seed });
-    }
-    base ??= generated[0] ?? withBody(params(opSeed, false, false), undefined);
-
-    if (wanted.has('edge')) {
-      (options.edge ?? []).forEach((profile, k) => {
-        const seed = opSeed + (k + 1) * 104_729;
-        let request = edgeParams(parameters, profile, seed, generate);
-        if (media) {
-          const value = generate(media.schema, seed, '', profile);
-          if (!schemas.isValid(media.schema, value)) {
-            warnings.push(`${op.operationId}: edge profile ${profile} built a body that does not match its schema; not sent`);
-            return;
-          }
-          request = withBody(request, value);
-        }
-        add({ kind: 'edge', name: `edge "${profile}"`, expectation: 'accept', auth: 'valid', request, seed, profile });
-      });
-    }
-
-    if (needsCredential(op) && wanted.has('security')) {
-      add({ kind: 'security', name: 'no credential', expectation: 'reject', auth: 'none', request: base });
-      add({ kind: 'security', name: 'invalid credential', expectation: 'reject', auth: 'invalid', request: base });
-    }
-
-    if (wanted.has('negative')) {
-      for (const negative of negativeRequests(op, parameters, plan, base, api.references, schemas)) {
-        add({ kind: 'negative', name: `${negative.mutation.kind} at ${negative.mutation.location} ${negative.mutation.pointer || '(root)'}`, expectation: 'reject', auth: 'valid', request: negative.request, mutation: negative.mutation });
-      }
-    }
-    all.push(list);
-  }
+  const shared = {
+    options,
+    schemas,
+    generate: cachedGenerate(api.references, options.now),
+    wanted: new Set<string>(options.kinds ?? ['example', 'fixture', 'generated', 'edge', 'negative', 'security']),
+    warnings,
+  };
+  const all: ContractCase[][] = [];
+  for (const op of api.operations) all.push(await operationCases(op, shared, resolve, api.references));
   return { cases: all, warnings };
 }
 
-type GenerateFor = (schema: TSchema, seed: number, name: string, profile?: EdgeProfile, parameter?: boolean) => unknown;
 
 /**
  * The parameters of an edge case. Optional ones are sent unless the profile leaves them out (min). A header
@@ -271,7 +322,7 @@ function negativeRequests(
     }
     // Sent as text/plain, a JSON or form body must be refused, unless the operation also takes text.
     const declared = (op.requestBody?.content ?? []).map((c) => c.contentType);
-    if ((kind === 'json' || kind === 'form') && !declared.some((d) => matchesDeclared(d, 'text/plain'))) {
+    if ((kind === 'json' || kind === 'form') && !declared.some((d) => acceptsMediaType(d, 'text/plain'))) {
       const text = kind === 'json' ? (JSON.stringify(baseBody) ?? '') : serialiseBody(base.body).bytes.toString('utf8');
       const wrongType: CaseBody = { contentType: 'text/plain', raw: text };
       out.push({ request: { ...base, body: wrongType }, mutation: { kind: 'wrong-content-type', location: 'body', pointer: '' } });

@@ -1,6 +1,6 @@
 import type { Parameter } from '../openapi/api-model.js';
 import type { ContractCase, HttpRequest } from './contract-types.js';
-import { isJsonMediaType } from './response-spec-match.js';
+import { isJsonMediaType } from '../openapi/media-type.js';
 import { serialiseBody } from './serialise-body.js';
 import { encodePairs, formPairs, jsonText, pathText, simpleText } from './serialise-parameter.js';
 import { credentialHeaderNames, INVALID_CREDENTIAL, placeCredential, requiredSchemes } from './security-credentials.js';

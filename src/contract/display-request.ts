@@ -1,3 +1,4 @@
+import { mediaEssence } from '../openapi/media-type.js';
 import type { BuiltRequest } from './build-http-request.js';
 import type { DisplayRequest } from './contract-types.js';
 import { hasControls, textExcerpt } from './excerpt.js';
@@ -70,7 +71,7 @@ export function redactRequest(built: BuiltRequest, token: string | undefined, se
   // Bytes are scrubbed as Latin-1, which maps every byte to one character and back unchanged.
   const bodyBytes = body && !isText ? Buffer.from(scrub(body.toString('latin1')), 'latin1') : undefined;
   const contentType = Object.entries(request.headers).find(([k]) => k.toLowerCase() === 'content-type')?.[1] ?? 'binary data';
-  const bodyExcerpt = bodyText ?? (bodyBytes ? `[${bodyBytes.length} bytes of ${contentType.split(';')[0]}]` : undefined);
+  const bodyExcerpt = bodyText ?? (bodyBytes ? `[${bodyBytes.length} bytes of ${mediaEssence(contentType)}]` : undefined);
   // printf also carries C1 and bidi controls as escapes, so the curl line never holds a byte a terminal acts on.
   const needsPrintf = bodyBytes !== undefined || (bodyText !== undefined && (/[\u0000-\u001f]/.test(bodyText) || hasControls(bodyText)));
   const marked: DisplayRequest = {

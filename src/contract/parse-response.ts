@@ -2,7 +2,8 @@ import { isUtf8 } from 'node:buffer';
 import type { HttpResponse, ParsedResponse, ResponseSummary } from './contract-types.js';
 import { boundedJson, escapeControls, textExcerpt } from './excerpt.js';
 import { isSecretHeader, REDACTED, redactSecretFragments, scrubSecrets } from './redact.js';
-import { isJsonMediaType, mediaTypeOf } from './response-spec-match.js';
+import { isJsonMediaType } from '../openapi/media-type.js';
+import { mediaTypeOf } from './response-spec-match.js';
 
 // A response is decoded once and parsed once: one text, one value, no copies. JSON text must be
 // UTF-8 (RFC 8259 §8.1), so a JSON body that is not is a content failure, not a lenient decode.

@@ -1,5 +1,6 @@
 import type { TSchema } from '@sinclair/typebox';
 import type { MediaTypeBody, Operation } from '../openapi/api-model.js';
+import { isJsonMediaType, mediaEssence } from '../openapi/media-type.js';
 
 /** How a body of a media type is written: JSON text, form fields, multipart parts, plain text, XML, YAML or bytes. */
 export type MediaKind = 'json' | 'form' | 'multipart' | 'text' | 'xml' | 'yaml' | 'binary';
@@ -8,10 +9,7 @@ type Node = Record<string, unknown>;
 /** Follows `$ref`s of a schema node. */
 export type Resolve = (schema: unknown) => Node;
 
-/** The media type without parameters, lower-case. */
-export function essence(contentType: string): string {
-  return contentType.split(';')[0].trim().toLowerCase();
-}
+const essence = mediaEssence;
 
 function types(node: Node): string[] {
   return Array.isArray(node.type) ? (node.type as string[]) : typeof node.type === 'string' ? [node.type] : [];
@@ -45,7 +43,7 @@ export function isStructuredSchema(schema: unknown, resolve: Resolve, depth = 0)
 /** The kind of body a declared media type asks for; wildcards (`*\/*`, `application/*`) carry JSON for structured schemas, bytes otherwise. */
 export function mediaKind(contentType: string, schema?: unknown, resolve?: Resolve): MediaKind {
   const type = essence(contentType);
-  if (type === 'application/json' || type.endsWith('+json')) return 'json';
+  if (isJsonMediaType(type)) return 'json';
   if (type === 'application/x-www-form-urlencoded') return 'form';
   if (type.startsWith('multipart/')) return 'multipart';
   if (type === 'application/xml' || type === 'text/xml' || type.endsWith('+xml')) return 'xml';
@@ -85,13 +83,4 @@ export function concreteContentType(contentType: string, schema?: TSchema, resol
   if (!type.includes('*')) return first;
   if (type === '*/*' || type.startsWith('application/')) return mediaKind(type, schema, resolve) === 'json' ? 'application/json' : 'application/octet-stream';
   return wildcardDefaults[type.split('/')[0]] ?? 'application/octet-stream';
-}
-
-/** True when an HTTP server could accept `sent` for the declared `declared` type (exact or range match). */
-export function matchesDeclared(declared: string, sent: string): boolean {
-  const d = essence(declared);
-  const s = essence(sent);
-  if (d === '*/*' || d === s) return true;
-  const [dType, dSub] = d.split('/');
-  return dSub === '*' && dType === s.split('/')[0];
 }

@@ -1,5 +1,6 @@
 import type { CaseBody, FieldEncoding } from './contract-types.js';
-import { concreteContentType, essence, mediaKind } from './request-media.js';
+import { mediaEssence as essence } from '../openapi/media-type.js';
+import { concreteContentType, mediaKind } from './request-media.js';
 import { encodePairs, formPairs, scalarText } from './serialise-parameter.js';
 
 // A case body on the wire. JSON, YAML (JSON text is YAML) and text are written as text; form bodies as

@@ -1,4 +1,4 @@
-import { RetryGeneration, isSchemaObject, isUnsatisfiable, unsupported, type CompileContext, type SchemaObject } from './compile-context.js';
+import { RetryGeneration, isSchemaObject, isUnsatisfiable, unsupported, type CompileContext, type KindCompiler, type SchemaObject } from './compile-context.js';
 import type { GenerateState, NodeGenerator } from './generate-state.js';
 
 // What one array item costs of an edge strategy's per-call budget, besides its own strings.
@@ -17,7 +17,7 @@ function uniqueKey(value: unknown): unknown {
 }
 
 /** An array node: a few items (minItems..maxItems), tuples item by item, uniqueItems by de-duplication. */
-export function compileArray(schema: SchemaObject, ctx: CompileContext, name: string, pointer: string): NodeGenerator {
+export const compileArray: KindCompiler = (schema, { ctx, name, pointer }) => {
   const min = typeof schema.minItems === 'number' ? schema.minItems : 0;
   const max = typeof schema.maxItems === 'number' ? schema.maxItems : Infinity;
   if (min > max) throw unsupported(pointer, `minItems ${min} exceeds maxItems ${max}`);
@@ -84,7 +84,7 @@ export function compileArray(schema: SchemaObject, ctx: CompileContext, name: st
     if (out.length < min) throw new RetryGeneration(`${pointer}: not enough distinct items`);
     return contains ? contains(out, s, max) : out;
   };
-}
+};
 
 type ContainsFixer = (items: unknown[], s: GenerateState, max: number) => unknown[];
 

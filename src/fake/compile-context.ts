@@ -42,6 +42,18 @@ export interface CompileContext {
   realistic?: () => CompileContext;
 }
 
+/** Where a node is compiled: the shared context, the name its hints read (a property's) and its JSON pointer. */
+export interface NodeSite {
+  ctx: CompileContext;
+  name: string;
+  pointer: string;
+  /** The node's resolved `x-faker` maker, when it names one. */
+  xFaker?: () => unknown;
+}
+
+/** The one signature of the per-kind compilers (string, number, array, object): a schema and its site to a generator. */
+export type KindCompiler = (schema: SchemaObject, site: NodeSite) => NodeGenerator;
+
 const unsatisfiable = new WeakSet<object>();
 
 /**

@@ -1,4 +1,5 @@
 import { DISCRIMINATOR, type DiscriminatorInfo } from '../openapi/discriminator.js';
+import { impliedType } from '../openapi/implied-type.js';
 import { compileArray } from './compile-array.js';
 import {
   RetryGeneration,
@@ -23,14 +24,7 @@ import { resolveXFaker } from './x-faker.js';
 // The dispatcher: one compile step per schema kind, each returning a closure. The schema is walked
 // once here; a call only runs closures.
 
-function inferType(schema: SchemaObject): string | undefined {
-  const has = (...keys: string[]) => keys.some((k) => schema[k] !== undefined);
-  if (has('properties', 'additionalProperties', 'patternProperties', 'required', 'minProperties', 'maxProperties')) return 'object';
-  if (has('items', 'prefixItems', 'minItems', 'maxItems', 'uniqueItems', 'contains')) return 'array';
-  if (has('minLength', 'maxLength', 'pattern', 'format')) return 'string';
-  if (has('minimum', 'maximum', 'exclusiveMinimum', 'exclusiveMaximum', 'multipleOf')) return 'number';
-  return undefined;
-}
+const inferType = (schema: SchemaObject): string | undefined => impliedType(schema, 'generate');
 
 function isNullSchema(schema: unknown): boolean {
   if (!isSchemaObject(schema)) return false;
@@ -292,11 +286,10 @@ function compileCore(schema: SchemaObject, ctx: CompileContext, name: string, po
   }
   switch (type) {
     case 'string':
-      return compileString(schema, ctx, name, pointer, xFaker);
+      return compileString(schema, { ctx, name, pointer, ...(xFaker ? { xFaker } : {}) });
     case 'integer':
-      return compileNumber(schema, ctx, true, name, pointer);
     case 'number':
-      return compileNumber(schema, ctx, false, name, pointer);
+      return compileNumber(schema, { ctx, name, pointer });
     case 'boolean': {
       const p = trueProbabilityForName(name);
       return (s) => s.rng.chance(p);
@@ -304,9 +297,9 @@ function compileCore(schema: SchemaObject, ctx: CompileContext, name: string, po
     case 'null':
       return () => null;
     case 'object':
-      return compileObject(schema, ctx, pointer);
+      return compileObject(schema, { ctx, name, pointer });
     case 'array':
-      return compileArray(schema, ctx, name, pointer);
+      return compileArray(schema, { ctx, name, pointer });
     case undefined:
       return anyValue(ctx, name);
     default:

@@ -1,5 +1,5 @@
 import { compileLenientPattern } from '../openapi/json-schema-node.js';
-import { isSchemaObject, isUnsatisfiable, type CompileContext, type SchemaObject } from './compile-context.js';
+import { isSchemaObject, isUnsatisfiable, type CompileContext, type KindCompiler, type SchemaObject } from './compile-context.js';
 import { compilePattern } from './pattern-generator.js';
 import type { GenerateState, NodeGenerator } from './generate-state.js';
 import { timeRole } from './name-hints.js';
@@ -33,21 +33,37 @@ function assign(out: Record<string, unknown>, key: string, value: unknown): void
   else out[key] = value;
 }
 
-/**
- * An object node: properties in schema order, optional ones as the strategy says (none at the depth
- * limit), no extra keys when additionalProperties is false, and the timestamps of one object drawn
- * together so that created ≤ updated, start ≤ refreshed_start/end and *_from ≤ *_to.
- */
-export function compileObject(schema: SchemaObject, ctx: CompileContext, pointer: string): NodeGenerator {
-  const properties = isSchemaObject(schema.properties) ? schema.properties : {};
-  const required = new Set(Array.isArray(schema.required) ? schema.required.filter((r): r is string => typeof r === 'string') : []);
-  // unevaluatedProperties, next to properties of the same object, acts as additionalProperties for generation.
-  const additional = schema.additionalProperties ?? schema.unevaluatedProperties;
-  const patternProperties = isSchemaObject(schema.patternProperties) ? schema.patternProperties : {};
-  const minProperties = typeof schema.minProperties === 'number' ? schema.minProperties : 0;
-  const maxProperties = typeof schema.maxProperties === 'number' ? schema.maxProperties : Infinity;
-  const names = propertyNameRule(schema.propertyNames, ctx);
-  const dependentRequired = isSchemaObject(schema.dependentRequired) ? schema.dependentRequired : {};
+/** What an object node knows about its own keys once compiled. */
+interface ObjectShape {
+  schema: SchemaObject;
+  ctx: CompileContext;
+  pointer: string;
+  properties: SchemaObject;
+  required: Set<string>;
+  additional: unknown;
+  patternProperties: SchemaObject;
+  names: NameRule;
+}
+
+type MapEntry = { key: (s: GenerateState, i: number) => string; value: NodeGenerator };
+
+function readShape(schema: SchemaObject, ctx: CompileContext, pointer: string): ObjectShape {
+  return {
+    schema,
+    ctx,
+    pointer,
+    properties: isSchemaObject(schema.properties) ? schema.properties : {},
+    required: new Set(Array.isArray(schema.required) ? schema.required.filter((r): r is string => typeof r === 'string') : []),
+    // unevaluatedProperties, next to properties of the same object, acts as additionalProperties for generation.
+    additional: schema.additionalProperties ?? schema.unevaluatedProperties,
+    patternProperties: isSchemaObject(schema.patternProperties) ? schema.patternProperties : {},
+    names: propertyNameRule(schema.propertyNames, ctx),
+  };
+}
+
+/** The declared properties' generators, the time-like ones indexed into per-call instants, and the order those are drawn in. */
+function planProperties(shape: ObjectShape): { plans: PropertyPlan[]; times: TimePlan[]; order: number[]; impossible?: string } {
+  const { properties, required, names, ctx, pointer } = shape;
   const plans: PropertyPlan[] = [];
   let impossible: string | undefined;
   const times: TimePlan[] = [];
@@ -83,8 +99,12 @@ export function compileObject(schema: SchemaObject, ctx: CompileContext, pointer
   }
   // Early instants are drawn first so the late ones can start from them.
   const order = times.map((_, i) => i).sort((a, b) => times[a].after.length - times[b].after.length);
+  return { plans, times, order, ...(impossible ? { impossible } : {}) };
+}
 
-  // Required names the properties do not describe still have to appear.
+/** Required names the properties do not describe, then dependentRequired: when a trigger is present, its dependents are added. */
+function planUndeclared(shape: ObjectShape, plans: PropertyPlan[]): { trigger: string; key: string; gen: NodeGenerator }[] {
+  const { properties, required, additional, patternProperties, ctx, pointer, schema } = shape;
   const extraSchema = isSchemaObject(additional) ? additional : undefined;
   const undeclared = (key: string): NodeGenerator => {
     const patternKey = Object.keys(patternProperties).find((p) => safeTest(p, key));
@@ -95,7 +115,7 @@ export function compileObject(schema: SchemaObject, ctx: CompileContext, pointer
     if (Object.hasOwn(properties, key)) continue;
     plans.push({ key, gen: undeclared(key), required: true, time: -1 });
   }
-  // dependentRequired: when a trigger is present, its dependents are added (declared ones by their own schema).
+  const dependentRequired = isSchemaObject(schema.dependentRequired) ? schema.dependentRequired : {};
   const dependents: { trigger: string; key: string; gen: NodeGenerator }[] = [];
   for (const [trigger, deps] of Object.entries(dependentRequired)) {
     if (!Array.isArray(deps)) continue;
@@ -106,10 +126,13 @@ export function compileObject(schema: SchemaObject, ctx: CompileContext, pointer
       dependents.push({ trigger, key, gen });
     }
   }
-  const dependentSchemas = compileDependentSchemas(schema, ctx, pointer);
+  return dependents;
+}
 
-  // Map-like objects (Type.Record, additionalProperties schemas) get a few generated keys.
-  const mapEntries: { key: (s: GenerateState, i: number) => string; value: NodeGenerator }[] = [];
+// Map-like objects (Type.Record, additionalProperties schemas) get a few generated keys.
+function planMapEntries(shape: ObjectShape, minProperties: number): MapEntry[] {
+  const { properties, additional, patternProperties, names, ctx, pointer } = shape;
+  const mapEntries: MapEntry[] = [];
   for (const pattern of Object.keys(patternProperties)) {
     const make = compilePattern(pattern);
     const regex = safeRegex(pattern);
@@ -127,54 +150,61 @@ export function compileObject(schema: SchemaObject, ctx: CompileContext, pointer
       value,
     });
   }
-  const isMap = Object.keys(properties).length === 0 && (mapEntries.length > 0 || extraSchema !== undefined);
+  const extraSchema = isSchemaObject(additional) ? additional : undefined;
   const extraKey = (s: GenerateState, i: number): string => names.make?.(s) ?? `${ctx.values.word(s)}_${i}`;
   if (extraSchema && Object.keys(patternProperties).length === 0) {
     try {
-      const value = ctx.compile(extraSchema, '', `${pointer}/additionalProperties`);
-      mapEntries.push({ key: extraKey, value });
+      mapEntries.push({ key: extraKey, value: ctx.compile(extraSchema, '', `${pointer}/additionalProperties`) });
     } catch (error) {
       if (!isUnsatisfiable(error)) throw error;
     }
   }
   if (mapEntries.length === 0 && additional !== false && minProperties > 0) {
-    const value = ctx.compile({}, '', `${pointer}/additionalProperties`);
-    mapEntries.push({ key: extraKey, value });
+    mapEntries.push({ key: extraKey, value: ctx.compile({}, '', `${pointer}/additionalProperties`) });
   }
+  return mapEntries;
+}
+
+/** One instant per time-like property, early ones first, each late one no earlier than its early ones. */
+function drawInstants(times: TimePlan[], order: number[], ctx: CompileContext, s: GenerateState): number[] {
+  const strategy = ctx.strategy;
+  const instants = new Array<number>(times.length);
+  const [start, end] = strategy.timeWindow ? strategy.timeWindow(s.now) : [timestampWindowStart(s.now), s.now];
+  for (const i of order) {
+    let from = start;
+    for (const j of times[i].after) if (instants[j] > from) from = instants[j];
+    instants[i] = strategy.instant(from, end, s);
+  }
+  return instants;
+}
+
+/**
+ * An object node: properties in schema order, optional ones as the strategy says (none at the depth
+ * limit), no extra keys when additionalProperties is false, and the timestamps of one object drawn
+ * together so that created ≤ updated, start ≤ refreshed_start/end and *_from ≤ *_to.
+ */
+export const compileObject: KindCompiler = (schema, { ctx, pointer }) => {
+  const shape = readShape(schema, ctx, pointer);
+  const { properties, additional, patternProperties, names } = shape;
+  const minProperties = typeof schema.minProperties === 'number' ? schema.minProperties : 0;
+  const maxProperties = typeof schema.maxProperties === 'number' ? schema.maxProperties : Infinity;
+  const { plans, times, order, impossible } = planProperties(shape);
+  const dependents = planUndeclared(shape, plans);
+  const dependentSchemas = compileDependentSchemas(schema, ctx, pointer);
+  const mapEntries = planMapEntries(shape, minProperties);
+  const isMap = Object.keys(properties).length === 0 && (mapEntries.length > 0 || isSchemaObject(additional));
   const hasProto = plans.some((p) => p.key === '__proto__');
-  const extrasAllowed = mapEntries.length > 0;
   const regexes = Object.keys(patternProperties).map(safeRegex);
   const keyAllowed = (k: string): boolean => (additional !== false || regexes.some((r) => r?.test(k) === true)) && (!names.allows || names.allows(k));
   const strategy = ctx.strategy;
-  const timeWindow = strategy.timeWindow?.bind(strategy);
   const needAll = minProperties > 0;
 
   const gen: NodeGenerator = (s) => {
-    const savedPerson = s.person;
-    const savedCompany = s.company;
-    const savedKey = s.companyKey;
+    const { person: savedPerson, company: savedCompany, companyKey: savedKey } = s;
     s.person = undefined;
     s.company = undefined;
     const shallow = s.depth >= s.softDepth;
-    let instants: number[] | undefined;
-    if (times.length > 0) {
-      instants = new Array<number>(times.length);
-      let start: number;
-      let end: number;
-      if (timeWindow) {
-        const window = timeWindow(s.now);
-        start = window[0];
-        end = window[1];
-      } else {
-        start = timestampWindowStart(s.now);
-        end = s.now;
-      }
-      for (const i of order) {
-        let from = start;
-        for (const j of times[i].after) if (instants[j] > from) from = instants[j];
-        instants[i] = strategy.instant(from, end, s);
-      }
-    }
+    const instants = times.length > 0 ? drawInstants(times, order, ctx, s) : undefined;
     const out: Record<string, unknown> = isMap ? dictionaryObject() : {};
     let count = 0;
     for (const plan of plans) {
@@ -187,7 +217,7 @@ export function compileObject(schema: SchemaObject, ctx: CompileContext, pointer
       else out[plan.key] = value;
       count++;
     }
-    if (mapEntries.length > 0 && extrasAllowed) {
+    if (mapEntries.length > 0) {
       const want = isMap && !shallow ? Math.max(minProperties, Math.min(maxProperties, count + strategy.arrayLength(1, 3, s))) : minProperties;
       for (let i = 0; count < want && i < want * 4 + 8; i++) {
         const entry = mapEntries[i % mapEntries.length];
@@ -197,8 +227,8 @@ export function compileObject(schema: SchemaObject, ctx: CompileContext, pointer
         count++;
       }
     }
-    for (const { trigger, key, gen } of dependents) {
-      if (Object.hasOwn(out, trigger) && !Object.hasOwn(out, key)) assign(out, key, gen(s));
+    for (const { trigger, key, gen: dependent } of dependents) {
+      if (Object.hasOwn(out, trigger) && !Object.hasOwn(out, key)) assign(out, key, dependent(s));
     }
     dependentSchemas?.(out, s);
     s.person = savedPerson;
@@ -208,7 +238,7 @@ export function compileObject(schema: SchemaObject, ctx: CompileContext, pointer
   };
   if (impossible) gen.impossible = impossible;
   return gen;
-}
+};
 
 interface NameRule {
   /** False for a name propertyNames forbids (undefined: any name). */

@@ -1,7 +1,7 @@
 import { FormatRegistry } from '@sinclair/typebox';
 import { stringFormats } from '../openapi/formats.js';
 import { compileLenientPattern } from '../openapi/json-schema-node.js';
-import { unsupported, type CompileContext, type SchemaObject } from './compile-context.js';
+import { unsupported, type CompileContext, type KindCompiler, type NodeSite, type SchemaObject } from './compile-context.js';
 import type { GenerateState, NodeGenerator } from './generate-state.js';
 import { isTimeName, stringHintForName } from './name-hints.js';
 import { compilePattern } from './pattern-generator.js';
@@ -115,15 +115,10 @@ function readConstraints(schema: SchemaObject, pointer: string): StringConstrain
  * A string node: the realistic hint when it fits every constraint, else pattern/format values, else a known-good
  * value. An edge strategy's candidate comes first and is kept only when it passes the same checks.
  */
-export function compileString(
-  schema: SchemaObject,
-  ctx: CompileContext,
-  name: string,
-  pointer: string,
-  xFaker: (() => unknown) | undefined,
-): NodeGenerator {
+export const compileString: KindCompiler = (schema, site) => {
+  const { ctx, name, pointer } = site;
   const constraints = readConstraints(schema, pointer);
-  const realistic = compileRealisticString(constraints, ctx, name, pointer, xFaker, schema);
+  const realistic = compileRealisticString(schema, constraints, site);
   const strategy = ctx.strategy;
   // Timestamps (nodes with `at`) already take their edges from the strategy's instants.
   if (!strategy.stringMaker || realistic.at) return realistic;
@@ -138,53 +133,70 @@ export function compileString(
     }
     return realistic(s);
   };
+};
+
+type Candidate = { make: Maker; tries: number };
+
+function compileRealisticString(schema: SchemaObject, constraints: StringConstraints, site: NodeSite): NodeGenerator {
+  const timestamp = timestampString(constraints, site);
+  if (timestamp) return timestamp;
+  const { candidates, fitsByLength } = stringCandidates(schema, constraints, site);
+  const probed = probeCandidates(candidates, constraints, site.ctx);
+  if (fitsByLength) return firstFitting(probed.kept.length > 0 ? probed.kept : candidates, constraints);
+  if (probed.knownGood === undefined) {
+    const found = searchHarder(candidates, constraints, site.ctx, probed.probeSeed);
+    if (found) {
+      probed.knownGood = found.value;
+      probed.kept.push(found.candidate);
+    }
+  }
+  if (probed.knownGood === undefined) return closestString(candidates, constraints, site);
+  const fallback = probed.knownGood;
+  const { kept } = probed;
+  return (s) => {
+    for (const candidate of kept) {
+      for (let t = 0; t < candidate.tries; t++) {
+        const value = safeMake(candidate.make, s);
+        if (value !== undefined && constraints.ok(value)) return value;
+      }
+    }
+    return fallback;
+  };
 }
 
-function compileRealisticString(
-  constraints: StringConstraints,
-  ctx: CompileContext,
-  name: string,
-  pointer: string,
-  xFaker: (() => unknown) | undefined,
-  schema: SchemaObject,
-): NodeGenerator {
-  const { minLength, maxLength, format, patternSources, regexes, ok } = constraints;
-  const fmtCheck = formatCheck(format);
-
-  // Timestamps are built from an instant so an object can order its created/updated pairs.
+// Timestamps are built from an instant so an object can order its created/updated pairs.
+function timestampString({ minLength, maxLength, format, regexes }: StringConstraints, { ctx, name }: NodeSite): NodeGenerator | undefined {
   const timeLength = format === 'date' ? 10 : 20;
   const timeLike = format === 'date-time' || format === 'iso-date-time' || format === 'date' || (format === undefined && isTimeName(name));
-  if (timeLike && regexes.length === 0 && minLength <= timeLength && maxLength >= timeLength) {
-    const at = format === 'date' ? formatDate : formatDateTime;
-    const strategy = ctx.strategy;
-    if (!strategy.timeWindow && !strategy.dateTime) {
-      const gen: NodeGenerator = (s) => at(strategy.instant(timestampWindowStart(s.now), s.now, s));
-      gen.at = (_s, ms) => at(ms);
-      return gen;
-    }
-    // An edge strategy may move the window and write offsets; a text too long for the schema stays UTC.
-    const render = strategy.dateTime;
-    const atEdge = (s: GenerateState, ms: number): string => {
-      if (format === 'date' || !render) return at(ms);
-      const text = render(ms, s);
-      return text.length >= minLength && text.length <= maxLength ? text : at(ms);
-    };
-    const gen: NodeGenerator = (s) => {
-      const window = strategy.timeWindow ? strategy.timeWindow(s.now) : [timestampWindowStart(s.now), s.now];
-      return atEdge(s, strategy.instant(window[0], window[1], s));
-    };
-    gen.at = atEdge;
+  if (!timeLike || regexes.length > 0 || minLength > timeLength || maxLength < timeLength) return undefined;
+  const at = format === 'date' ? formatDate : formatDateTime;
+  const strategy = ctx.strategy;
+  if (!strategy.timeWindow && !strategy.dateTime) {
+    const gen: NodeGenerator = (s) => at(strategy.instant(timestampWindowStart(s.now), s.now, s));
+    gen.at = (_s, ms) => at(ms);
     return gen;
   }
+  // An edge strategy may move the window and write offsets; a text too long for the schema stays UTC.
+  const render = strategy.dateTime;
+  const atEdge = (s: GenerateState, ms: number): string => {
+    if (format === 'date' || !render) return at(ms);
+    const text = render(ms, s);
+    return text.length >= minLength && text.length <= maxLength ? text : at(ms);
+  };
+  const gen: NodeGenerator = (s) => {
+    const window = strategy.timeWindow ? strategy.timeWindow(s.now) : [timestampWindowStart(s.now), s.now];
+    return atEdge(s, strategy.instant(window[0], window[1], s));
+  };
+  gen.at = atEdge;
+  return gen;
+}
 
-  const candidates: { make: Maker; tries: number }[] = [];
+/** The makers worth trying, best first: the strategy's, x-faker, the name's hint, the format's, the patterns', the schema's constants, words. */
+function stringCandidates(schema: SchemaObject, { minLength, maxLength, format, patternSources, regexes }: StringConstraints, { ctx, name, xFaker }: NodeSite): { candidates: Candidate[]; fitsByLength: boolean } {
+  const candidates: Candidate[] = [];
   const strategyString = ctx.strategy.string;
-  if (strategyString) {
-    candidates.push({ make: (s) => strategyString({ minLength, maxLength }, s), tries: 1 });
-  }
-  if (xFaker) {
-    candidates.push({ make: () => toStringCandidate(safeCall(xFaker), format), tries: 2 });
-  }
+  if (strategyString) candidates.push({ make: (s) => strategyString({ minLength, maxLength }, s), tries: 1 });
+  if (xFaker) candidates.push({ make: () => toStringCandidate(safeCall(xFaker), format), tries: 2 });
   const nameHint = stringHintForName(name, ctx.values);
   if (nameHint) candidates.push({ make: nameHint, tries: 1 });
   if (format === 'date-time') candidates.push({ make: (s) => formatDateTime(s.now - s.rng.int(0, 86_400_000)), tries: 1 });
@@ -202,14 +214,16 @@ function compileRealisticString(
   for (const constant of [schema.example, schema.default]) {
     if (typeof constant === 'string') candidates.push({ make: () => constant, tries: 1 });
   }
-  const fitsByLength = regexes.length === 0 && fmtCheck === undefined;
-  const words = ctx.values.words;
-  if (!nameHint || !fitsByLength) candidates.push({ make: words, tries: 1 });
+  const fitsByLength = regexes.length === 0 && formatCheck(format) === undefined;
+  if (!nameHint || !fitsByLength) candidates.push({ make: ctx.values.words, tries: 1 });
+  return { candidates, fitsByLength };
+}
 
-  // Probe each candidate a few times at compile time: drop those that never fit, and keep one
-  // value that does as the last resort, so a call never has to return something invalid.
+// Probe each candidate a few times at compile time: drop those that never fit, and keep one
+// value that does as the last resort, so a call never has to return something invalid.
+function probeCandidates(candidates: Candidate[], { ok }: StringConstraints, ctx: CompileContext): { kept: Candidate[]; knownGood?: string; probeSeed: number } {
   let knownGood: string | undefined;
-  const kept: typeof candidates = [];
+  const kept: Candidate[] = [];
   let probeSeed = 1;
   for (const candidate of candidates) {
     let passes = 0;
@@ -222,69 +236,62 @@ function compileRealisticString(
     }
     if (passes > 0) kept.push(candidate);
   }
-  const fit = (value: string, s: GenerateState): string => {
-    let out = value.length > maxLength ? value.slice(0, maxLength).trimEnd() : value;
-    if (out.length < minLength) out += randomChars(s, ALNUM, minLength - out.length);
-    return out;
-  };
-  if (fitsByLength) {
-    const tried = kept.length > 0 ? kept : candidates;
-    return (s) => {
-      let first: string | undefined;
-      for (const candidate of tried) {
-        const value = safeMake(candidate.make, s);
-        if (value === undefined) continue;
-        if (ok(value)) return value;
-        first ??= value;
-      }
-      return fit(first ?? '', s);
-    };
-  }
-  if (knownGood === undefined) {
-    // A harder search for patterns whose quantifiers rarely land inside the length bounds.
-    outer: for (const candidate of candidates) {
-      for (let i = 0; i < 200; i++) {
-        const value = safeMake(candidate.make, ctx.probe(probeSeed++));
-        if (value !== undefined && ok(value)) {
-          knownGood = value;
-          kept.push(candidate);
-          break outer;
-        }
-      }
+  return { kept, ...(knownGood !== undefined ? { knownGood } : {}), probeSeed };
+}
+
+// A harder search for patterns whose quantifiers rarely land inside the length bounds.
+function searchHarder(candidates: Candidate[], { ok }: StringConstraints, ctx: CompileContext, probeSeed: number): { value: string; candidate: Candidate } | undefined {
+  for (const candidate of candidates) {
+    for (let i = 0; i < 200; i++) {
+      const value = safeMake(candidate.make, ctx.probe(probeSeed++));
+      if (value !== undefined && ok(value)) return { value, candidate };
     }
   }
-  if (knownGood === undefined) {
-    // No candidate fits (a lookaround no value can satisfy, a format the lengths exclude): the closest candidate is
-    // returned and the root's check decides; the generator reports the problem instead of failing to compile.
-    const what = [
-      patternSources.length ? `pattern ${patternSources.map((p) => JSON.stringify(p)).join(' and ')}` : '',
-      format ? `format ${format}` : '',
-      minLength > 0 || maxLength < Infinity ? `length ${minLength}..${maxLength}` : '',
-    ].filter(Boolean);
-    const reason = `${pointer}: cannot generate a string with ${what.join(', ')}`;
-    ctx.uncertain.push(reason);
-    const tried = candidates;
-    const closest: NodeGenerator = (s) => {
-      for (const candidate of tried) {
-        const value = safeMake(candidate.make, s);
-        if (value !== undefined && ok(value)) return value;
-      }
-      const first = tried.map((candidate) => safeMake(candidate.make, s)).find((value) => value !== undefined) ?? '';
-      return fit(first, s);
-    };
-    closest.impossible = reason;
-    return closest;
-  }
-  const fallback = knownGood;
+  return undefined;
+}
+
+/** A value cut or padded to the length bounds. */
+function fitLength(value: string, s: GenerateState, { minLength, maxLength }: StringConstraints): string {
+  let out = value.length > maxLength ? value.slice(0, maxLength).trimEnd() : value;
+  if (out.length < minLength) out += randomChars(s, ALNUM, minLength - out.length);
+  return out;
+}
+
+// Only lengths constrain the string: the first candidate that fits, else the first one cut to length.
+function firstFitting(tried: Candidate[], constraints: StringConstraints): NodeGenerator {
   return (s) => {
-    for (const candidate of kept) {
-      for (let t = 0; t < candidate.tries; t++) {
-        const value = safeMake(candidate.make, s);
-        if (value !== undefined && ok(value)) return value;
-      }
+    let first: string | undefined;
+    for (const candidate of tried) {
+      const value = safeMake(candidate.make, s);
+      if (value === undefined) continue;
+      if (constraints.ok(value)) return value;
+      first ??= value;
     }
-    return fallback;
+    return fitLength(first ?? '', s, constraints);
   };
+}
+
+// No candidate fits (a lookaround no value can satisfy, a format the lengths exclude): the closest candidate is
+// returned and the root's check decides; the generator reports the problem instead of failing to compile.
+function closestString(tried: Candidate[], constraints: StringConstraints, { ctx, pointer }: NodeSite): NodeGenerator {
+  const { patternSources, format, minLength, maxLength, ok } = constraints;
+  const what = [
+    patternSources.length ? `pattern ${patternSources.map((p) => JSON.stringify(p)).join(' and ')}` : '',
+    format ? `format ${format}` : '',
+    minLength > 0 || maxLength < Infinity ? `length ${minLength}..${maxLength}` : '',
+  ].filter(Boolean);
+  const reason = `${pointer}: cannot generate a string with ${what.join(', ')}`;
+  ctx.uncertain.push(reason);
+  const closest: NodeGenerator = (s) => {
+    for (const candidate of tried) {
+      const value = safeMake(candidate.make, s);
+      if (value !== undefined && ok(value)) return value;
+    }
+    const first = tried.map((candidate) => safeMake(candidate.make, s)).find((value) => value !== undefined) ?? '';
+    return fitLength(first, s, constraints);
+  };
+  closest.impossible = reason;
+  return closest;
 }
 
 function safeMake(make: Maker, state: GenerateState): string | undefined {

@@ -2,13 +2,13 @@ import { contentTypeHeader, buildBody, buildPayload, serialise, toWire } from '.
 import { chooseResponse } from './choose-response.js';
 import { findResponse, type CompiledMedia, type CompiledOperation } from './compile-operation.js';
 import type { CompiledRule } from './compile-rules.js';
-import { chooseDelay } from './delay.js';
+import { delayFrom } from './delay.js';
 import { breakContract, malformJson } from './fault-bodies.js';
 import { mergeOver, type FixtureRequest } from './fixture.js';
 import { headerText } from './header-text.js';
 import type { MockAnswer } from './mock-answer.js';
 import type { MockRuntime } from './mock-runtime.js';
-import { isJsonMediaType } from './negotiate-media-type.js';
+import { carriesJson } from './negotiate-media-type.js';
 import type { Preferences } from './preferences.js';
 import { problemAnswer } from './problem-answer.js';
 import { problemContentType } from './problem.js';
@@ -37,7 +37,7 @@ function rulePreferences(prefs: Preferences, rule: CompiledRule): Preferences {
 export function answerWithRule(s: ScriptedRequest): MockAnswer {
   const { op, rule, runtime } = s;
   const answer = rule.answer;
-  const delayMs = chooseDelay(runtime.random, answer.delay, s.preferences.delay, runtime.delay);
+  const delayMs = delayFrom(runtime.random, { rule: answer.delay, request: s.preferences.delay, server: runtime.delay });
   const scenario = rule.label;
   const operationId = op.operation.operationId;
 
@@ -84,7 +84,7 @@ export function answerWithRule(s: ScriptedRequest): MockAnswer {
   if (answer.fault === 'contract') {
     const validator = media?.validator;
     body = breakContract(body, (value) => (validator ? validator.check(value) : false));
-    contentType = contentType && isJsonMediaType(contentType) ? contentType : 'application/json; charset=utf-8';
+    contentType = contentType && carriesJson(contentType) ? contentType : 'application/json; charset=utf-8';
     payload = JSON.stringify(body);
   }
   if (payload === undefined && (body !== undefined || answer.hasBody)) payload = serialise(body, contentType);

@@ -7,7 +7,8 @@ import type { Api, MediaTypeBody, Operation, Parameter, ParameterLocation, Respo
 import type { Validator } from '../openapi/compile-validator.js';
 import { lazyValidator } from './lazy-validator.js';
 import { mergeOver, type Fixture, type FixtureRequest } from './fixture.js';
-import { isJsonMediaType } from './negotiate-media-type.js';
+import { findByStatus, statusMatches } from '../openapi/find-response.js';
+import { carriesJson } from './negotiate-media-type.js';
 import { createParameterReader, type ParameterReader } from './read-parameters.js';
 import { compileRequestBody, type CompiledBody } from './request-body.js';
 
@@ -47,20 +48,12 @@ export interface CompiledOperation {
   defaultStatus: number;
 }
 
-/** True when a declared response key (`200`, `2XX`, `default`) covers `status`. */
-export function statusMatches(declared: string, status: number): boolean {
-  if (declared === 'default') return true;
-  if (/^[1-5]XX$/i.test(declared)) return declared[0] === String(status)[0];
-  return Number(declared) === status;
-}
+// statusMatches stays importable from here: the request path (answer-operation.ts) reads it from this module.
+export { statusMatches };
 
 /** The declared response for `status`: exact code first, then its range, then `default`. */
 export function findResponse<T extends { spec: ResponseSpec }>(responses: T[], status: number): T | undefined {
-  return (
-    responses.find((r) => r.spec.status === String(status)) ??
-    responses.find((r) => /XX$/i.test(r.spec.status) && statusMatches(r.spec.status, status)) ??
-    responses.find((r) => r.spec.status === 'default')
-  );
+  return findByStatus(responses, status, (r) => r.spec.status);
 }
 
 function pickDefaultStatus(responses: ResponseSpec[]): number {
@@ -93,7 +86,7 @@ function compilePart(parameters: Parameter[], references: TSchema[]): CompiledPa
 }
 
 function compileMedia(media: MediaTypeBody, references: TSchema[]): CompiledMedia {
-  const json = isJsonMediaType(media.contentType);
+  const json = carriesJson(media.contentType);
   const generate = lazyGenerator(media.schema, references);
   // Profiles are asked for rarely: compile each only when a request first wants it.
   const edge = new Map<EdgeProfile, ValueGenerator>();

@@ -38,7 +38,18 @@ export function pickDelay(range: DelayRange, random: () => number): number {
   return range.min + Math.floor(random() * (range.max - range.min + 1));
 }
 
-/** The delay to apply: the first range given (a rule's, the request's `Prefer: delay=`, the global one), drawn; 0 when none. */
+/** Where a delay can come from, highest priority first: the answering rule's own, the request's `Prefer: delay=`, the server's `delay` option. */
+export const delayPriority = ['rule', 'request', 'server'] as const;
+
+/** The delays a request may be held for, by source. */
+export type DelaySources = Partial<Record<(typeof delayPriority)[number], DelayRange>>;
+
+/** The delay to apply: the range of the highest-priority source given (see {@link delayPriority}), drawn; 0 when none. */
+export function delayFrom(random: () => number, sources: DelaySources): number {
+  return chooseDelay(random, ...delayPriority.map((source) => sources[source]));
+}
+
+/** The delay to apply: the first range given, drawn; 0 when none. Pass candidates in {@link delayPriority} order, or use {@link delayFrom}. */
 export function chooseDelay(random: () => number, ...candidates: (DelayRange | undefined)[]): number {
   const range = candidates.find((c) => c !== undefined);
   return range ? pickDelay(range, random) : 0;

@@ -1,6 +1,8 @@
 // Own negotiation rather than `negotiator`: the offered side may itself hold ranges (`application/*`,
 // `*/*` are legal response keys in OpenAPI), which request-only negotiators do not match.
 
+import { isJsonMediaType, parseMediaType } from '../openapi/media-type.js';
+
 interface MediaRange {
   type: string;
   subtype: string;
@@ -11,14 +13,10 @@ interface MediaRange {
 function parseAccept(accept: string): MediaRange[] {
   const ranges: MediaRange[] = [];
   accept.split(',').forEach((part, order) => {
-    const [mime, ...params] = part.trim().split(';');
-    const [type, subtype] = mime.trim().toLowerCase().split('/');
+    const { type, subtype, parameters } = parseMediaType(part);
     if (!type || !subtype) return;
-    let q = 1;
-    for (const param of params) {
-      const [k, v] = param.trim().split('=');
-      if (k?.trim().toLowerCase() === 'q') q = Number(v);
-    }
+    // A bare `q` (no value) makes the range unreadable, as an unparseable weight does.
+    const q = parameters.q === undefined ? 1 : parameters.q === '' ? NaN : Number(parameters.q);
     if (Number.isFinite(q)) ranges.push({ type, subtype, q, order });
   });
   return ranges;
@@ -29,7 +27,7 @@ function matches(a: string, b: string): boolean {
 }
 
 function essence(mediaType: string): [string, string] {
-  const [type = '', subtype = ''] = mediaType.split(';')[0].trim().toLowerCase().split('/');
+  const { type, subtype } = parseMediaType(mediaType);
   return [type, subtype];
 }
 
@@ -82,12 +80,12 @@ const rangeDefaults: Record<string, string> = {
 /** The concrete Content-Type to send for an offered media type (ranges like `application/*` become JSON, `image/*` PNG, `text/*` plain text). */
 export function concreteContentType(offered: string): string {
   const [type, subtype] = essence(offered);
-  if (subtype !== '*') return offered.split(';')[0].trim();
+  if (subtype !== '*') return parseMediaType(offered).essence;
   return rangeDefaults[type] ?? 'application/octet-stream';
 }
 
-/** True when a media type carries JSON (`application/json`, `application/problem+json`, `*\/*+json`). */
-export function isJsonMediaType(mediaType: string): boolean {
+/** True when the mock writes a body offered as this type as JSON: a JSON media type, or a range (`*\/*`, `application/*`) it fills with JSON data. */
+export function carriesJson(mediaType: string): boolean {
   const [, subtype] = essence(mediaType);
-  return subtype === 'json' || subtype.endsWith('+json') || subtype === '*';
+  return isJsonMediaType(mediaType) || subtype === '*';
 }

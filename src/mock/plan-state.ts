@@ -1,7 +1,7 @@
 import type { TSchema } from '@sinclair/typebox';
 import type { Operation } from '../openapi/api-model.js';
 import type { CompiledOperation } from './compile-operation.js';
-import { isJsonMediaType } from './negotiate-media-type.js';
+import { carriesJson } from './negotiate-media-type.js';
 import { propertiesOf, refMap, shapeOf, type SchemaRefs } from './schema-shape.js';
 
 // Which operations keep state, decided once at start from the spec alone: a login that issues
@@ -45,7 +45,7 @@ function isObject(value: unknown): value is Record<string, unknown> {
 export function successSchema(op: Operation): TSchema | undefined {
   for (const response of op.responses) {
     if (!/^2/.test(response.status)) continue;
-    const media = response.content.find((m) => isJsonMediaType(m.contentType));
+    const media = response.content.find((m) => carriesJson(m.contentType));
     if (media) return media.schema;
   }
   return undefined;

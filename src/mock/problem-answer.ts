@@ -1,3 +1,4 @@
+import { isJsonMediaType } from '../openapi/media-type.js';
 import { contentTypeHeader } from './build-payload.js';
 import { findResponse, type CompiledOperation, type CompiledResponse } from './compile-operation.js';
 import { mergeOver } from './fixture.js';
@@ -56,5 +57,5 @@ export function problemAnswer(body: Problem, context?: ProblemContext): MockAnsw
     // The mock's own error must always reach the client: when the declared schema cannot be honoured, the plain problem.
     return plain();
   }
-  return answer(typeof fitting === 'string' && !/json/i.test(contentType) ? fitting : JSON.stringify(fitting));
+  return answer(typeof fitting === 'string' && !isJsonMediaType(contentType) ? fitting : JSON.stringify(fitting));
 }

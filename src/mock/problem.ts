@@ -1,3 +1,5 @@
+import { statusTitles } from './status-titles.js';
+
 // RFC 9457 problem details: the only shape of error the mock itself ever answers with.
 
 /** Where an offending value sits in the request. */
@@ -20,19 +22,6 @@ export interface Problem {
   [extension: string]: unknown;
 }
 
-const titles: Record<number, [slug: string, title: string]> = {
-  400: ['invalid-request', 'Invalid request'],
-  401: ['unauthorized', 'Missing or invalid credentials'],
-  404: ['not-found', 'No such path'],
-  405: ['method-not-allowed', 'Method not allowed'],
-  406: ['not-acceptable', 'No acceptable media type'],
-  413: ['payload-too-large', 'Request body too large'],
-  415: ['unsupported-media-type', 'Unsupported content type'],
-  422: ['invalid-request', 'Invalid request'],
-  500: ['internal-error', 'Internal mock error'],
-  501: ['not-served', 'Operation not served'],
-};
-
 /** The media type of every problem the mock sends. */
 export const problemContentType = 'application/problem+json; charset=utf-8';
 
@@ -48,7 +37,7 @@ export function notFoundProblem(method: string, path: string): Problem {
 
 /** Builds a problem for `status` with a human detail and the offending fields. */
 export function problem(status: number, detail: string, errors: ProblemFieldError[] = [], extensions: Record<string, unknown> = {}): Problem {
-  const [slug, title] = titles[status] ?? (status >= 500 ? ['internal-error', 'Internal mock error'] : ['client-error', 'Client error']);
+  const [slug, title] = statusTitles[status]?.own ?? (status >= 500 ? ['internal-error', 'Internal mock error'] : ['client-error', 'Client error']);
   // Every 415 says what to send instead; the mock's own routes (admin API) take JSON when the caller names nothing else.
   const told = status === 415 ? { accepted: ['application/json'], hint: 'send the body with Content-Type: application/json' } : {};
   return { type: `urn:iwkit:problem:${slug}`, title, status, detail, errors, ...told, ...extensions };

@@ -1,6 +1,7 @@
 import type { TSchema } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';
 import { followRef } from '../openapi/follow-ref.js';
+import { isJsonMediaType } from '../openapi/media-type.js';
 import type { Parameter } from '../openapi/api-model.js';
 import { refMap } from './schema-shape.js';
 
@@ -110,7 +111,7 @@ export function createParameterReader(parameters: Parameter[], references: TSche
     const key = p.in === 'header' ? p.name.toLowerCase() : p.name;
     // Path values and header objects arrive as one text that the style unpacks; query and header arrays repeat or split.
     const styled = p.in === 'path' ? kind !== 'primitive' || p.style !== 'simple' : p.in === 'header' && kind === 'object';
-    const json = p.contentType !== undefined && /json/i.test(p.contentType);
+    const json = isJsonMediaType(p.contentType);
     const spread = p.in === 'query' && kind === 'object' && p.style === 'form' && p.explode ? Object.keys((target.properties ?? {}) as object) : undefined;
     // A string read as text needs no conversion: Value.Convert would only copy it, on every request.
     const text = kind === 'primitive' && target.type === 'string';

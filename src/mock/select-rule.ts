@@ -2,20 +2,27 @@ import type { CompiledRule } from './compile-rules.js';
 import type { RequestView } from './match-rule.js';
 
 /**
- * Finds the first rule that applies to the operation, matches the request and has uses left, and
- * spends one use of it. Overrides come before the rules of a scenarios file; first match wins.
+ * The first rule that applies to the operation, matches the request and has uses left; changes nothing.
+ * Overrides come before the rules of a scenarios file; first match wins.
  */
-export function selectRule(operationId: string, view: RequestView, ...lists: readonly CompiledRule[][]): CompiledRule | undefined {
+export function findRule(operationId: string, view: RequestView, ...lists: readonly (readonly CompiledRule[])[]): CompiledRule | undefined {
   for (const list of lists) {
     for (const rule of list) {
       if (rule.operationId !== undefined && rule.operationId !== operationId) continue;
       if (rule.times !== undefined && rule.used >= rule.times) continue;
-      if (!rule.matches(view)) continue;
-      rule.used += 1;
-      return rule;
+      if (rule.matches(view)) return rule;
     }
   }
   return undefined;
+}
+
+// The request path (answer-operation.ts) selects and spends in one call and prunes spent overrides
+// itself; moving both into one place means editing that path, so the spending stays here for now.
+/** {@link findRule}, then spends one use of the rule found. */
+export function selectRule(operationId: string, view: RequestView, ...lists: readonly (readonly CompiledRule[])[]): CompiledRule | undefined {
+  const rule = findRule(operationId, view, ...lists);
+  if (rule) rule.used += 1;
+  return rule;
 }
 
 /** The rules of a scenarios file, grouped by operation so a request only looks at its own. */

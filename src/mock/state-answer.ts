@@ -1,3 +1,4 @@
+import { isJsonMediaType } from '../openapi/media-type.js';
 import { StateLimitError, StateUnavailableError } from '../state/state-store.js';
 import { findResponse, type CompiledOperation } from './compile-operation.js';
 import type { MockAnswer } from './mock-answer.js';
@@ -16,7 +17,7 @@ const maxParsedBodyChars = 8192;
 /** The answer's JSON body (read-only: it may be shared), or undefined when it has none or it is not JSON. */
 export function jsonBodyOf(answer: MockAnswer): unknown {
   const text = answer.body;
-  if (typeof text !== 'string' || !/json/i.test(answer.headers['content-type'] ?? '')) return undefined;
+  if (typeof text !== 'string' || !isJsonMediaType(answer.headers['content-type'])) return undefined;
   if (parsedBodies.has(text)) return parsedBodies.get(text);
   let value: unknown;
   try {

@@ -62,12 +62,23 @@ export interface ResponseHeader {
   schema: TSchema;
 }
 
+/** An OpenAPI link of a response: which operation it leads to and the runtime expressions that fill its parameters. */
+export interface ResponseLink {
+  name: string;
+  operationId?: string;
+  operationRef?: string;
+  /** Parameter (`id`, `path.id`, `query.q`…) → runtime expression (`$response.body#/id`); constant non-string values are left out. */
+  parameters: Record<string, string>;
+}
+
 /** One declared response: `status` is `"200"`, a range like `"2XX"`, or `"default"`. */
 export interface ResponseSpec {
   status: string;
   description: string;
   headers: ResponseHeader[];
   content: MediaTypeBody[];
+  /** Its `links`, in document order; absent when it declares none. */
+  links?: ResponseLink[];
 }
 
 /** A security scheme as used by an operation. */

@@ -9,6 +9,7 @@ import type {
   ParameterLocation,
   RequestBody,
   ResponseHeader,
+  ResponseLink,
   ResponseSpec,
   SecurityRequirement,
   SecurityScheme,
@@ -218,17 +219,41 @@ function statusRank(status: string): number {
   return Number(status);
 }
 
+/** A link or links object behind local `$ref`s; a reference that does not resolve reads as nothing (links only guide flows). */
+function followLenient(value: unknown, context: BuildContext, hops = 0): unknown {
+  if (!isObject(value) || typeof value.$ref !== 'string' || !value.$ref.startsWith('#/') || hops > 16) return value;
+  return followLenient(resolvePointer(context.document, value.$ref), context, hops + 1);
+}
+
+function buildLinks(raw: unknown, context: BuildContext): ResponseLink[] {
+  const links = followLenient(raw, context);
+  if (!isObject(links)) return [];
+  return Object.entries(links).flatMap(([name, rawLink]) => {
+    const link = followLenient(rawLink, context);
+    if (!isObject(link)) return [];
+    const parameters = Object.fromEntries(Object.entries(isObject(link.parameters) ? link.parameters : {}).filter(([, e]) => typeof e === 'string')) as Record<string, string>;
+    return [{
+      name,
+      ...(typeof link.operationId === 'string' ? { operationId: link.operationId } : {}),
+      ...(typeof link.operationRef === 'string' ? { operationRef: link.operationRef } : {}),
+      parameters,
+    }];
+  });
+}
+
 function buildResponses(responses: unknown, pointer: string, context: BuildContext): ResponseSpec[] {
   if (!isObject(responses)) return [];
   return Object.entries(responses)
     .filter(([status]) => !status.startsWith('x-'))
     .map(([status, raw]) => {
       const { value: response, pointer: at } = deref(raw, joinPointer(pointer, status), context);
+      const links = buildLinks(response.links, context);
       return {
         status: /^[1-5]xx$/.test(status) ? status.toUpperCase() : status,
         description: String(response.description ?? ''),
         headers: buildHeaders(response.headers, joinPointer(at, 'headers'), context),
         content: buildContent(response.content, joinPointer(at, 'content'), 'response', context),
+        ...(links.length > 0 ? { links } : {}),
       };
     })
     .sort((a, b) => statusRank(a.status) - statusRank(b.status));

@@ -1,6 +1,7 @@
 import { Kind, Type, type TSchema } from '@sinclair/typebox';
 import { toolkitError } from '../errors.js';
 import { DISCRIMINATOR, type DiscriminatorInfo } from './discriminator.js';
+import { impliedType } from './implied-type.js';
 import { registerFormats, registerPermissiveFormat, stringFormats } from './formats.js';
 import { JsonSchemaContext, jsonSchemaNode } from './json-schema-node.js';
 import { joinPointer, resolvePointer, splitPointer } from './json-pointer.js';
@@ -172,12 +173,8 @@ function declaredTypes(schema: RawSchema, pointer: string, state: WalkState): st
     return [];
   }
   if (!state.infer) return [];
-  // Only the keywords OpenAPI 3.0 authors leave `type: object|array|...` off for; 2020-12 ones keep their JSON Schema meaning.
-  if (hasAny(schema, ['properties', 'additionalProperties', 'required', 'minProperties', 'maxProperties'])) return ['object'];
-  if (hasAny(schema, ARRAY_KEYWORDS)) return ['array'];
-  if (hasAny(schema, ['minLength', 'maxLength', 'pattern'])) return ['string'];
-  if (hasAny(schema, ['minimum', 'maximum', 'exclusiveMinimum', 'exclusiveMaximum', 'multipleOf'])) return ['number'];
-  return [];
+  const implied = impliedType(schema, 'validate');
+  return implied ? [implied] : [];
 }
 
 // ---------------------------------------------------------------- one fromX per kind

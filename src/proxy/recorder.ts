@@ -5,6 +5,7 @@ import { join, resolve } from 'node:path';
 import type { SchemaValidation } from '../contract/schema-validation.js';
 import { createGenerator } from '../fake/create-generator.js';
 import type { Api } from '../openapi/api-model.js';
+import { isJsonMediaType } from '../openapi/media-type.js';
 import { findResponse, type CompiledOperation } from '../mock/compile-operation.js';
 import { refMap } from '../mock/schema-shape.js';
 import type { ScenarioRule } from '../mock/scenario-rules.js';
@@ -111,7 +112,7 @@ export function createRecorder(options: { dir: string; api: Api; schemas: Schema
     for (const [name, value] of Object.entries(exchange.query)) {
       if (isSecretQueryName(name, rules)) for (const v of Array.isArray(value) ? value : [value]) if (typeof v === 'string') standIns.note(v);
     }
-    const media = exchange.op.operation.requestBody?.content.find((m) => /json/i.test(m.contentType));
+    const media = exchange.op.operation.requestBody?.content.find((m) => isJsonMediaType(m.contentType));
     for (const s of bodySecrets(exchange.requestBody, media?.schema, refs, schemas.resolve, rules)) standIns.standIn(s.value, s.schema);
   };
 
@@ -179,7 +180,7 @@ export function createRecorder(options: { dir: string; api: Api; schemas: Schema
 
   function findSchema(op: CompiledOperation, status: number): TSchema | undefined {
     const spec = op.operation.responses.find((r) => r === findResponse(op.responses, status)?.spec);
-    return spec?.content.find((m) => /json/i.test(m.contentType))?.schema ?? spec?.content[0]?.schema;
+    return spec?.content.find((m) => isJsonMediaType(m.contentType))?.schema ?? spec?.content[0]?.schema;
   }
 
   return {

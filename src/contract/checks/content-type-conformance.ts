@@ -1,14 +1,14 @@
-import { findMediaTypeBody, findResponseSpec } from '../response-spec-match.js';
-import type { Check } from './check-types.js';
-import { failed, passed } from './check-types.js';
+import { findResponseSpec } from '../../openapi/find-response.js';
+import { findMediaTypeBody } from '../response-spec-match.js';
+import { failed, passed, type Check } from './check-types.js';
+import { needsResponse } from './check-guards.js';
 
 /** The Content-Type is one the matching documented response declares. */
-export const contentTypeConformance: Check = {
+export const contentTypeConformance: Check = needsResponse({
   name: 'content-type-conformance',
   description: 'The Content-Type header is one of the media types documented for that status.',
   severity: 'error',
   run({ response, operation }) {
-    if (!response) return undefined;
     const spec = findResponseSpec(operation, response.status);
     if (!spec || spec.content.length === 0) return undefined;
     if (response.bodyBytes === 0 && (response.status === 204 || response.status === 304)) return undefined;
@@ -19,4 +19,4 @@ export const contentTypeConformance: Check = {
     if (findMediaTypeBody(spec.content, response.mediaType)) return passed();
     return failed([{ message: `Content-Type ${response.mediaType} is not documented for status ${spec.status}`, expected: documented, actual: response.mediaType }]);
   },
-};
+});

@@ -1,13 +1,13 @@
-import type { Check } from './check-types.js';
-import { failed, passed, skipped } from './check-types.js';
+import { failed, passed, skipped, type Check } from './check-types.js';
+import { needsResponse } from './check-guards.js';
 
 /** A resource the create step made must be found right after (a flow's read step). */
-export const resourceAvailability: Check = {
+export const resourceAvailability: Check = needsResponse({
   name: 'resource-availability',
   description: 'In a flow, a resource that was just created (2xx) is found by the read that follows it, not answered 404 or 410.',
   severity: 'error',
   run({ response, flow }) {
-    if (!response || flow?.role !== 'read-created') return undefined;
+    if (flow?.role !== 'read-created') return undefined;
     const create = flow.previous.find((p) => p.role === 'create')?.response;
     if (!create || create.status < 200 || create.status >= 300) return skipped('the create step was not accepted');
     if (response.status >= 200 && response.status < 300) return passed();
@@ -16,4 +16,4 @@ export const resourceAvailability: Check = {
     }
     return skipped(`answered ${response.status}`);
   },
-};
+});

@@ -1,17 +1,16 @@
 import { excerpt } from '../excerpt.js';
 import { isSecretHeader, REDACTED } from '../redact.js';
-import { findResponseSpec } from '../response-spec-match.js';
+import { findResponseSpec } from '../../openapi/find-response.js';
 import type { Problem } from '../contract-types.js';
-import type { Check } from './check-types.js';
-import { failed, passed } from './check-types.js';
+import { failed, passed, type Check } from './check-types.js';
+import { needsResponse } from './check-guards.js';
 
 /** Documented response headers are present when required and match their schemas. */
-export const responseHeadersConformance: Check = {
+export const responseHeadersConformance: Check = needsResponse({
   name: 'response-headers-conformance',
   description: 'Required documented response headers are present and every documented header matches its schema.',
   severity: 'error',
   run({ response, operation, schemas }) {
-    if (!response) return undefined;
     const spec = findResponseSpec(operation, response.status);
     if (!spec || spec.headers.length === 0) return undefined;
     const problems: Problem[] = [];
@@ -34,4 +33,4 @@ export const responseHeadersConformance: Check = {
     }
     return problems.length === 0 ? passed() : failed(problems);
   },
-};
+});

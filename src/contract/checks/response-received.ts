@@ -1,5 +1,4 @@
-import type { Check } from './check-types.js';
-import { failed, passed } from './check-types.js';
+import { failed, passed, type Check } from './check-types.js';
 
 const EXPLAIN: Record<string, string> = {
   timeout: 'no complete response within the timeout',

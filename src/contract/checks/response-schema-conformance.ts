@@ -1,17 +1,19 @@
 import { bodyTextExcerpt } from '../excerpt.js';
-import { findMediaTypeBody, findResponseSpec, isJsonMediaType } from '../response-spec-match.js';
+import { findResponseSpec } from '../../openapi/find-response.js';
+import { isJsonMediaType } from '../../openapi/media-type.js';
+import { findMediaTypeBody } from '../response-spec-match.js';
 import { isBinarySchema, isStringSchema } from '../request-media.js';
-import type { Check } from './check-types.js';
-import { failed, passed, skipped } from './check-types.js';
+import { failed, passed, skipped, type Check } from './check-types.js';
+import { needsResponse } from './check-guards.js';
 
 /** The body matches the schema documented for its status and media type, error responses included. */
-export const responseSchemaConformance: Check = {
+export const responseSchemaConformance: Check = needsResponse({
   name: 'response-schema-conformance',
   description: 'The body is complete, parses, and matches the schema documented for its status and media type (documented error responses included; --strict: all properties required, none undocumented).',
   severity: 'error',
   run({ response, operation, schemas }) {
     // A HEAD answer never has a body, whatever the documented GET-like response says.
-    if (!response || operation.method === 'head') return undefined;
+    if (operation.method === 'head') return undefined;
     const spec = findResponseSpec(operation, response.status);
     if (!spec || spec.content.length === 0) return undefined;
     if (response.bodyProblem === 'too-large') {
@@ -44,4 +46,4 @@ export const responseSchemaConformance: Check = {
     const problems = schemas.validate(body.schema, response.json.value);
     return problems.length === 0 ? passed() : failed(problems);
   },
-};
+});

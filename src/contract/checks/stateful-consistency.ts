@@ -1,7 +1,8 @@
 import { topLevelProperties } from '../body-fields.js';
-import { findMediaTypeBody, findResponseSpec } from '../response-spec-match.js';
-import type { Check } from './check-types.js';
-import { failed, passed, skipped } from './check-types.js';
+import { findResponseSpec } from '../../openapi/find-response.js';
+import { findMediaTypeBody } from '../response-spec-match.js';
+import { failed, passed, skipped, type Check } from './check-types.js';
+import { needsResponse } from './check-guards.js';
 
 // Deep equality of JSON values: objects by key, arrays by position.
 function same(a: unknown, b: unknown, depth = 0): boolean {
@@ -18,12 +19,12 @@ function ownedByOneSide(schema: { readOnly?: unknown; writeOnly?: unknown }): bo
 }
 
 /** A read after an update reflects what the update sent, for the properties the read's response schema declares. */
-export const statefulConsistency: Check = {
+export const statefulConsistency: Check = needsResponse({
   name: 'stateful-consistency',
   description: 'In a flow, a read after an accepted update returns the values the update sent, for every property the update sent that the read response documents (write-only and read-only ones aside: the server owns those).',
   severity: 'error',
   run({ response, flow, operation, schemas }) {
-    if (!response || flow?.role !== 'read-updated') return undefined;
+    if (flow?.role !== 'read-updated') return undefined;
     const update = flow.previous.find((p) => p.role === 'update');
     if (!update?.response || update.response.status < 200 || update.response.status >= 300) return skipped('the update step was not accepted');
     if (response.status < 200 || response.status >= 300 || response.json?.ok !== true) return skipped(`the read answered ${response.status} without a JSON body`);
@@ -45,4 +46,4 @@ export const statefulConsistency: Check = {
       }));
     return problems.length > 0 ? failed(problems) : passed();
   },
-};
+});

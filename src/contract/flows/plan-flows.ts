@@ -69,7 +69,7 @@ export function planFlows(api: Api, cases: ContractCase[][], options: FlowPlanOp
   const operations = api.operations.filter((o) => o.operationId !== options.authFrom);
   for (const group of resourceGroups(operations)) {
     const items = [group.read, group.update, group.remove].filter((o): o is Operation => o !== undefined);
-    const link = items.map((op) => findSpecLinks(api.document, group.create, op)[group.itemParam]).find((e) => e !== undefined);
+    const link = items.map((op) => findSpecLinks(group.create, op)[group.itemParam]).find((e) => e !== undefined);
     const binding = link !== undefined ? { parameter: group.itemParam, expression: link, source: 'link' as const } : inferBinding(group, options.resolve);
     if (!binding) {
       warnings.push(`no flow for ${group.collection}: ${group.create.operationId} gives no link, no id and no Location header that {${group.itemParam}} could take`);
