@@ -1,6 +1,8 @@
 import type { StaticDocumentSpec } from '@fastify/swagger';
 import type { FastifySwaggerUiOptions } from '@fastify/swagger-ui';
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { notFoundProblem, problem } from '../mock/problem.js';
+import { sendProblem } from './send-problem.js';
 import type { CompiledOperation } from '../mock/compile-operation.js';
 import type { Api } from '../openapi/api-model.js';
 import { docsDocument, selfBaseUrl, type PreferChoices, type PreferChoicesOf } from './docs-document.js';
@@ -120,6 +122,12 @@ function swaggerUiApp(api: Api, specLinks: [string, string][], choices: PreferCh
   const build = async (): Promise<FastifyInstance> => {
     const [{ default: Fastify }, { default: swagger }, { default: swaggerUi }] = await Promise.all([import('fastify'), import('@fastify/swagger'), import('@fastify/swagger-ui')]);
     const docs = Fastify({ logger: false });
+    // Answers under /docs that the UI does not have are the mock's own problems, as everywhere else.
+    docs.setNotFoundHandler((request, reply) => sendProblem(reply, notFoundProblem(request.method, request.url.split('?')[0])));
+    docs.setErrorHandler((error: FastifyError, request, reply) => {
+      const status = error.statusCode !== undefined && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 500;
+      return sendProblem(reply, problem(status, status === 500 ? 'the docs page failed to answer' : error.message));
+    });
     // The loader has validated the document against the OpenAPI schema; the plugin only wants its static type.
     const document = api.document as unknown as StaticDocumentSpec['document'];
     await docs.register(swagger, { mode: 'static', specification: { document } });

@@ -144,6 +144,14 @@ describe('docs inside the mock server', () => {
     }
   });
 
+  it('answers a path under /docs that the UI does not have with a 404 problem, the same on its first visit and later', async () => {
+    for (const url of ['/docs/no-such-file.js', '/docs/../etc/passwd']) {
+      const res = await app.inject({ url });
+      expect(res.statusCode, url).toBe(404);
+      expect(res.headers['content-type'], url).toMatch(/^application\/problem\+json/);
+    }
+  });
+
   it('answers HEAD on the raw spec like GET, without a body', async () => {
     const res = await app.inject({ method: 'HEAD', url: '/openapi.json' });
     expect(res.statusCode).toBe(200);
