@@ -5,7 +5,7 @@ import { checkSecurity } from './check-security.js';
 import { chooseResponse, hasScenario } from './choose-response.js';
 import { clientHeader, singleHeader } from './client-header.js';
 import type { CompiledOperation } from './compile-operation.js';
-import { chooseDelay } from './delay.js';
+import { delayFrom } from './delay.js';
 import type { FixtureRequest } from './fixture.js';
 import { headerText } from './header-text.js';
 import type { RequestView } from './match-rule.js';
@@ -18,7 +18,7 @@ import { problem, type Problem, type ProblemFieldError } from './problem.js';
 import { bodyIssues, defaultBodyType, findRequestBody, requestBodyKind, unsupportedMediaTypeProblem } from './request-body.js';
 import { hashSeed } from './request-seed.js';
 import { scenarioProblem } from './scenario-problem.js';
-import { selectRule } from './select-rule.js';
+import { findRule, spendRule } from './select-rule.js';
 import { answerWithState, checkSession } from './answer-stateful.js';
 import { answerWithSharedOverrides } from './shared-overrides.js';
 import { statusMatches } from './compile-operation.js';
@@ -67,10 +67,10 @@ function validationProblem(op: CompiledOperation, errors: ProblemFieldError[]): 
 }
 
 /** The rule or override answering this request, if any. */
-function findRule(operationId: string, request: MockRequest, cookies: () => Record<string, string | undefined>, runtime: MockRuntime) {
+function matchingRule(operationId: string, request: MockRequest, cookies: () => Record<string, string | undefined>, runtime: MockRuntime) {
   const view: RequestView = { body: request.body, query: request.query, headers: request.headers, cookies, ...(request.session ? { session: request.session } : {}) };
   const client = runtime.overrides.size > 0 ? singleHeader(request.headers[clientHeader]) : undefined;
-  return selectRule(operationId, view, runtime.overrides.size > 0 ? runtime.overrides.candidates(client) : [], runtime.rules.forOperation(operationId));
+  return findRule(operationId, view, runtime.overrides.size > 0 ? runtime.overrides.candidates(client) : [], runtime.rules.forOperation(operationId));
 }
 
 /** A browser sends its scenario cookie to every operation; those that lack the name answer as usual. */
@@ -84,7 +84,7 @@ function withoutForeignCookie(op: CompiledOperation, preferences: Preferences): 
 function chosenAnswer(op: CompiledOperation, request: MockRequest, preferences: Preferences, runtime: MockRuntime, seed: number, fixtureRequest: FixtureRequest): MockAnswer {
   const decision = chooseResponse(op, preferences, singleHeader(request.headers.accept));
   const context = { op, now: runtime.now };
-  if ('problem' in decision) return { ...problemAnswer(decision.problem, context), delayMs: runtime.delay ? chooseDelay(runtime.random, runtime.delay) : 0 };
+  if ('problem' in decision) return { ...problemAnswer(decision.problem, context), delayMs: runtime.delay ? delayFrom(runtime.random, { server: runtime.delay }) : 0 };
   const { choice } = decision;
   const payload = buildPayload(op, choice, seed, runtime, fixtureRequest);
   const headers: Record<string, string> = { 'iwkit-scenario': choice.scenario };
@@ -92,7 +92,7 @@ function chosenAnswer(op: CompiledOperation, request: MockRequest, preferences: 
   if (choice.source.kind === 'fixture' && choice.source.fixture.headers) {
     for (const [name, value] of Object.entries(choice.source.fixture.headers)) headers[name.toLowerCase()] = value;
   }
-  const delayMs = preferences.delay || runtime.delay ? chooseDelay(runtime.random, preferences.delay, runtime.delay) : 0;
+  const delayMs = preferences.delay || runtime.delay ? delayFrom(runtime.random, { request: preferences.delay, server: runtime.delay }) : 0;
   const answer: MockAnswer = { status: choice.status, headers, delayMs, scenario: choice.scenario, operationId: op.operation.operationId };
   if (payload === undefined) return answer;
   const type = payloadContentType(choice, runtime.references);
@@ -149,7 +149,7 @@ function createStatelessAnswerer(op: CompiledOperation, runtime: MockRuntime): (
   return function answerOperation(request: MockRequest): MockAnswer {
     /** The mock's own error; the global delay applies to it as to any answer. */
     const refuse = (body: Problem, extra?: Record<string, string>): MockAnswer => {
-      const delayMs = runtime.delay ? chooseDelay(runtime.random, runtime.delay) : 0;
+      const delayMs = runtime.delay ? delayFrom(runtime.random, { server: runtime.delay }) : 0;
       const answer = problemAnswer(body, context);
       if (extra) answer.headers = { ...extra, ...answer.headers };
       return { ...answer, delayMs };
@@ -182,10 +182,9 @@ function createStatelessAnswerer(op: CompiledOperation, runtime: MockRuntime): (
 
     // Rules and overrides are looked at only when some exist for this operation: the plain path stays plain.
     if (runtime.rules.forOperation(operationId).length > 0 || runtime.overrides.size > 0) {
-      const rule = findRule(operationId, request, cookies, runtime);
-      runtime.overrides.picked = rule;
+      const rule = matchingRule(operationId, request, cookies, runtime);
       if (rule) {
-        if (rule.times !== undefined && rule.used >= rule.times) runtime.overrides.prune();
+        spendRule(rule, runtime.overrides);
         return answerWithRule({ op, rule, preferences, accept: singleHeader(request.headers.accept), runtime, seed, fixtureRequest: fixtureRequest() });
       }
     }
@@ -194,7 +193,7 @@ function createStatelessAnswerer(op: CompiledOperation, runtime: MockRuntime): (
       const status = runtime.random() < 0.5 ? 500 : 503;
       const scenario = 'fault:error-rate';
       const headers = { 'content-type': 'application/problem+json; charset=utf-8', 'iwkit-scenario': scenario };
-      const delayMs = chooseDelay(runtime.random, preferences.delay, runtime.delay);
+      const delayMs = delayFrom(runtime.random, { request: preferences.delay, server: runtime.delay });
       return { status, headers, body: JSON.stringify(scenarioProblem(status, 'error rate')), delayMs, scenario, operationId };
     }
 

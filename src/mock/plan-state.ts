@@ -37,10 +37,6 @@ export interface StatePlan {
 const credentialNames = ['sessionid', 'session_id', 'sessionId', 'token', 'access_token', 'accessToken', 'session_token', 'sessionToken'];
 const loginWords = /log-?in|sign-?in|session|token|auth/i;
 
-function isObject(value: unknown): value is Record<string, unknown> {
-  return value !== null && typeof value === 'object' && !Array.isArray(value);
-}
-
 /** The JSON schema of the operation's first 2xx response, if it has one. */
 export function successSchema(op: Operation): TSchema | undefined {
   for (const response of op.responses) {
@@ -62,32 +58,14 @@ function loginCredential(op: Operation, refs: SchemaRefs): string | undefined {
 const asksForCredential = (op: Operation): boolean =>
   op.security.length > 0 && !op.security.some((alt) => alt.length === 0) && op.security.some((alt) => alt.some((s) => s.type !== 'mutualTLS'));
 
-function follow(document: Record<string, unknown>, value: unknown): unknown {
-  if (isObject(value) && typeof value.$ref === 'string' && value.$ref.startsWith('#/')) {
-    let node: unknown = document;
-    for (const token of value.$ref.slice(2).split('/')) node = isObject(node) ? node[token.replace(/~1/g, '/').replace(/~0/g, '~')] : undefined;
-    return node;
-  }
-  return value;
-}
-
 /** The response property an OpenAPI link from `create`'s 2xx answers feeds into `param`, with the link's name. */
-function linkedProperty(document: Record<string, unknown>, create: Operation, targets: Operation[], param: string): { property: string; link: string } | undefined {
-  const item = follow(document, (follow(document, document.paths) as Record<string, unknown> | undefined)?.[create.path]);
-  const responses = isObject(item) ? follow(document, (follow(document, item[create.method]) as Record<string, unknown> | undefined)?.responses) : undefined;
-  if (!isObject(responses)) return undefined;
+function linkedProperty(create: Operation, targets: Operation[], param: string): { property: string; link: string } | undefined {
   const ids = new Set(targets.map((t) => t.operationId));
-  for (const [status, raw] of Object.entries(responses)) {
-    if (!status.startsWith('2')) continue;
-    const links = follow(document, (follow(document, raw) as Record<string, unknown> | undefined)?.links);
-    if (!isObject(links)) continue;
-    for (const [name, rawLink] of Object.entries(links)) {
-      const link = follow(document, rawLink);
-      if (!isObject(link) || typeof link.operationId !== 'string' || !ids.has(link.operationId) || !isObject(link.parameters)) continue;
-      const expression = link.parameters[param] ?? link.parameters[`path.${param}`];
-      const match = typeof expression === 'string' ? /^\$response\.body#\/([^/]+)$/.exec(expression) : null;
-      if (match) return { property: match[1].replace(/~1/g, '/').replace(/~0/g, '~'), link: name };
-    }
+  for (const link of create.responses.filter((r) => r.status.startsWith('2')).flatMap((r) => r.links ?? [])) {
+    if (link.operationId === undefined || !ids.has(link.operationId)) continue;
+    const expression = link.parameters[param] ?? link.parameters[`path.${param}`];
+    const match = expression === undefined ? null : /^\$response\.body#\/([^/]+)$/.exec(expression);
+    if (match) return { property: match[1].replace(/~1/g, '/').replace(/~0/g, '~'), link: link.name };
   }
   return undefined;
 }
@@ -98,7 +76,7 @@ function guessedProperty(param: string, properties: Map<string, TSchema>): strin
   return [param, 'id', bare, `${bare}_id`].find((name) => properties.has(name));
 }
 
-function planGroup(collectionPath: string, ops: CompiledOperation[], document: Record<string, unknown>, refs: SchemaRefs, plan: StatePlan): void {
+function planGroup(collectionPath: string, ops: CompiledOperation[], refs: SchemaRefs, plan: StatePlan): void {
   const create = ops.find((o) => o.operation.path === collectionPath && o.operation.method === 'post');
   const itemOps = ops.filter((o) => o.operation.path.startsWith(`${collectionPath}/{`) && /^\/\{[^/{}]+\}$/.test(o.operation.path.slice(collectionPath.length)));
   if (!create || itemOps.length === 0) return;
@@ -106,7 +84,7 @@ function planGroup(collectionPath: string, ops: CompiledOperation[], document: R
   if (!created || shapeOf(created, refs) !== 'object') return;
   const param = itemOps[0].operation.path.slice(collectionPath.length + 2, -1);
   const properties = propertiesOf(created, refs);
-  const linked = linkedProperty(document, create.operation, itemOps.map((o) => o.operation), param);
+  const linked = linkedProperty(create.operation, itemOps.map((o) => o.operation), param);
   const idProperty = linked?.property ?? guessedProperty(param, properties);
   const idSchema = idProperty ? properties.get(idProperty) : undefined;
   const shape = idSchema ? shapeOf(idSchema, refs) : 'unknown';
@@ -140,7 +118,7 @@ function planGroup(collectionPath: string, ops: CompiledOperation[], document: R
 }
 
 /** Plans state for a spec's operations: sessions when it has a login, resources wherever a collection has items. */
-export function planState(operations: CompiledOperation[], document: Record<string, unknown>, references: readonly TSchema[]): StatePlan {
+export function planState(operations: CompiledOperation[], references: readonly TSchema[]): StatePlan {
   const refs = refMap(references);
   const plan: StatePlan = { operations: new Map(), lines: [] };
   const logins = operations.filter((o) => loginCredential(o.operation, refs) !== undefined);
@@ -158,6 +136,6 @@ export function planState(operations: CompiledOperation[], document: Record<stri
     if (guarded > 0) plan.lines.push(`${guarded} operation${guarded === 1 ? '' : 's'} need a live session (a credential a login issued)`);
   }
   const collections = new Set(operations.filter((o) => o.operation.method === 'post').map((o) => o.operation.path));
-  for (const path of collections) planGroup(path, operations, document, refs, plan);
+  for (const path of collections) planGroup(path, operations, refs, plan);
   return plan;
 }

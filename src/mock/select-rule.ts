@@ -16,13 +16,18 @@ export function findRule(operationId: string, view: RequestView, ...lists: reado
   return undefined;
 }
 
-// The request path (answer-operation.ts) selects and spends in one call and prunes spent overrides
-// itself; moving both into one place means editing that path, so the spending stays here for now.
-/** {@link findRule}, then spends one use of the rule found. */
-export function selectRule(operationId: string, view: RequestView, ...lists: readonly (readonly CompiledRule[])[]): CompiledRule | undefined {
-  const rule = findRule(operationId, view, ...lists);
-  if (rule) rule.used += 1;
-  return rule;
+/** Where a spent rule is recorded: the override store (which forgets spent overrides) and what it last picked. */
+export interface RuleSpending {
+  picked: CompiledRule | undefined;
+  prune(): void;
+}
+
+/** Spends one use of the rule that answers a request, the one place uses change: a spent override leaves its store at once. */
+export function spendRule(rule: CompiledRule, overrides: RuleSpending): void {
+  rule.used += 1;
+  // A store shared by replicas spends the picked override's use there as well (shared-overrides.ts).
+  overrides.picked = rule;
+  if (rule.times !== undefined && rule.used >= rule.times) overrides.prune();
 }
 
 /** The rules of a scenarios file, grouped by operation so a request only looks at its own. */

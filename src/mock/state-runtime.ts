@@ -31,8 +31,8 @@ export interface StateRuntimeOptions {
 }
 
 /** The state runtime for a spec's compiled operations: the plan decided from the spec, the store, the clocks. */
-export function createStateRuntime(compiled: CompiledOperation[], document: Record<string, unknown>, references: readonly TSchema[], options: StateRuntimeOptions): StateRuntime {
-  const plan = planState(compiled, document, references);
+export function createStateRuntime(compiled: CompiledOperation[], references: readonly TSchema[], options: StateRuntimeOptions): StateRuntime {
+  const plan = planState(compiled, references);
   const initial = options.initialState && compileInitialState(options.initialState.data, options.initialState.source, plan, options.store.bounds);
   return {
     store: options.store,

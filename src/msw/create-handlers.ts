@@ -118,7 +118,7 @@ function stateOf(options: HandlersOptions, compiled: CompiledOperation[], api: A
   if (!options.stateful) return undefined;
   const store = options.store ?? new MemoryStore({ maxItems: limits.maxStateItems, maxBytes: limits.maxStateBytes });
   const initialState = options.initialState === undefined ? undefined : { data: options.initialState, source: 'initialState option' };
-  return createStateRuntime(compiled, api.document, api.references, { store, sessionTtlMs: options.sessionTtl, seeded: options.seed !== undefined, ...(initialState ? { initialState } : {}) });
+  return createStateRuntime(compiled, api.references, { store, sessionTtlMs: options.sessionTtl, seeded: options.seed !== undefined, ...(initialState ? { initialState } : {}) });
 }
 
 /** The parsed query as Fastify's parser gives it: repeated keys as arrays. */

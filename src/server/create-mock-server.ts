@@ -218,7 +218,7 @@ async function stateRuntime(options: MockServerOptions, compiled: CompiledOperat
     : options.initialState !== undefined ? { data: options.initialState, source: 'initialState option' } : undefined;
   const store = await openStateStore(options.state, { maxItems: limits.maxStateItems, maxBytes: limits.maxStateBytes }, options.stateTimeoutMs);
   try {
-    return createStateRuntime(compiled, api.document, api.references, { store, sessionTtlMs: options.sessionTtl, seeded: options.seed !== undefined, ...(initialState ? { initialState } : {}) });
+    return createStateRuntime(compiled, api.references, { store, sessionTtlMs: options.sessionTtl, seeded: options.seed !== undefined, ...(initialState ? { initialState } : {}) });
   } catch (error) {
     // A store opened here is ours to close; one given by the caller is not.
     if (typeof options.state !== 'object') await store.close();

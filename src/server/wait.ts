@@ -6,7 +6,6 @@ import type { MockAnswer } from '../mock/mock-answer.js';
 import type { ProblemContext } from '../mock/problem-answer.js';
 import { writeAnswer } from './write-answer.js';
 
-export { chooseDelay } from '../mock/delay.js';
 
 /** Waits `ms` milliseconds; the timer keeps the process alive, so a script awaiting a delayed answer gets it. */
 export async function wait(ms: number): Promise<void> {

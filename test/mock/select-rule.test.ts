@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { compileRules, type CompiledRule } from '../../src/mock/compile-rules.js';
 import type { RequestView } from '../../src/mock/match-rule.js';
-import { findRule, selectRule } from '../../src/mock/select-rule.js';
+import { findRule, spendRule } from '../../src/mock/select-rule.js';
 import { compiledThing } from './core-fixture.js';
 
 const view = (headers: Record<string, string> = {}): RequestView => ({ body: undefined, query: {}, headers, cookies: () => ({}) });
@@ -23,11 +23,13 @@ describe('selectRule', () => {
     expect(findRule('getThing', view(), list)?.name).toBe('any');
   });
 
-  it('spends one use of the rule it selects, and skips a rule whose uses are spent', () => {
+  it('spends one use of the rule that answers, records it as picked, prunes once spent, and then skips it', () => {
     const list = rules(source);
-    expect(selectRule('getThing', view({ 'x-mode': 'once' }), list)?.name).toBe('once');
-    expect(list[0].used).toBe(1);
-    expect(selectRule('getThing', view({ 'x-mode': 'once' }), list)?.name).toBe('any');
+    const spending = { picked: undefined as CompiledRule | undefined, pruned: 0, prune() { this.pruned++; } };
+    const once = findRule('getThing', view({ 'x-mode': 'once' }), list)!;
+    spendRule(once, spending);
+    expect([list[0].used, spending.picked?.name, spending.pruned]).toEqual([1, 'once', 1]);
+    expect(findRule('getThing', view({ 'x-mode': 'once' }), list)?.name).toBe('any');
   });
 
   it('looks at earlier lists first (overrides before the scenarios file) and ignores rules of other operations', () => {
