@@ -17,7 +17,8 @@ import { collect, parseInteger } from './parse-options.js';
 import { openStateStore } from '../server/open-state-store.js';
 import { runAction } from './run-action.js';
 
-interface MockOptions {
+/** The flags of `iwkit mock` as commander hands them over (defaults applied). */
+export interface MockOptions {
   spec?: string;
   fixtures?: string;
   port: string;
@@ -142,6 +143,137 @@ function startLines(app: FastifyInstance, address: string, options: MockServerOp
   return `${lines.join('\n')}\n`;
 }
 
+/** Where `iwkit mock` writes and what ends it: the process and its signals, or a test's doubles. */
+export interface MockCommandIo {
+  stdout: { write(text: string): unknown };
+  stderr: { write(text: string): unknown };
+  env: NodeJS.ProcessEnv;
+  /** Resolves when the mock should close (SIGINT or SIGTERM for the process). */
+  stopped(): Promise<void>;
+}
+
+function processIo(): MockCommandIo {
+  return {
+    stdout: process.stdout,
+    stderr: process.stderr,
+    env: process.env,
+    stopped: () => new Promise<void>((done) => {
+      const stop = (): void => {
+        process.off('SIGINT', stop);
+        process.off('SIGTERM', stop);
+        done();
+      };
+      process.on('SIGINT', stop);
+      process.on('SIGTERM', stop);
+    }),
+  };
+}
+
+/** Checks the flags that are not passed on as they are; each bad one is a coded option error. */
+function checkedFlags(opts: MockOptions) {
+  const port = parseInteger('port', opts.port, 0, 65535)!;
+  const seed = parseInteger('seed', opts.seed, 0, Number.MAX_SAFE_INTEGER);
+  if (!levels.includes(opts.logLevel)) throw toolkitError('IWKIT_ERR_OPTION_INVALID', '--log-level', `expected one of ${levels.join(', ')}`);
+  if (opts.delay !== undefined) {
+    const delay = parseDelay(opts.delay);
+    if (typeof delay === 'string') throw toolkitError('IWKIT_ERR_OPTION_INVALID', '--delay', delay);
+  }
+  const errorRate = parseErrorRate(opts.errorRate);
+  if (!(logFormats as readonly string[]).includes(opts.logFormat)) throw toolkitError('IWKIT_ERR_OPTION_INVALID', '--log-format', `expected one of ${logFormats.join(', ')}, got "${opts.logFormat}"`);
+  const bodyLimit = parseInteger('body-limit', opts.bodyLimit, 1, Number.MAX_SAFE_INTEGER);
+  const edge = opts.edge === undefined ? undefined : parseEdgeProfiles(opts.edge, '--edge');
+  if (edge && edge.length !== 1) throw toolkitError('IWKIT_ERR_OPTION_INVALID', '--edge', 'the mock takes one profile');
+  return { port, seed, errorRate, bodyLimit, edge: edge?.[0] };
+}
+
+/** The server options the flags (and IWKIT_MOCK_TOKENS / IWKIT_ADMIN_TOKEN) ask for, and the port to listen on. */
+export function mockServerOptions(opts: MockOptions, env: NodeJS.ProcessEnv): { options: MockServerOptions; port: number } {
+  const { port, seed, errorRate, bodyLimit, edge } = checkedFlags(opts);
+  const admin = opts.admin === true || opts.adminToken !== undefined;
+  const options: MockServerOptions = {
+    // A spec from a URL is loaded once here (it is not watched); a path is loaded, and watched, by the server.
+    spec: opts.spec ? (isSpecUrl(opts.spec) ? opts.spec : resolve(opts.spec)) : undefined,
+    fixturesDir: opts.fixtures ? resolve(opts.fixtures) : undefined,
+    scenarios: opts.scenarios === false ? false : opts.scenarios ? resolve(opts.scenarios) : undefined,
+    seed,
+    tokens: opts.token ?? (env.IWKIT_MOCK_TOKENS ? env.IWKIT_MOCK_TOKENS.split(',') : undefined),
+    cors: opts.cors,
+    docs: opts.docs,
+    logger: opts.logLevel === 'silent' ? false : opts.logLevel,
+    logFormat: opts.logFormat as LogFormat,
+    ...(bodyLimit !== undefined ? { bodyLimit } : {}),
+    delay: opts.delay,
+    errorRate,
+    admin,
+    adminToken: opts.adminToken ?? (env.IWKIT_ADMIN_TOKEN || undefined),
+    host: opts.host,
+    ...(edge ? { edge } : {}),
+    // The journal is only readable through the admin API: without it, recording would be wasted work.
+    journal: admin,
+    strictSpec: opts.strictSpec === true,
+    limits: parseLimits(opts),
+    ...(opts.stateful || opts.state || opts.stateFile ? { stateful: true, state: opts.state ?? 'memory', sessionTtl: parseSessionTtl(opts.sessionTtl), stateTimeoutMs: parseDuration(opts.stateTimeout, '--state-timeout', '1s or 250 (ms)') } : {}),
+    ...(opts.stateFile ? { stateFile: resolve(opts.stateFile) } : {}),
+  };
+  return { options, port };
+}
+
+interface RunningMock {
+  app: FastifyInstance;
+  address: string;
+  close(): Promise<void>;
+}
+
+/** Starts the mock once, listening. */
+async function listenOnce(options: MockServerOptions, port: number, host: string): Promise<RunningMock> {
+  const app = await createMockServer(options);
+  try {
+    const address = await app.listen({ port, host });
+    return { app, address, close: () => app.close() };
+  } catch (error) {
+    await app.close();
+    throw toolkitError('IWKIT_ERR_SERVER_LISTEN', `${host}:${port}`, error instanceof Error ? error.message : String(error));
+  }
+}
+
+/** Starts the mock under `--watch`: one state store for every reload, so sessions and items survive a change. */
+async function listenWatched(options: MockServerOptions, port: number, host: string, io: MockCommandIo): Promise<RunningMock> {
+  if (options.stateful) {
+    const limits = { ...defaultLimits, ...options.limits };
+    options.state = await openStateStore(options.state, { maxItems: limits.maxStateItems, maxBytes: limits.maxStateBytes }, options.stateTimeoutMs);
+  }
+  const watched = await watchMockServer(options, {
+    port,
+    host,
+    onReload: (outcome) => {
+      if (outcome.ok) io.stdout.write('iwkit: reloaded spec, fixtures and rules\n');
+      else {
+        const { error } = outcome;
+        const text = isToolkitError(error) ? `${error.code}: ${error.message}` : `iwkit: reload failed: ${error.message}`;
+        io.stderr.write(`${text}\niwkit: still serving the last good version\n`);
+      }
+    },
+  });
+  return { app: watched.current(), address: watched.address, close: () => watched.close() };
+}
+
+/** `iwkit mock` in-process: serves until `io.stopped()` resolves, then closes; returns the exit code (0). */
+export async function runMockCommand(opts: MockOptions, io: MockCommandIo): Promise<number> {
+  const { options, port } = mockServerOptions(opts, io.env);
+  const adminServed = options.admin === true && (options.adminToken !== undefined || isLoopbackHost(opts.host));
+  if (options.admin && !adminServed) {
+    io.stderr.write(`iwkit: the admin API is off: --host ${opts.host} is not a loopback address and no --admin-token is set\n`);
+  }
+  const rulesFile = resolveMockSources(options).scenariosFile;
+  const running = opts.watch ? await listenWatched(options, port, opts.host, io) : await listenOnce(options, port, opts.host);
+  io.stderr.write(warningLines(running.app.iwkitApi.warnings));
+  io.stdout.write(startLines(running.app, running.address, options, rulesFile, adminServed, opts.watch === true));
+  await io.stopped();
+  // Stopping is the user's wish: a close that fails (a socket already gone) still ends with 0, as before.
+  await running.close().catch(() => undefined);
+  return 0;
+}
+
 /** Registers `iwkit mock`: serve a spec on a local port. */
 export function registerMockCommand(program: Command): void {
   program
@@ -174,98 +306,6 @@ export function registerMockCommand(program: Command): void {
     .option('--session-ttl <duration>', 'how long a session lives after its login: 30m (default), 90s, 5000 (ms)')
     .option('--state-timeout <duration>', 'with --state redis://: how long one Redis command may take before the request answers 503: 1s (default), 250 (ms)')
     .option('--state-file <file>', 'JSON of starting items by collection path, e.g. {"/pets": [...]}, checked at start; every client starts from it (implies --stateful)')
-    .action(runAction(async (opts: MockOptions) => {
-      const port = parseInteger('port', opts.port, 0, 65535)!;
-      const seed = parseInteger('seed', opts.seed, 0, Number.MAX_SAFE_INTEGER);
-      if (!levels.includes(opts.logLevel)) throw toolkitError('IWKIT_ERR_OPTION_INVALID', '--log-level', `expected one of ${levels.join(', ')}`);
-      if (opts.delay !== undefined) {
-        const delay = parseDelay(opts.delay);
-        if (typeof delay === 'string') throw toolkitError('IWKIT_ERR_OPTION_INVALID', '--delay', delay);
-      }
-      const errorRate = parseErrorRate(opts.errorRate);
-      if (!(logFormats as readonly string[]).includes(opts.logFormat)) throw toolkitError('IWKIT_ERR_OPTION_INVALID', '--log-format', `expected one of ${logFormats.join(', ')}, got "${opts.logFormat}"`);
-      const bodyLimit = parseInteger('body-limit', opts.bodyLimit, 1, Number.MAX_SAFE_INTEGER);
-      const edge = opts.edge === undefined ? undefined : parseEdgeProfiles(opts.edge, '--edge');
-      if (edge && edge.length !== 1) throw toolkitError('IWKIT_ERR_OPTION_INVALID', '--edge', 'the mock takes one profile');
-      const tokens = opts.token ?? (process.env.IWKIT_MOCK_TOKENS ? process.env.IWKIT_MOCK_TOKENS.split(',') : undefined);
-      const adminToken = opts.adminToken ?? (process.env.IWKIT_ADMIN_TOKEN || undefined);
-      const admin = opts.admin === true || (opts.adminToken !== undefined);
-      const options: MockServerOptions = {
-        // A spec from a URL is loaded once here (it is not watched); a path is loaded, and watched, by the server.
-        spec: opts.spec ? (isSpecUrl(opts.spec) ? opts.spec : resolve(opts.spec)) : undefined,
-        fixturesDir: opts.fixtures ? resolve(opts.fixtures) : undefined,
-        scenarios: opts.scenarios === false ? false : opts.scenarios ? resolve(opts.scenarios) : undefined,
-        seed,
-        tokens,
-        cors: opts.cors,
-        docs: opts.docs,
-        logger: opts.logLevel === 'silent' ? false : opts.logLevel,
-        logFormat: opts.logFormat as LogFormat,
-        ...(bodyLimit !== undefined ? { bodyLimit } : {}),
-        delay: opts.delay,
-        errorRate,
-        admin,
-        adminToken,
-        host: opts.host,
-        ...(edge ? { edge: edge[0] } : {}),
-        // The journal is only readable through the admin API: without it, recording would be wasted work.
-        journal: admin,
-        strictSpec: opts.strictSpec === true,
-        limits: parseLimits(opts),
-        ...(opts.stateful || opts.state || opts.stateFile ? { stateful: true, state: opts.state ?? 'memory', sessionTtl: parseSessionTtl(opts.sessionTtl), stateTimeoutMs: parseDuration(opts.stateTimeout, '--state-timeout', '1s or 250 (ms)') } : {}),
-        ...(opts.stateFile ? { stateFile: resolve(opts.stateFile) } : {}),
-      };
-      const adminServed = admin && (adminToken !== undefined || isLoopbackHost(opts.host));
-      if (admin && !adminServed) {
-        process.stderr.write(`iwkit: the admin API is off: --host ${opts.host} is not a loopback address and no --admin-token is set\n`);
-      }
-      const rulesFile = resolveMockSources(options).scenariosFile;
-
-      let app: FastifyInstance;
-      let address: string;
-      let close: () => Promise<void>;
-      if (opts.watch) {
-        // One store for every reload: sessions and items survive a change to the spec.
-        if (options.stateful) {
-          const limits = { ...defaultLimits, ...options.limits };
-          options.state = await openStateStore(options.state, { maxItems: limits.maxStateItems, maxBytes: limits.maxStateBytes }, options.stateTimeoutMs);
-        }
-        const watched = await watchMockServer(options, {
-          port,
-          host: opts.host,
-          onReload: (outcome) => {
-            if (outcome.ok) process.stdout.write('iwkit: reloaded spec, fixtures and rules\n');
-            else {
-              const { error } = outcome;
-              const text = isToolkitError(error) ? `${error.code}: ${error.message}` : `iwkit: reload failed: ${error.message}`;
-              process.stderr.write(`${text}\niwkit: still serving the last good version\n`);
-            }
-          },
-        });
-        app = watched.current();
-        address = watched.address;
-        close = () => watched.close();
-      } else {
-        app = await createMockServer(options);
-        try {
-          address = await app.listen({ port, host: opts.host });
-        } catch (error) {
-          throw toolkitError('IWKIT_ERR_SERVER_LISTEN', `${opts.host}:${port}`, error instanceof Error ? error.message : String(error));
-        }
-        close = () => app.close();
-      }
-      process.stderr.write(warningLines(app.iwkitApi.warnings));
-      process.stdout.write(startLines(app, address, options, rulesFile, adminServed, opts.watch === true));
-      await new Promise<void>((done) => {
-        const stop = () => {
-          process.off('SIGINT', stop);
-          process.off('SIGTERM', stop);
-          void close().then(done, done);
-        };
-        process.on('SIGINT', stop);
-        process.on('SIGTERM', stop);
-      });
-      return 0;
-    }));
+    .action(runAction((opts: MockOptions) => runMockCommand(opts, processIo())));
   addLimitFlags(program.commands.find((c) => c.name() === 'mock')!);
 }

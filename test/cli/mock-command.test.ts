@@ -2,6 +2,8 @@ import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { afterEach, describe, expect, it } from 'vitest';
 import { cli, spawnMock, stopSpawnedMocks } from './spawn-mock.js';
+import { runMockCommand, type MockOptions } from '../../src/cli/mock-command.js';
+import { isToolkitError } from '../../src/errors.js';
 
 afterEach(stopSpawnedMocks);
 
@@ -71,5 +73,37 @@ describe('iwkit mock', () => {
       expect(code, args.join(' ')).toBe(2);
       expect(err).toMatch(/^IWKIT_ERR_(OPTION_INVALID|SPEC_READ): /);
     }
+  });
+});
+
+describe('runMockCommand (iwkit mock in-process)', () => {
+  const flags = (extra: Partial<MockOptions> = {}): MockOptions => ({ port: '0', host: '127.0.0.1', cors: true, docs: true, logLevel: 'silent', logFormat: 'text', seed: '5', ...extra });
+  const captured = () => {
+    let stop!: () => void;
+    const stopped = new Promise<void>((done) => (stop = done));
+    const out: string[] = [];
+    const err: string[] = [];
+    return { io: { stdout: { write: (t: string) => out.push(t) }, stderr: { write: (t: string) => err.push(t) }, env: {}, stopped: () => stopped }, out, stop };
+  };
+
+  it('serves the login on the address it prints, and returns 0 once told to stop', async () => {
+    const { io, out, stop } = captured();
+    const exit = runMockCommand(flags(), io);
+    await expect.poll(() => out.join('')).toMatch(/http:\/\/127\.0\.0\.1:\d+/);
+    const base = /(http:\/\/127\.0\.0\.1:\d+)/.exec(out.join(''))![1];
+    const res = await fetch(`${base}/api/opendata/instagram/login`, {
+      method: 'POST', headers: { 'x-session-token': 't', 'content-type': 'application/json' }, body: JSON.stringify({ data: { code: 'c' } }),
+    });
+    expect(res.status).toBe(200);
+    stop();
+    expect(await exit).toBe(0);
+    await expect(fetch(`${base}/openapi.json`)).rejects.toThrow();
+  });
+
+  it('refuses a bad flag with a coded option error before it listens', async () => {
+    const { io, out } = captured();
+    const error = await runMockCommand(flags({ logFormat: 'xml' }), io).catch((e: unknown) => e);
+    expect(isToolkitError(error) && error.code).toBe('IWKIT_ERR_OPTION_INVALID');
+    expect(out.join('')).toBe('');
   });
 });
