@@ -26,7 +26,7 @@ export type { EdgeOptions } from './fake/edge-strategy.js';
 
 // The mock server.
 export { createMockServer } from './server/create-mock-server.js';
-export type { JournalEntry, JournalFilter, MockServerOptions, OverrideInfo, OverrideInput, ScenarioRule, ScenarioRules } from './server/create-mock-server.js';
+export type { JournalEntry, JournalFilter, MockServer, MockServerOptions, OverrideInfo, OverrideInput, ScenarioRule, ScenarioRules } from './server/create-mock-server.js';
 export { watchMockServer } from './server/watch-reload.js';
 export type { ReloadOutcome, WatchedMockServer } from './server/watch-reload.js';
 export type { Fixture, FixtureBuilder, FixtureRequest } from './mock/fixture.js';
@@ -42,7 +42,7 @@ export { createInjectTransport } from './contract/inject-transport.js';
 export { allChecks, selectChecks } from './contract/checks/all-checks.js';
 export { matchResponse } from './contract/match-response.js';
 export { createProxyServer } from './proxy/create-proxy-server.js';
-export type { ProxyBounds, ProxyServerOptions, Violation } from './proxy/create-proxy-server.js';
+export type { ProxyBounds, ProxyServer, ProxyServerOptions, Violation } from './proxy/create-proxy-server.js';
 export type { MatchOptions, PlainResponse, ResponseMatch } from './contract/match-response.js';
 export { formatConsoleReport } from './contract/reporters/console-reporter.js';
 export { renderJunit } from './contract/reporters/junit-reporter.js';

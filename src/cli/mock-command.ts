@@ -1,12 +1,11 @@
 import type { Command } from 'commander';
 import { resolve } from 'node:path';
-import type { FastifyInstance } from 'fastify';
 import { isToolkitError, toolkitError } from '../errors.js';
 import { parseDelay } from '../mock/delay.js';
 import { defaultLimits, type MockLimits } from '../mock/limits.js';
 import { basePathsOf } from '../mock/route-table.js';
 import { adminPrefix } from '../server/admin-routes.js';
-import { createMockServer, type MockServerOptions } from '../server/create-mock-server.js';
+import { createMockServer, type MockServer, type MockServerOptions } from '../server/create-mock-server.js';
 import { isLoopbackHost } from '../server/is-loopback-host.js';
 import { resolveMockSources } from '../server/mock-sources.js';
 import { logFormats, type LogFormat } from '../server/request-log.js';
@@ -121,7 +120,7 @@ function parseErrorRate(raw: string | undefined): number | undefined {
   return value;
 }
 
-function startLines(app: FastifyInstance, address: string, options: MockServerOptions, rulesFile: string | undefined, adminServed: boolean, watching: boolean): string {
+function startLines(app: MockServer, address: string, options: MockServerOptions, rulesFile: string | undefined, adminServed: boolean, watching: boolean): string {
   const api = app.iwkitApi;
   const lines = [`iwkit mock of ${api.title} ${api.version} listening on ${address}`];
   // A 400-operation document would bury the rest of the banner: the first few, then a count.
@@ -219,7 +218,7 @@ export function mockServerOptions(opts: MockOptions, env: NodeJS.ProcessEnv): { 
 }
 
 interface RunningMock {
-  app: FastifyInstance;
+  app: MockServer;
   address: string;
   close(): Promise<void>;
 }

@@ -19,19 +19,21 @@ import { ExchangeStats } from './proxy-report.js';
 import { createRecorder } from './recorder.js';
 import { secretRules } from './find-secrets.js';
 import { createUpstreamClient } from './upstream-client.js';
+import { routeConfig } from '../server/mock-server.js';
 import { ViolationJournal, type Violation } from './violation.js';
 import type { ContractResult } from '../contract/contract-result.js';
 
 export type { ProxyServerOptions, ProxyBounds } from './proxy-options.js';
 export type { Violation } from './violation.js';
 
-declare module 'fastify' {
-  interface FastifyInstance {
-    /** The violations kept in the proxy's journal, oldest first (proxy instances only). */
-    violations(): Violation[];
-    /** The proxy's run so far in the contract runner's result shape, for its reporters (proxy instances only). */
-    proxyResult(): ContractResult;
-  }
+/** What `createProxyServer` returns: a Fastify instance (not listening) with the proxy's journal. */
+export interface ProxyServer extends FastifyInstance {
+  /** The normalised spec the proxy checks traffic against. */
+  iwkitApi: Api;
+  /** The violations kept in the proxy's journal, oldest first. */
+  violations(): Violation[];
+  /** The proxy's run so far in the contract runner's result shape, for its reporters. */
+  proxyResult(): ContractResult;
 }
 
 const isLoadedApi = (spec: ProxyServerOptions['spec']): spec is Api =>
@@ -47,7 +49,7 @@ function refuseConnect(socket: Socket): void {
 }
 
 /** Creates the validating proxy for a spec in front of one upstream: a Fastify instance, not listening. */
-export async function createProxyServer(options: ProxyServerOptions): Promise<FastifyInstance> {
+export async function createProxyServer(options: ProxyServerOptions): Promise<ProxyServer> {
   const bounds = checkProxyOptions(options);
   const upstream = parseUpstream(options.upstream);
   const specPath = resolveMockSources({ spec: isLoadedApi(options.spec) ? undefined : options.spec }).specPath;
@@ -117,7 +119,7 @@ export async function createProxyServer(options: ProxyServerOptions): Promise<Fa
       method: route.method,
       url: routePathOf(route).url,
       exposeHeadRoute: !route.headDeclared,
-      config: { iwkit: { op: first, now: Date.now() } },
+      config: routeConfig({ op: first, now: Date.now() }),
       handler(request: FastifyRequest, reply: FastifyReply) {
         const params = (request.params ?? {}) as Record<string, string | undefined>;
         const choice = table.choose(route, keys.map((k) => params[k] ?? ''), (request.query ?? {}) as Record<string, unknown>);
@@ -151,5 +153,5 @@ export async function createProxyServer(options: ProxyServerOptions): Promise<Fa
   });
   // Answers 404 for the undocumented, in enforce mode, with the same problem the mock gives.
   context.notFound = (method, path) => notFoundProblem(method, path);
-  return app;
+  return app as unknown as ProxyServer;
 }

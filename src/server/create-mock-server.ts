@@ -25,7 +25,8 @@ import { RuleSet } from '../mock/select-rule.js';
 import { seededNow } from '../mock/seeded-now.js';
 import { registerAdminRoutes } from './admin-routes.js';
 import { answerClientError } from './answer-client-error.js';
-import { rawBodyKey, scenarioKey, type MockRuntime } from './handle-operation.js';
+import { rawBodyKey, type MockRuntime } from './handle-operation.js';
+import { scenarioOf } from './write-answer.js';
 import { fastifyTimeouts, httpTimeouts, limitConnections } from './connection-limits.js';
 import { registerRequestGate } from './request-gate.js';
 import { installControls, journalRequest, keepJournalBody, type MockControls } from './mock-controls.js';
@@ -39,24 +40,15 @@ import { ResponseCache } from '../mock/response-cache.js';
 import { FaultRetries } from './fault-retries.js';
 import { logFormats, logRequest, redactUrl, textLogStream, type LogFormat, type LogStream } from './request-log.js';
 import { sendProblem } from './send-problem.js';
+import { routeContext, type MockServer } from './mock-server.js';
 import { openStateStore } from './open-state-store.js';
 import { createStateRuntime, type StateRuntime } from '../mock/state-runtime.js';
 import { readStateFile } from './read-state-file.js';
 import type { StateStore } from '../state/state-store.js';
 
-// Re-exported from the module that augments FastifyInstance with use()/reset()/journal(), so the
-// declarations reach every consumer of createMockServer's types.
+export type { MockServer } from './mock-server.js';
 export type { JournalEntry, JournalFilter, OverrideInfo, OverrideInput } from './mock-controls.js';
 export type { ScenarioRule, ScenarioRules } from '../mock/scenario-rules.js';
-
-declare module 'fastify' {
-  interface FastifyInstance {
-    /** The normalised spec this mock serves. */
-    iwkitApi: Api;
-    /** With `stateful`: which operations keep state and why, one line each (the CLI prints them at start). */
-    iwkitState: string[];
-  }
-}
 
 /** Options of {@link createMockServer}; every one has a default that serves the login contract. */
 export interface MockServerOptions {
@@ -233,7 +225,7 @@ const isLoadedApi = (spec: MockServerOptions['spec']): spec is Api =>
 const exposedHeaders = ['iwkit-scenario', 'iwkit-problem', 'allow', 'www-authenticate', 'retry-after', 'location', 'etag', 'link'];
 
 /** Creates the mock server for a spec: a Fastify instance, not listening (use `inject`, or `listen` yourself). */
-export async function createMockServer(options: MockServerOptions = {}): Promise<FastifyInstance> {
+export async function createMockServer(options: MockServerOptions = {}): Promise<MockServer> {
   checkOptions(options);
   const limits = checkLimits(options.limits);
   const delay = delayOption(options.delay);
@@ -333,7 +325,7 @@ export async function createMockServer(options: MockServerOptions = {}): Promise
     const bodyRefusal = bodyErrorProblem(error, app.initialConfig.bodyLimit ?? 1024 * 1024);
     if (bodyRefusal) return sendProblem(reply, bodyRefusal);
     if (code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') {
-      const declared = request.routeOptions.config?.iwkit?.op.operation.requestBody?.content.map((m) => m.contentType);
+      const declared = routeContext(request)?.op.operation.requestBody?.content.map((m) => m.contentType);
       return sendProblem(reply, unsupportedMediaTypeProblem(String(request.headers['content-type'] ?? ''), declared ?? ['application/json']));
     }
     const isBodyError = code.startsWith('FST_ERR_CTP') || error instanceof SyntaxError;
@@ -355,7 +347,7 @@ export async function createMockServer(options: MockServerOptions = {}): Promise
   if (logger) {
     app.addHook('onResponse', async (request, reply) => {
       // One line per request; never headers, and secret query values redacted by the logger's path serializer.
-      const scenario = (reply as unknown as Record<symbol, string | undefined>)[scenarioKey] ?? (reply.getHeader('iwkit-scenario') as string | undefined);
+      const scenario = scenarioOf(reply);
       logRequest(request, reply.statusCode, scenario, reply.elapsedTime);
     });
   }
@@ -365,5 +357,5 @@ export async function createMockServer(options: MockServerOptions = {}): Promise
   app.decorate('iwkitApi', api);
   app.decorate('iwkitState', state?.plan.lines ?? []);
   if (state && typeof options.state !== 'object') app.addHook('onClose', async () => state.store.close());
-  return app;
+  return app as unknown as MockServer;
 }

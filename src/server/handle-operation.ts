@@ -12,7 +12,6 @@ import { labelReply, writeAnswer } from './write-answer.js';
 
 export type { MockRuntime } from './mock-runtime.js';
 export { clientHeader } from '../mock/client-header.js';
-export { scenarioKey } from './write-answer.js';
 
 /** The raw text of a request body (bytes as a binary string, multipart as its parts), kept by the body parsers for seeding. */
 export const rawBodyKey = Symbol('iwkit.rawBody');

@@ -15,27 +15,8 @@ import { expireSession, invalidateSession } from '../mock/session-state.js';
 import { scopeOf } from '../mock/state-answer.js';
 import type { StateRuntime } from '../mock/state-runtime.js';
 import { clientHeader, rawBodyKey } from './handle-operation.js';
-import { operationKey, scenarioKey } from './write-answer.js';
-import type {} from './send-problem.js';
-
-declare module 'fastify' {
-  interface FastifyInstance {
-    /** Answers matching requests as the override says (once, N times with `times`, or until reset); newest first, before the rules file. */
-    use(override: OverrideInput): OverrideInfo;
-    /** Back to the start: removes every override, clears the journal and the state, gives rules their `times` back. */
-    reset(): Promise<void>;
-    /** Ends a session at once (`--stateful`); `client` is its `iwkit-client` scope. True when it existed. */
-    invalidate(sessionid: string, client?: string): Promise<boolean>;
-    /** Makes a session lapse now, as its lifetime would (`--stateful`). True when it existed. */
-    expire(sessionid: string, client?: string): Promise<boolean>;
-    /** The journalled requests, oldest first; filter by operationId, client (null: those without one) or the last `limit`. */
-    journal(filter?: JournalFilter): JournalEntry[];
-    /** As use(), for every mock, also one sharing its overrides with replicas through `state: 'redis://…'`. */
-    addOverride(override: OverrideInput): Promise<OverrideInfo>;
-    /** As journal(), for every mock, also one sharing its journal with replicas (then every replica's entries). */
-    readJournal(filter?: JournalFilter): Promise<JournalEntry[]>;
-  }
-}
+import { operationOf, scenarioOf } from './write-answer.js';
+import { routeContext } from './mock-server.js';
 
 export type { JournalEntry, JournalFilter, OverrideInfo, OverrideInput };
 
@@ -123,7 +104,7 @@ export function journalRequest(controls: MockControls, request: FastifyRequest, 
   const body = kept === undefined ? journalBody(request) : undefined;
   const subject = {
     ...(typeof client === 'string' ? { client } : {}),
-    operationId: operationId ?? request.routeOptions.config?.iwkit?.op.operation.operationId,
+    operationId: operationId ?? routeContext(request)?.op.operation.operationId,
     method: request.method,
     path: request.url.split('?')[0],
     query: (request.query ?? {}) as Record<string, unknown>,
@@ -161,10 +142,8 @@ export function installControls(app: FastifyInstance, controls: MockControls): v
   app.decorate('readJournal', async (filter?: JournalFilter) => (await journalControls(controls)?.list(filter)) ?? []);
   if (!controls.journal) return;
   const journalled = (request: FastifyRequest, reply: FastifyReply): Promise<void> | undefined => {
-    if (request.routeOptions.config?.iwkit?.op.operation.operationId === undefined && !request.is404) return undefined;
-    const labels = reply as unknown as Record<symbol, string | undefined>;
-    const scenario = labels[scenarioKey] ?? (reply.getHeader('iwkit-scenario') as string | undefined);
-    return journalRequest(controls, request, reply.statusCode, scenario, reply.elapsedTime, labels[operationKey]);
+    if (routeContext(request)?.op.operation.operationId === undefined && !request.is404) return undefined;
+    return journalRequest(controls, request, reply.statusCode, scenarioOf(reply), reply.elapsedTime, operationOf(reply));
   };
   // Shared, the entry is written before the answer leaves, so the next request to any replica can read it.
   if (controls.sharedJournal) app.addHook('onSend', async (request, reply, payload) => (await journalled(request, reply), payload));

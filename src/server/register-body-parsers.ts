@@ -8,6 +8,7 @@ import { problem, type Problem } from '../mock/problem.js';
 import { defaultBodyType, findRequestBody, requestBodyKind, type CompiledBody } from '../mock/request-body.js';
 import { bodyIssuesKey, rawBodyKey } from './handle-operation.js';
 import { sendProblem } from './send-problem.js';
+import { routeContext } from './mock-server.js';
 
 // The adapter's half of request bodies: read the wire format (JSON text, urlencoded pairs, multipart
 // parts, text, bytes) and hand it to the core, which shapes it for the operation's schema.
@@ -43,7 +44,7 @@ type BodyRequest = FastifyRequest & { [rawBodyKey]?: string; [bodyIssuesKey]?: V
 
 /** The operation's declared body for this wire type, when the request is for an operation. */
 function routeBody(request: FastifyRequest, type: string): CompiledBody | undefined {
-  const op = request.routeOptions.config?.iwkit?.op;
+  const op = routeContext(request)?.op;
   return op ? findRequestBody(op.bodies, type) : undefined;
 }
 

@@ -11,6 +11,7 @@ import { routePathOf, slotKeys, type RoutePath } from './route-path.js';
 import { registerMultipart } from './register-body-parsers.js';
 import { routeSchema, routeValidatorCompiler } from './route-validator.js';
 import { sendProblem } from './send-problem.js';
+import { routeConfig } from './mock-server.js';
 
 // The adapter side of the route table: one Fastify route per table route. A route whose only operation takes its
 // params straight from the router is the operation's own handler (the fast path); any other asks the table.
@@ -93,7 +94,7 @@ function registerRoute(app: FastifyInstance, route: TableRoute, context: RouteCo
     // Fastify answers HEAD from GET unless the spec declares its own HEAD on this path.
     exposeHeadRoute: !route.headDeclared,
     // Lets the mock's own errors on this route follow the operation's declared error responses.
-    config: { iwkit: { op: first, now: runtime.now } },
+    config: routeConfig({ op: first, now: runtime.now }),
   };
   const at = joinPointer('#/paths', first.operation.path, first.operation.method);
   try {

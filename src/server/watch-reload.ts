@@ -2,7 +2,7 @@ import { watch, type FSWatcher } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { basename, dirname, extname, resolve, sep } from 'node:path';
-import type { FastifyInstance } from 'fastify';
+import type { MockServer } from './mock-server.js';
 import { toolkitError } from '../errors.js';
 import { isSpecUrl } from '../openapi/fetch-spec-text.js';
 import { defaultJournalCapacity, Journal } from '../mock/journal.js';
@@ -37,7 +37,7 @@ export interface WatchedMockServer {
   address: string;
   server: Server;
   /** The app answering right now (the last good build). */
-  current(): FastifyInstance;
+  current(): MockServer;
   /** Stops watching, closes every connection and the app. */
   close(): Promise<void>;
 }
@@ -83,7 +83,7 @@ export async function watchMockServer(options: MockServerOptions, watchOptions: 
     journal: options.journal === false ? undefined : new Journal(typeof options.journal === 'number' ? options.journal : defaultJournalCapacity, options.limits?.maxJournalBytes ?? defaultLimits.maxJournalBytes),
   };
 
-  async function build(): Promise<{ app: FastifyInstance; handler: Handler }> {
+  async function build(): Promise<{ app: MockServer; handler: Handler }> {
     let handler: Handler | undefined;
     const app = await createMockServer({
       ...options,

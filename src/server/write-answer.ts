@@ -9,6 +9,16 @@ export const operationKey = Symbol('iwkit.operation');
 
 type LabelledReply = FastifyReply & { [scenarioKey]?: string; [operationKey]?: string };
 
+/** How the reply was answered (`fixture:default`, `problem:400`, …): its label, else its header. */
+export function scenarioOf(reply: FastifyReply): string | undefined {
+  return (reply as LabelledReply)[scenarioKey] ?? (reply.getHeader('iwkit-scenario') as string | undefined);
+}
+
+/** The operation that answered the reply, when one did. */
+export function operationOf(reply: FastifyReply): string | undefined {
+  return (reply as LabelledReply)[operationKey];
+}
+
 /** Labels the reply for the journal and the request log. */
 export function labelReply(reply: FastifyReply, answer: MockAnswer): void {
   (reply as LabelledReply)[scenarioKey] = answer.scenario;

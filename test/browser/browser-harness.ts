@@ -4,7 +4,7 @@ import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { FastifyInstance } from 'fastify';
+import type { MockServer } from '../../src/server/mock-server.js';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { createMockServer, type MockServerOptions } from '../../src/server/create-mock-server.js';
 
@@ -48,7 +48,7 @@ export async function launchChromium(): Promise<Browser> {
 
 /** A running mock with its base URL and every request it answered (method, path, status, CORS request headers). */
 export interface RunningMock {
-  app: FastifyInstance;
+  app: MockServer;
   url: string;
   seen: { method: string; path: string; status: number; requestHeaders?: string }[];
   close: () => Promise<void>;

@@ -1,4 +1,4 @@
-import type { FastifyInstance } from 'fastify';
+import type { MockServer } from '../../src/server/mock-server.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isSecretHeader, isSecretKey } from '../../src/contract/redact.js';
 import { createRequestRedactor } from '../../src/mock/redact-request.js';
@@ -11,7 +11,7 @@ import { LOGIN, listenLocal } from '../server/scripting-helpers.js';
 const SECRETS = ['journal-query-access-9f1', 'journal-query-apikey-9f2', 'journal-query-token-9f3', 'journal-header-apikey-9f4', 'journal-header-access-9f5'];
 
 describe('the journal and the runner share one redaction rule', () => {
-  let mock: FastifyInstance;
+  let mock: MockServer;
   let base: string;
   beforeAll(async () => {
     mock = await createMockServer({ spec: await loadApi('schema/openapi.yaml'), fixturesDir: 'fixtures', seed: 2 });

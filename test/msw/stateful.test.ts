@@ -1,7 +1,7 @@
 // Stateful mocking in-process: one sequence of requests, each step sent to the Fastify mock (inject) and to
 // the MSW handlers (setupServer + fetch), both with `stateful` and the same seed. Each step's status,
 // iwkit-scenario, Content-Type and body bytes must be equal, through logins, expiry, 401s and CRUD.
-import type { FastifyInstance } from 'fastify';
+import type { MockServer } from '../../src/server/mock-server.js';
 import { setupServer } from 'msw/node';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createHandlers, type MockHandlers } from '../../src/msw/create-handlers.js';
@@ -29,7 +29,7 @@ interface Step {
 
 const json = { 'content-type': 'application/json' };
 
-async function viaFastify(app: FastifyInstance, step: Step): Promise<Seen> {
+async function viaFastify(app: MockServer, step: Step): Promise<Seen> {
   const headers = { ...(step.body !== undefined ? json : {}), ...step.headers };
   const res = await app.inject({ method: step.method as 'GET', url: step.url, headers, ...(step.body !== undefined ? { payload: JSON.stringify(step.body) } : {}) });
   return { status: res.statusCode, scenario: res.headers['iwkit-scenario'] as string | undefined, contentType: res.headers['content-type'] as string | undefined, body: res.body };
@@ -43,7 +43,7 @@ async function viaMsw(step: Step): Promise<Seen> {
 
 /** Runs a sequence on both adapters of one spec and checks every answer against its schema with ajv. */
 function pair(specSource: string | (() => Promise<Record<string, unknown>>), scenarios?: ScenarioRule[]) {
-  const context: { api?: Api; app?: FastifyInstance; mock?: MockHandlers; server?: ReturnType<typeof setupServer> } = {};
+  const context: { api?: Api; app?: MockServer; mock?: MockHandlers; server?: ReturnType<typeof setupServer> } = {};
   beforeAll(async () => {
     context.api = await loadApi(typeof specSource === 'string' ? specSource : await specSource());
     context.app = await createMockServer({ spec: context.api, seed: 42, stateful: true, fixturesDir: false, scenarios: scenarios ?? false, docs: false, cors: false });

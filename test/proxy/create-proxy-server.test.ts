@@ -1,4 +1,4 @@
-import type { FastifyInstance } from 'fastify';
+import type { ProxyServer } from '../../src/proxy/create-proxy-server.js';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createProxyServer, type ProxyServerOptions } from '../../src/proxy/create-proxy-server.js';
 import { json, loginPath, rawRequest, session, startUpstream, type TestUpstream } from './upstreams.js';
@@ -15,7 +15,7 @@ async function upstream(answer: Parameters<typeof startUpstream>[0]): Promise<Te
   return up;
 }
 
-async function proxy(options: ProxyServerOptions): Promise<{ app: FastifyInstance; url: string; port: number }> {
+async function proxy(options: ProxyServerOptions): Promise<{ app: ProxyServer; url: string; port: number }> {
   const app = await createProxyServer(options);
   const url = await app.listen({ port: 0, host: '127.0.0.1' });
   opened.push(app);

@@ -1,4 +1,4 @@
-import type { FastifyInstance } from 'fastify';
+import type { ProxyServer } from '../../src/proxy/create-proxy-server.js';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createProxyServer, type ProxyServerOptions } from '../../src/proxy/create-proxy-server.js';
 import { parseMultipart } from '../../src/proxy/parse-multipart.js';
@@ -46,7 +46,7 @@ afterEach(async () => {
   while (opened.length > 0) await opened.pop()!.close();
 });
 
-async function setup(spec: Record<string, unknown>, options: Partial<ProxyServerOptions> = {}): Promise<{ app: FastifyInstance; url: string; up: TestUpstream }> {
+async function setup(spec: Record<string, unknown>, options: Partial<ProxyServerOptions> = {}): Promise<{ app: ProxyServer; url: string; up: TestUpstream }> {
   const up = await startUpstream((req, res) => (req.url.startsWith('/uploads') ? json(res, 201, { ok: true }) : json(res, 200, [])));
   opened.push(up);
   const app = await createProxyServer({ upstream: up.url, spec, ...options });

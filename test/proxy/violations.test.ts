@@ -1,4 +1,4 @@
-import type { FastifyInstance } from 'fastify';
+import type { ProxyServer } from '../../src/proxy/create-proxy-server.js';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createProxyServer, type ProxyServerOptions } from '../../src/proxy/create-proxy-server.js';
 import type { Violation } from '../../src/proxy/violation.js';
@@ -52,7 +52,7 @@ afterEach(async () => {
   while (opened.length > 0) await opened.pop()!.close();
 });
 
-async function setup(behaviour: Behaviour, options: Partial<ProxyServerOptions> = {}): Promise<{ app: FastifyInstance; url: string; up: TestUpstream; seen: Violation[] }> {
+async function setup(behaviour: Behaviour, options: Partial<ProxyServerOptions> = {}): Promise<{ app: ProxyServer; url: string; up: TestUpstream; seen: Violation[] }> {
   const up = await startUpstream(answer(behaviour));
   opened.push(up);
   const seen: Violation[] = [];

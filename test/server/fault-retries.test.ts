@@ -1,7 +1,7 @@
 import { Agent, request } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { FastifyInstance } from 'fastify';
+import type { MockServer } from '../../src/server/mock-server.js';
 import { createMockServer } from '../../src/server/create-mock-server.js';
 import { FaultRetries } from '../../src/server/fault-retries.js';
 
@@ -22,7 +22,7 @@ function post(port: number, agent: Agent): Promise<number | string> {
   });
 }
 
-let app: FastifyInstance | undefined;
+let app: MockServer | undefined;
 afterEach(async () => {
   await app?.close();
   app = undefined;

@@ -1,4 +1,4 @@
-import type { FastifyInstance } from 'fastify';
+import type { MockServer } from '../../src/server/mock-server.js';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { spawnSync } from 'node:child_process';
 import { request as httpRequest } from 'node:http';
@@ -12,7 +12,7 @@ import { createMockServer, type MockServerOptions } from '../../src/server/creat
 import { LOGIN, listenLocal, loginHeaders, postLogin } from './scripting-helpers.js';
 
 let api: Api;
-const apps: FastifyInstance[] = [];
+const apps: MockServer[] = [];
 const sockets: Socket[] = [];
 beforeAll(async () => {
   api = await loadApi('schema/openapi.yaml');
@@ -22,7 +22,7 @@ afterEach(async () => {
   await Promise.all(apps.splice(0).map((a) => a.close()));
 });
 
-async function start(options: MockServerOptions = {}): Promise<{ app: FastifyInstance; base: string }> {
+async function start(options: MockServerOptions = {}): Promise<{ app: MockServer; base: string }> {
   const app = await createMockServer({ spec: api, fixturesDir: 'fixtures', scenarios: false, seed: 1, ...options });
   apps.push(app);
   return { app, base: await listenLocal(app) };

@@ -1,11 +1,11 @@
-import type { FastifyInstance } from 'fastify';
+import type { MockServer } from '../../src/server/mock-server.js';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { loadApi } from '../../src/openapi/load-api.js';
 import { createMockServer } from '../../src/server/create-mock-server.js';
 import { LOGIN, listenLocal, postLogin } from './scripting-helpers.js';
 
 describe('use(), reset() and journal() on the mock', () => {
-  let mock: FastifyInstance;
+  let mock: MockServer;
   let base: string;
   beforeAll(async () => {
     mock = await createMockServer({ spec: await loadApi('schema/openapi.yaml'), fixturesDir: 'fixtures', seed: 2 });

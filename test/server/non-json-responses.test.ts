@@ -1,5 +1,5 @@
 import { Ajv2020 } from 'ajv/dist/2020.js';
-import type { FastifyInstance } from 'fastify';
+import type { MockServer } from '../../src/server/mock-server.js';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { load } from 'js-yaml';
 import { inflateSync } from 'node:zlib';
@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createMockServer } from '../../src/server/create-mock-server.js';
 import { bodiesSpec } from './bodies-spec.js';
 
-let app: FastifyInstance;
+let app: MockServer;
 const planetSchema = bodiesSpec.components.schemas.Planet;
 const ajv = new Ajv2020({ strict: false });
 

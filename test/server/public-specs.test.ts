@@ -1,6 +1,6 @@
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { FastifyInstance } from 'fastify';
+import type { MockServer } from '../../src/server/mock-server.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ContractResult } from '../../src/contract/contract-result.js';
 import type { HttpRequest, HttpResponse } from '../../src/contract/contract-types.js';
@@ -56,7 +56,7 @@ function isJson(mediaType: string): boolean {
 }
 
 describe.each(SPECS)('the public spec %s', (file) => {
-  let app: FastifyInstance;
+  let app: MockServer;
   let validator: IndependentValidator;
 
   beforeAll(async () => {

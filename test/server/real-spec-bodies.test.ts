@@ -1,4 +1,4 @@
-import type { FastifyInstance } from 'fastify';
+import type { MockServer } from '../../src/server/mock-server.js';
 import { XMLValidator } from 'fast-xml-parser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createMockServer } from '../../src/server/create-mock-server.js';
@@ -16,7 +16,7 @@ function pointers(res: { json(): { errors: { in: string; pointer: string }[] } }
 }
 
 describe('traccar: forms, image uploads and non-JSON answers', () => {
-  let app: FastifyInstance;
+  let app: MockServer;
   beforeAll(async () => {
     app = await createMockServer({ spec: `${specs}/traccar-3.1.yaml`, seed: 1, docs: false });
   });
@@ -73,7 +73,7 @@ describe('traccar: forms, image uploads and non-JSON answers', () => {
 });
 
 describe('resend: a multipart import', () => {
-  let app: FastifyInstance;
+  let app: MockServer;
   beforeAll(async () => {
     app = await createMockServer({ spec: `${specs}/resend-3.1.yaml`, seed: 1, docs: false });
   });
@@ -100,7 +100,7 @@ describe('resend: a multipart import', () => {
 });
 
 describe('a trimmed copy of scalar-galaxy uploadImage and kubernetes patch bodies', () => {
-  let app: FastifyInstance;
+  let app: MockServer;
   beforeAll(async () => {
     app = await createMockServer({
       seed: 2,
@@ -140,7 +140,7 @@ describe('a trimmed copy of scalar-galaxy uploadImage and kubernetes patch bodie
 
 describe('a trimmed copy of apideck file storage filesUpload: a */* binary upload', () => {
   // The real operation also requires a header described by `content: application/json`, which the mock does not read yet.
-  let app: FastifyInstance;
+  let app: MockServer;
   beforeAll(async () => {
     app = await createMockServer({
       seed: 1,

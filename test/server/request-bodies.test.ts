@@ -3,12 +3,12 @@ import formatsPlugin from 'ajv-formats';
 
 // ajv-formats is CommonJS: its plugin is the module's default export.
 const addFormats = formatsPlugin as unknown as typeof formatsPlugin.default;
-import type { FastifyInstance } from 'fastify';
+import type { MockServer } from '../../src/server/mock-server.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createMockServer } from '../../src/server/create-mock-server.js';
 import { bodiesSpec, formSchema } from './bodies-spec.js';
 
-let app: FastifyInstance;
+let app: MockServer;
 
 const ajv = new Ajv2020({ strict: false });
 addFormats(ajv);

@@ -1,7 +1,7 @@
 import { mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { FastifyInstance } from 'fastify';
+import type { MockServer } from '../../src/server/mock-server.js';
 import { load as loadYaml } from 'js-yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createMockServer } from '../../src/server/create-mock-server.js';
@@ -77,7 +77,7 @@ async function echoFixtures(): Promise<string> {
   return dir;
 }
 
-let app: FastifyInstance;
+let app: MockServer;
 
 beforeAll(async () => {
   app = await createMockServer({ spec: spec(), fixturesDir: await echoFixtures(), seed: 1 });

@@ -1,4 +1,4 @@
-import type { FastifyInstance } from 'fastify';
+import type { MockServer } from '../../src/server/mock-server.js';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Operation } from '../../src/openapi/api-model.js';
 import { createMockServer } from '../../src/server/create-mock-server.js';
@@ -11,7 +11,7 @@ import { publicSpec } from '../openapi/public-corpus.js';
 type Call = (method: string, url: string, payload?: unknown) => Promise<{ status: number; type: string; body: any }>;
 
 /** Sends through inject; every 2xx JSON answer must satisfy the raw document's schema for it. */
-function client(app: FastifyInstance, headers: Record<string, string>): Call {
+function client(app: MockServer, headers: Record<string, string>): Call {
   const validator = independentValidator(app.iwkitApi.document);
   const find = (method: string, url: string): Operation | undefined =>
     app.iwkitApi.operations.find((o) => o.method === method.toLowerCase() && new RegExp(`^${o.path.replace(/\{[^}]+\}/g, '[^/]+')}$`).test(url.split('?')[0]));
@@ -30,7 +30,7 @@ function client(app: FastifyInstance, headers: Record<string, string>): Call {
 }
 
 describe('stateful mocking of public specs, checked by ajv', () => {
-  let app: FastifyInstance | undefined;
+  let app: MockServer | undefined;
   afterEach(async () => {
     await app?.close();
     app = undefined;

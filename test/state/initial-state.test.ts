@@ -3,7 +3,7 @@ import { once } from 'node:events';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { FastifyInstance } from 'fastify';
+import type { MockServer } from '../../src/server/mock-server.js';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createMockServer } from '../../src/server/create-mock-server.js';
 import { cli, spawnMock, stopSpawnedMocks } from '../cli/spawn-mock.js';
@@ -18,7 +18,7 @@ const pets = [
 const key = { 'x-api-key': 'k', 'x-request-id': '3f2b8c1e-2d4a-4c6b-9e8f-0a1b2c3d4e5f' };
 
 describe('a starting data set (stateFile / initialState)', () => {
-  let app: FastifyInstance | undefined;
+  let app: MockServer | undefined;
   let dir: string;
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'iwkit-state-file-'));
@@ -57,11 +57,11 @@ describe('a starting data set (stateFile / initialState)', () => {
 
   it('seeds a scope once for replicas sharing Redis: one replica\'s delete shows on the other, and ids continue after the file\'s', async () => {
     const redis = await startRedis();
-    const replicas: FastifyInstance[] = [];
+    const replicas: MockServer[] = [];
     try {
       for (let i = 0; i < 2; i++) replicas.push(await createMockServer({ spec: PETSTORE, stateful: true, state: `${redis.url.replace(/\/\d*$/, '')}/3`, initialState: { '/pets': pets }, seed: 1 }));
       const [one, two] = replicas;
-      const ids = async (replica: FastifyInstance, client: string) => (await replica.inject({ method: 'GET', url: '/pets', headers: { ...key, 'iwkit-client': client } })).json().map((p: { id: number }) => p.id);
+      const ids = async (replica: MockServer, client: string) => (await replica.inject({ method: 'GET', url: '/pets', headers: { ...key, 'iwkit-client': client } })).json().map((p: { id: number }) => p.id);
       expect(await ids(one, 'r')).toEqual([10, 11]);
       expect((await one.inject({ method: 'DELETE', url: '/pets/10', headers: { ...key, 'iwkit-client': 'r' } })).statusCode).toBe(204);
       expect(await ids(two, 'r')).toEqual([11]);

@@ -1,5 +1,5 @@
 import type { AddressInfo } from 'node:net';
-import type { FastifyInstance } from 'fastify';
+import type { MockServer } from '../../src/server/mock-server.js';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ScenarioRule } from '../../src/mock/scenario-rules.js';
 import { createMockServer } from '../../src/server/create-mock-server.js';
@@ -11,13 +11,13 @@ const rules: ScenarioRule[] = [
   { name: 'live-session', operationId: 'getSession', match: { session: 'live' }, respond: { merge: { valid: true } } },
 ];
 
-async function listen(app: FastifyInstance): Promise<string> {
+async function listen(app: MockServer): Promise<string> {
   await app.listen({ host: '127.0.0.1', port: 0 });
   return `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
 }
 
 describe('rules on the session state (match.session)', () => {
-  let app: FastifyInstance | undefined;
+  let app: MockServer | undefined;
   afterEach(async () => {
     await app?.close();
     app = undefined;

@@ -1,5 +1,5 @@
 import { createClient } from '@redis/client';
-import type { FastifyInstance } from 'fastify';
+import type { MockServer } from '../../src/server/mock-server.js';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createMockServer, type MockServerOptions } from '../../src/server/create-mock-server.js';
 import { startRedis, type RedisServer } from './start-redis.js';
@@ -10,7 +10,7 @@ import { startRedis, type RedisServer } from './start-redis.js';
 const SPEC = 'test/specs/things-3.1.yaml';
 let redis: RedisServer;
 let raw: ReturnType<typeof createClient>;
-const apps: FastifyInstance[] = [];
+const apps: MockServer[] = [];
 
 beforeAll(async () => {
   redis = await startRedis();
@@ -31,7 +31,7 @@ afterEach(async () => {
 });
 
 /** A replica listening on its own loopback port. */
-async function replica(options: MockServerOptions = {}): Promise<{ app: FastifyInstance; base: string }> {
+async function replica(options: MockServerOptions = {}): Promise<{ app: MockServer; base: string }> {
   const app = await createMockServer({ spec: SPEC, stateful: true, state: redis.url, admin: true, seed: 3, ...options });
   apps.push(app);
   return { app, base: await app.listen({ port: 0, host: '127.0.0.1' }) };

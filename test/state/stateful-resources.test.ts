@@ -1,11 +1,11 @@
-import type { FastifyInstance } from 'fastify';
+import type { MockServer } from '../../src/server/mock-server.js';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Operation } from '../../src/openapi/api-model.js';
 import { createMockServer } from '../../src/server/create-mock-server.js';
 import { independentValidator, responseSchemaPointer } from '../openapi/independent-validator.js';
 
 /** Sends through inject and checks every JSON answer against its declared response schema with ajv. */
-function client(app: FastifyInstance, headers: Record<string, string>) {
+function client(app: MockServer, headers: Record<string, string>) {
   const validator = independentValidator(app.iwkitApi.document);
   const find = (method: string, url: string): Operation | undefined => {
     const path = url.split('?')[0];
@@ -23,7 +23,7 @@ function client(app: FastifyInstance, headers: Record<string, string>) {
 }
 
 describe('stateful resources', () => {
-  let app: FastifyInstance | undefined;
+  let app: MockServer | undefined;
   afterEach(async () => {
     await app?.close();
     app = undefined;

@@ -1,5 +1,5 @@
 import type { AddressInfo } from 'node:net';
-import type { FastifyInstance } from 'fastify';
+import type { MockServer } from '../../src/server/mock-server.js';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createMockServer } from '../../src/server/create-mock-server.js';
 import { independentValidator, responseSchemaPointer } from '../openapi/independent-validator.js';
@@ -7,7 +7,7 @@ import { independentValidator, responseSchemaPointer } from '../openapi/independ
 const THINGS = 'test/specs/things-3.1.yaml';
 const LOGIN = '/api/opendata/instagram/login';
 
-async function listen(app: FastifyInstance): Promise<string> {
+async function listen(app: MockServer): Promise<string> {
   await app.listen({ host: '127.0.0.1', port: 0 });
   return `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
 }
@@ -23,7 +23,7 @@ async function send(url: string, init: { method?: string; body?: unknown; header
 }
 
 describe('stateful sessions', () => {
-  let app: FastifyInstance | undefined;
+  let app: MockServer | undefined;
   afterEach(async () => {
     await app?.close();
     app = undefined;
