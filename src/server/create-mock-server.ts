@@ -1,7 +1,7 @@
 import cors from '@fastify/cors';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { randomInt } from 'node:crypto';
-import Fastify, { LogController, type FastifyError, type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import Fastify, { LogController, type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest, type FastifyServerOptions } from 'fastify';
 import { toolkitError } from '../errors.js';
 import { edgeProfiles, isEdgeProfile, type EdgeProfile } from '../fake/edge-profiles.js';
 import { createFaker } from '../fake/create-faker.js';
@@ -224,62 +224,85 @@ const isLoadedApi = (spec: MockServerOptions['spec']): spec is Api =>
 /** Headers a browser may read from a mock answer (CORS hides all others). */
 const exposedHeaders = ['iwkit-scenario', 'iwkit-problem', 'allow', 'www-authenticate', 'retry-after', 'location', 'etag', 'link'];
 
-/** Creates the mock server for a spec: a Fastify instance, not listening (use `inject`, or `listen` yourself). */
-export async function createMockServer(options: MockServerOptions = {}): Promise<MockServer> {
+/** The spec loaded and compiled with its fixtures and rules: everything the controls and the runtime are built from. */
+interface PreparedMock {
+  api: Api;
+  compiled: CompiledOperation[];
+  operations: Map<string, CompiledOperation>;
+  rules: RuleSet;
+  rulesFile?: string;
+  limits: MockLimits;
+  delay: ReturnType<typeof delayOption>;
+  faker: ReturnType<typeof createFaker>;
+  now: number;
+}
+
+async function prepareMock(options: MockServerOptions): Promise<PreparedMock> {
   checkOptions(options);
   const limits = checkLimits(options.limits);
   const delay = delayOption(options.delay);
   const sources = resolveMockSources(options);
   const api = isLoadedApi(options.spec) ? options.spec : await loadApi(sources.specPath ?? (options.spec as Record<string, unknown>), { strict: options.strictSpec === true });
   const fixtures = sources.fixturesDir ? await readFixtures(sources.fixturesDir, api.operations.map((o) => o.operationId)) : new Map();
-
   const faker = createFaker();
   const now = options.now ?? (options.seed !== undefined ? seededNow : Date.now());
   const compiled: CompiledOperation[] = api.operations.map((op) => compileOperation(api, op, fixtures.get(op.operationId) ?? [], faker, now));
   const operations = new Map(compiled.map((op) => [op.operation.operationId, op]));
   const rules = new RuleSet(await loadRules(options.scenarios, sources.scenariosFile, operations, api), operations.keys());
+  return { api, compiled, operations, rules, rulesFile: sources.scenariosFile, limits, delay, faker, now };
+}
+
+/** Rules, overrides, journal and state: what the control API and the admin routes act on (taken over across hot reloads). */
+async function mockControls(options: MockServerOptions, prepared: PreparedMock): Promise<MockControls> {
+  const { api, compiled, operations, rules, limits } = prepared;
   const secrets = apiKeyNames(api);
   const journalCapacity = options.journal === false ? 0 : typeof options.journal === 'number' ? options.journal : defaultJournalCapacity;
   const controls: MockControls = {
     operations: compiled,
     rules,
-    rulesFile: sources.scenariosFile,
+    rulesFile: prepared.rulesFile,
     overrides: withOverrideLimits(options.carryOver?.overrides ?? new OverrideStore(), limits),
     journal: journalCapacity === 0 ? undefined : (options.carryOver?.journal ?? new Journal(journalCapacity, limits.maxJournalBytes)),
     redactor: createRequestRedactor(secrets.headers, secrets.query),
     overrideContext: { operations, references: api.references, locate: (path) => withRulePath('override', path) },
   };
-  const state = options.stateful ? await stateRuntime(options, compiled, api, limits) : undefined;
-  controls.state = state;
-  const shared = state?.store.shared;
+  controls.state = options.stateful ? await stateRuntime(options, compiled, api, limits) : undefined;
+  const shared = controls.state?.store.shared;
   if (shared) {
     controls.sharedOverrides = new SharedOverrides(shared, controls.overrides, controls.overrideContext);
     if (controls.journal) controls.sharedJournal = new SharedJournal(shared, controls.journal.capacity, controls.journal.maxBytes);
   }
+  return controls;
+}
+
+/** What the core reads on every request: seed, clock, tokens, caches, rules and overrides, delays, state. */
+function mockRuntime(options: MockServerOptions, prepared: PreparedMock, controls: MockControls): MockRuntime {
   const seed = options.seed ?? randomInt(2 ** 31);
-  const runtime: MockRuntime = {
+  return {
     seed,
-    now,
+    now: prepared.now,
     tokens: options.tokens && options.tokens.length > 0 ? new Set(options.tokens) : undefined,
-    faker,
+    faker: prepared.faker,
     cache: new ResponseCache(),
-    rules,
+    rules: prepared.rules,
     overrides: controls.overrides,
-    delay,
+    delay: prepared.delay,
     errorRate: options.errorRate ?? 0,
     ...(options.edge ? { edge: options.edge } : {}),
     random: new SeededRandomizer([seed, 0x5eed]).next,
     recordFault: controls.journal ? (request, status, scenario) => journalRequest(controls, request, status, scenario, 0) : undefined,
-    delays: new Gate(limits.maxDelayed),
+    delays: new Gate(prepared.limits.maxDelayed),
     keepBody: controls.journal ? keepJournalBody : undefined,
     faultRetries: new FaultRetries(),
-    references: api.references,
-    ...(state ? { state } : {}),
+    references: prepared.api.references,
+    ...(controls.state ? { state: controls.state } : {}),
     ...(controls.sharedOverrides ? { sharedOverrides: controls.sharedOverrides } : {}),
   };
+}
 
-  const logger = loggerOptions(options, controls.redactor);
-  const app = Fastify({
+/** The Fastify instance with the mock's server options: bounds, time-outs, poisoning refused, its own answers to bad requests. */
+function createFastify(options: MockServerOptions, limits: MockLimits, logger: ReturnType<typeof loggerOptions>) {
+  return Fastify({
     logger,
     // Fastify's own per-request lines would log URLs with query strings (credentials); ours logs in onResponse.
     logController: new LogController({ disableRequestLogging: true }),
@@ -289,7 +312,7 @@ export async function createMockServer(options: MockServerOptions = {}): Promise
     return503OnClosing: false,
     forceCloseConnections: true,
     clientErrorHandler: answerClientError,
-    // Node would answer a Host-less HTTP/1.1 request with a bare 400 of its own; the hook below answers a problem.
+    // Node would answer a Host-less HTTP/1.1 request with a bare 400 of its own; the request gate answers a problem.
     http: { requireHostHeader: false, ...httpTimeouts(limits) },
     ...fastifyTimeouts(limits),
     frameworkErrors: (error, request, reply) => {
@@ -300,61 +323,69 @@ export async function createMockServer(options: MockServerOptions = {}): Promise
     },
     ...(options.serverFactory ? { serverFactory: options.serverFactory } : {}),
   }).withTypeProvider<TypeBoxTypeProvider>();
+}
 
-  runtime.warn = (message, details) => app.log.error(details, message);
-  applyConnectionLimits(app, limits, options.serverFactory !== undefined);
-
-  // Every request media type; each parser keeps the raw body, which seeds generation.
-  await registerBodyParsers(app);
-
-  if (options.cors !== false) {
-    const methods = [...new Set(api.operations.map((o) => o.method.toUpperCase())), 'HEAD', 'OPTIONS'];
-    // Only browsers send Origin; other clients get no CORS headers (curl, servers, the contract runner).
-    const reflect = (origin: string | undefined, callback: (error: Error | null, allow: boolean) => void): void => callback(null, origin !== undefined);
-    await app.register(cors, { origin: reflect, credentials: true, methods, exposedHeaders, maxAge: 600, strictPreflight: false });
+/** Every error Fastify or a plugin raises, as the mock's own problem: body refusals by kind, a 500 logged. */
+function answerError(this: FastifyInstance, error: FastifyError, request: FastifyRequest, reply: FastifyReply): FastifyReply {
+  const status = error.statusCode ?? 500;
+  if (status >= 500) {
+    request.log.error({ err: error }, 'iwkit mock failed to answer');
+    return sendProblem(reply, problem(500, 'the mock failed to answer this request; see its log'));
   }
+  const code = error.code ?? '';
+  const bodyRefusal = bodyErrorProblem(error, this.initialConfig.bodyLimit ?? 1024 * 1024);
+  if (bodyRefusal) return sendProblem(reply, bodyRefusal);
+  if (code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') {
+    const declared = routeContext(request)?.op.operation.requestBody?.content.map((m) => m.contentType);
+    return sendProblem(reply, unsupportedMediaTypeProblem(String(request.headers['content-type'] ?? ''), declared ?? ['application/json']));
+  }
+  const isBodyError = code.startsWith('FST_ERR_CTP') || error instanceof SyntaxError;
+  if (!isBodyError) return sendProblem(reply, problem(status, error.message, [{ in: 'request', pointer: '', message: error.message }]));
+  const reason = jsonBodyProblem((request as unknown as Record<symbol, unknown>)[rawBodyKey], error.message);
+  return sendProblem(reply, problem(status, `malformed request body: ${reason}`, [{ in: 'body', pointer: '', message: reason }]));
+}
 
-  // Set before the docs and admin plugins, so their own handlers hand client errors on to this one.
-  app.setErrorHandler((error: FastifyError, request, reply) => {
-    const status = error.statusCode ?? 500;
-    if (status >= 500) {
-      request.log.error({ err: error }, 'iwkit mock failed to answer');
-      return sendProblem(reply, problem(500, 'the mock failed to answer this request; see its log'));
-    }
-    const code = error.code ?? '';
-    const bodyRefusal = bodyErrorProblem(error, app.initialConfig.bodyLimit ?? 1024 * 1024);
-    if (bodyRefusal) return sendProblem(reply, bodyRefusal);
-    if (code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') {
-      const declared = routeContext(request)?.op.operation.requestBody?.content.map((m) => m.contentType);
-      return sendProblem(reply, unsupportedMediaTypeProblem(String(request.headers['content-type'] ?? ''), declared ?? ['application/json']));
-    }
-    const isBodyError = code.startsWith('FST_ERR_CTP') || error instanceof SyntaxError;
-    if (!isBodyError) return sendProblem(reply, problem(status, error.message, [{ in: 'request', pointer: '', message: error.message }]));
-    const reason = jsonBodyProblem((request as unknown as Record<symbol, unknown>)[rawBodyKey], error.message);
-    return sendProblem(reply, problem(status, `malformed request body: ${reason}`, [{ in: 'body', pointer: '', message: reason }]));
-  });
+/** CORS for browsers: only requests with an Origin get its headers (curl, servers and the contract runner get none). */
+async function registerCors(app: FastifyInstance, api: Api): Promise<void> {
+  const methods = [...new Set(api.operations.map((o) => o.method.toUpperCase())), 'HEAD', 'OPTIONS'];
+  const reflect = (origin: string | undefined, callback: (error: Error | null, allow: boolean) => void): void => callback(null, origin !== undefined);
+  await app.register(cors, { origin: reflect, credentials: true, methods, exposedHeaders, maxAge: 600, strictPreflight: false });
+}
 
-  if (options.docs !== false) await registerDocs(app, api, compiled);
-  installControls(app, controls);
-  if (options.admin) await registerAdminRoutes(app, controls, { host: options.host, token: options.adminToken });
-
-
+/** The spec's routes, the answer for paths it does not declare, and the request log line. */
+async function registerMockRoutes(app: FastifyInstance, prepared: PreparedMock, runtime: MockRuntime, logged: boolean): Promise<void> {
+  const { api, compiled } = prepared;
   const basePaths = basePathsOf(api.servers);
   const table = buildRouteTable(compiled.map((op) => op.operation), { basePaths });
   for (const warning of table.warnings) if (!api.warnings.includes(warning)) api.warnings.push(warning);
   app.setNotFoundHandler(createUnservedHandler(api.unserved ?? [], basePaths, createUnroutedHandler(table)));
-
-  if (logger) {
-    app.addHook('onResponse', async (request, reply) => {
-      // One line per request; never headers, and secret query values redacted by the logger's path serializer.
-      const scenario = scenarioOf(reply);
-      logRequest(request, reply.statusCode, scenario, reply.elapsedTime);
-    });
+  if (logged) {
+    // One line per request; never headers, and secret query values redacted by the logger's path serializer.
+    app.addHook('onResponse', async (request, reply) => logRequest(request, reply.statusCode, scenarioOf(reply), reply.elapsedTime));
   }
-
   await registerOperationRoutes(app, { table, operations: compiled, runtime, source: api.source, warnings: api.warnings });
+}
 
-  app.decorate('iwkitApi', api);
+/** Creates the mock server for a spec: a Fastify instance, not listening (use `inject`, or `listen` yourself). */
+export async function createMockServer(options: MockServerOptions = {}): Promise<MockServer> {
+  const prepared = await prepareMock(options);
+  const controls = await mockControls(options, prepared);
+  const runtime = mockRuntime(options, prepared, controls);
+  const logger = loggerOptions(options, controls.redactor);
+  const app = createFastify(options, prepared.limits, logger);
+  runtime.warn = (message, details) => app.log.error(details, message);
+  applyConnectionLimits(app, prepared.limits, options.serverFactory !== undefined);
+  // Every request media type; each parser keeps the raw body, which seeds generation.
+  await registerBodyParsers(app);
+  if (options.cors !== false) await registerCors(app, prepared.api);
+  // Set before the docs and admin plugins, so their own handlers hand client errors on to this one.
+  app.setErrorHandler(answerError);
+  if (options.docs !== false) await registerDocs(app, prepared.api, prepared.compiled);
+  installControls(app, controls);
+  if (options.admin) await registerAdminRoutes(app, controls, { host: options.host, token: options.adminToken });
+  await registerMockRoutes(app, prepared, runtime, logger !== false);
+  app.decorate('iwkitApi', prepared.api);
+  const state = controls.state;
   app.decorate('iwkitState', state?.plan.lines ?? []);
   if (state && typeof options.state !== 'object') app.addHook('onClose', async () => state.store.close());
   return app as unknown as MockServer;
