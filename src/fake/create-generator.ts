@@ -2,7 +2,7 @@ import type { LocaleDefinition } from '@faker-js/faker';
 import { createFaker } from './create-faker.js';
 import type { TSchema } from '@sinclair/typebox';
 import { TypeCompiler } from '@sinclair/typebox/compiler';
-import { toolkitError, isToolkitError } from '../errors.js';
+import { toolkitError } from '../errors.js';
 import { registerFormats } from '../openapi/formats.js';
 import { RetryGeneration, createChecker, isSchemaObject, isUnsatisfiable, type CompileContext, type SchemaObject } from './compile-context.js';
 import { compileNode } from './compile-node.js';

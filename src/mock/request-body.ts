@@ -3,7 +3,7 @@ import type { MediaTypeBody } from '../openapi/api-model.js';
 import type { ValidationIssue, Validator } from '../openapi/compile-validator.js';
 import { lazyValidator } from './lazy-validator.js';
 import { createFormDecoder, type FormDecoder } from './decode-form.js';
-import { acceptsMediaType, isMediaRange, mediaEssence, mediaKind } from './media-kind.js';
+import { acceptsMediaType, mediaEssence, mediaKind } from './media-kind.js';
 import { concreteContentType } from './negotiate-media-type.js';
 import { problem, type Problem } from './problem.js';
 import { isBinarySchema, refMap, shapeOf } from './schema-shape.js';

@@ -21,7 +21,7 @@ import { problemAnswer } from '../mock/problem-answer.js';
 import { problem } from '../mock/problem.js';
 import { apiKeyNames, createRequestRedactor } from '../mock/redact-request.js';
 import { ResponseCache } from '../mock/response-cache.js';
-import { basePathsOf, buildRouteTable, type RouteTable, type TableRoute } from '../mock/route-table.js';
+import { basePathsOf, buildRouteTable, type TableRoute } from '../mock/route-table.js';
 import { withRulePath } from '../mock/rule-path.js';
 import type { OverrideInput, ScenarioRules } from '../mock/scenario-rules.js';
 import { seededNow } from '../mock/seeded-now.js';

@@ -2,12 +2,11 @@ import { createHash } from 'node:crypto';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, dirname, extname, isAbsolute, join, resolve } from 'node:path';
-import type { OpenAPIV3, OpenAPIV3_1 } from 'openapi-types';
+import type { OpenAPIV3_1 } from 'openapi-types';
 import { toolkitError } from '../errors.js';
 // The full JSON Schema engine: every loadApi caller runs on Node, where its size does not matter.
 import './ajv-engine.js';
 import type { Api } from './api-model.js';
-import { buildOperations } from './build-operations.js';
 import { registerFormats } from './formats.js';
 import { escapePointerToken, joinPointer, resolvePointer } from './json-pointer.js';
 import { bundlerUrlResolver, createSpecFetcher, isSpecUrl, resolveUrlRef, specLabel, type SpecFetcher, type SpecFetchLimits } from './fetch-spec-text.js';

@@ -31,10 +31,6 @@ interface Anchors {
 
 type Raw = Record<string, unknown>;
 
-function isObject(value: unknown): value is Raw {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
 // Values under these keys are data, never schemas.
 const DATA_KEYS = new Set(['example', 'examples', 'default', 'const', 'enum']);
 

@@ -1,10 +1,10 @@
-import type { FastifyContextConfig, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyContextConfig, FastifyInstance, FastifyRequest } from 'fastify';
 import { isToolkitError } from '../errors.js';
 import type { JournalFilter } from '../mock/journal.js';
 import type { RulePath, RulesError } from '../mock/compile-rules.js';
 import { limitProblem } from '../mock/limits.js';
 import type { OverrideLimitError } from '../mock/overrides.js';
-import { notFoundProblem, problem, problemContentType, type Problem } from '../mock/problem.js';
+import { problem, problemContentType, type Problem } from '../mock/problem.js';
 import { clientHeader } from './handle-operation.js';
 import { adminGuard, notFound, type AdminOptions } from './admin-guard.js';
 import { journalControls, overrideControls, type MockControls } from './mock-controls.js';
