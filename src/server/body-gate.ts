@@ -1,7 +1,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 
 // Parsing a 1 MiB JSON body costs ~100 ms of the one event loop. Large bodies are therefore read a few
-// at a time (each is parsed the moment its last byte arrives, before the next place is handed on): the
+// at a time (each is parsed the moment its last byte arrives, before the next one's bytes are read): the
 // others wait unread (Node stops reading their sockets, so they cost a socket, not memory) until a place
 // frees, and the request time-out bounds the wait. Small requests never wait, so a valid login is never
 // stuck behind a queue of large uploads.
