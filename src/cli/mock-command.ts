@@ -14,6 +14,7 @@ import { parseEdgeProfiles } from '../fake/edge-profiles.js';
 import { isSpecUrl } from '../openapi/fetch-spec-text.js';
 import { collect, parseInteger } from './parse-options.js';
 import { openStateStore } from '../server/open-state-store.js';
+import { listenApp, untilSignalled } from './listen-app.js';
 import { runAction } from './run-action.js';
 
 /** The flags of `iwkit mock` as commander hands them over (defaults applied). */
@@ -156,15 +157,7 @@ function processIo(): MockCommandIo {
     stdout: process.stdout,
     stderr: process.stderr,
     env: process.env,
-    stopped: () => new Promise<void>((done) => {
-      const stop = (): void => {
-        process.off('SIGINT', stop);
-        process.off('SIGTERM', stop);
-        done();
-      };
-      process.on('SIGINT', stop);
-      process.on('SIGTERM', stop);
-    }),
+    stopped: untilSignalled,
   };
 }
 
@@ -226,13 +219,8 @@ interface RunningMock {
 /** Starts the mock once, listening. */
 async function listenOnce(options: MockServerOptions, port: number, host: string): Promise<RunningMock> {
   const app = await createMockServer(options);
-  try {
-    const address = await app.listen({ port, host });
-    return { app, address, close: () => app.close() };
-  } catch (error) {
-    await app.close();
-    throw toolkitError('IWKIT_ERR_SERVER_LISTEN', `${host}:${port}`, error instanceof Error ? error.message : String(error));
-  }
+  const address = await listenApp(app, port, host);
+  return { app, address, close: () => app.close() };
 }
 
 /** Starts the mock under `--watch`: one state store for every reload, so sessions and items survive a change. */

@@ -10,6 +10,7 @@ import { proxyConsoleReport, proxyJsonReport, proxyJunitReport } from '../proxy/
 import { violationLine } from '../proxy/violation.js';
 import { collect, parseInteger } from './parse-options.js';
 import { isSpecUrl } from '../openapi/fetch-spec-text.js';
+import { listenApp, untilSignalled } from './listen-app.js';
 import { runAction } from './run-action.js';
 
 interface ProxyOptions {
@@ -111,22 +112,9 @@ export function registerProxyCommand(program: Command): void {
         },
       };
       const app = await createProxyServer(options);
-      let address: string;
-      try {
-        address = await app.listen({ port, host: opts.host });
-      } catch (error) {
-        throw toolkitError('IWKIT_ERR_SERVER_LISTEN', `${opts.host}:${port}`, error instanceof Error ? error.message : String(error));
-      }
+      const address = await listenApp(app, port, opts.host);
       process.stdout.write(`iwkit proxy listening on ${address} → ${opts.upstream} (${options.mode ?? 'report'} mode${options.record ? `, recording to ${options.record}` : ''}${options.fallback ? ', mock fallback' : ''})\n`);
-      await new Promise<void>((done) => {
-        const stop = (): void => {
-          process.off('SIGINT', stop);
-          process.off('SIGTERM', stop);
-          done();
-        };
-        process.on('SIGINT', stop);
-        process.on('SIGTERM', stop);
-      });
+      await untilSignalled();
       const result = app.proxyResult();
       await app.close();
       process.stdout.write(proxyConsoleReport(result, shouldUseColor(process.stdout)));
