@@ -13,7 +13,8 @@ import { isSpecUrl, specLabel } from '../openapi/fetch-spec-text.js';
 import { isHeaderName, isHeaderValue } from '../mock/header-text.js';
 import { edgeProfiles, parseEdgeProfiles } from '../fake/edge-profiles.js';
 import { packagedSpecPath } from '../openapi/package-root.js';
-import { collect, parseInteger } from './parse-options.js';
+import { collect, flagNames, numberFlag } from './parse-options.js';
+import { namingOptions } from '../options/check-options.js';
 import { prepareReportFile, writeReportFile } from './report-file.js';
 import { runAction } from './run-action.js';
 import { registerMergeCommand } from './contract-merge-command.js';
@@ -74,6 +75,20 @@ function parseHeaders(raw: string[] = []): Record<string, string> {
   return headers;
 }
 
+/** Flag names of runContract's options, where a flag is not the option's name in kebab case. */
+const contractFlagNames = flagNames({
+  'auth.from': '--auth-from',
+  'auth.body': '--auth-body',
+  'auth.token': '--auth-token',
+  'auth.header': '--auth-header',
+  timeoutMs: '--timeout',
+  maxResponseTimeMs: '--max-response-time',
+  ratePerSecond: '--rate',
+  headers: '--header',
+  operations: '--operation',
+  fixturesDir: '--fixtures',
+});
+
 /** Parses `--rate` as `N`, `N/s` or `N/m` into requests per second. */
 export function parseRate(raw: string | undefined): number | undefined {
   if (raw === undefined) return undefined;
@@ -130,7 +145,7 @@ export async function readAuthBody(raw: string | undefined): Promise<unknown> {
 function flowsOf(raw: string | boolean | undefined): number | undefined {
   if (raw === false) return 0;
   if (raw === undefined || raw === true) return undefined;
-  return parseInteger('flows', raw, 0, contractDefaults.maxFlows);
+  return numberFlag(raw);
 }
 
 async function contractOptions(opts: ContractCliOptions, spec: string, token: string | undefined, env: CommandIo['env'], onEvent: ContractOptions['onEvent']): Promise<ContractOptions> {
@@ -160,13 +175,13 @@ async function contractOptions(opts: ContractCliOptions, spec: string, token: st
     ...(opts.checks !== undefined ? { checks: list(opts.checks) } : {}),
     ...(opts.excludeChecks !== undefined ? { excludeChecks: list(opts.excludeChecks) } : {}),
     ...(opts.operation ? { operations: opts.operation } : {}),
-    cases: parseInteger('cases', opts.cases, 0, 1000),
-    seed: parseInteger('seed', opts.seed, 0, 2_147_483_647),
-    timeoutMs: parseInteger('timeout', opts.timeout, 1, 3_600_000),
-    maxResponseTimeMs: parseInteger('max-response-time', opts.maxResponseTime, 1, 3_600_000),
+    cases: numberFlag(opts.cases),
+    seed: numberFlag(opts.seed),
+    timeoutMs: numberFlag(opts.timeout),
+    maxResponseTimeMs: numberFlag(opts.maxResponseTime),
     ratePerSecond: parseRate(opts.rate),
-    maxRequests: parseInteger('max-requests', opts.maxRequests, 1, 1_000_000),
-    concurrency: parseInteger('concurrency', opts.concurrency, 1, 64),
+    maxRequests: numberFlag(opts.maxRequests),
+    concurrency: numberFlag(opts.concurrency),
     strict: Boolean(opts.strict),
     ...(opts.strictSpec ? { strictSpec: true } : {}),
     ...(opts.fixtures ? { fixturesDir: resolve(opts.fixtures) } : {}),
@@ -200,7 +215,7 @@ export async function runContractCommand(opts: ContractCliOptions, io: CommandIo
   const progress = createProgressLine(io.stderr as NodeJS.WriteStream, io.env);
   let result: ContractResult;
   try {
-    result = await runContract(await contractOptions(opts, spec, token, io.env, progress.onEvent));
+    result = await namingOptions(contractFlagNames, async () => runContract(await contractOptions(opts, spec, token, io.env, progress.onEvent)));
   } catch (error) {
     progress.clear();
     const secrets = token ? [token, Buffer.from(token).toString('base64')] : [];

@@ -1,18 +1,21 @@
 import type { Command } from 'commander';
 import { resolve } from 'node:path';
 import { isToolkitError, toolkitError } from '../errors.js';
-import { parseDelay } from '../mock/delay.js';
-import { defaultLimits, type MockLimits } from '../mock/limits.js';
+import { Type } from '@sinclair/typebox';
+import type { EdgeProfile } from '../fake/edge-profiles.js';
+import { defaultLimits, limitsWith, type MockLimits } from '../mock/limits.js';
 import { basePathsOf } from '../mock/route-table.js';
 import { adminPrefix } from '../server/admin-routes.js';
 import { createMockServer, type MockServer, type MockServerOptions } from '../server/create-mock-server.js';
 import { isLoopbackHost } from '../server/is-loopback-host.js';
 import { resolveMockSources } from '../server/mock-sources.js';
-import { logFormats, type LogFormat } from '../server/request-log.js';
+import type { LogFormat } from '../server/request-log.js';
 import { watchMockServer } from '../server/watch-reload.js';
-import { parseEdgeProfiles } from '../fake/edge-profiles.js';
+import { checkOptions, renamedOptionError } from '../options/check-options.js';
+import { integerOption, oneOf } from '../options/option-schemas.js';
+import { checkMockServerOptions } from '../server/mock-server-options.js';
 import { isSpecUrl } from '../openapi/fetch-spec-text.js';
-import { collect, parseInteger } from './parse-options.js';
+import { collect, flagNames, numberFlag } from './parse-options.js';
 import { openStateStore } from '../server/open-state-store.js';
 import { listenApp, untilSignalled } from './listen-app.js';
 import { runAction } from './run-action.js';
@@ -71,13 +74,12 @@ const limitFlags: [flag: string, limit: keyof MockLimits & keyof MockOptions, he
   ['max-state-bytes', 'maxStateBytes', 'bytes of stored state per client with --stateful; past it a 507 problem'],
 ];
 
-/** A duration flag (`--session-ttl`, `--state-timeout`): milliseconds, or a number with ms, s, m or h. */
+/** A duration flag (`--session-ttl`, `--state-timeout`): milliseconds, or a number with ms, s, m or h; the option schema checks the range. */
 function parseDuration(raw: string | undefined, flag: string, examples: string): number | undefined {
   if (raw === undefined) return undefined;
   const match = /^(\d+)(ms|s|m|h)?$/.exec(raw.trim());
-  const value = match ? Number(match[1]) * { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[(match[2] ?? 'ms') as 'ms'] : NaN;
-  if (!Number.isSafeInteger(value) || value <= 0) throw toolkitError('IWKIT_ERR_OPTION_INVALID', flag, `expected a duration such as ${examples}, got "${raw}"`);
-  return value;
+  if (!match) throw toolkitError('IWKIT_ERR_OPTION_INVALID', flag, `expected a duration such as ${examples}, got "${raw}"`);
+  return Number(match[1]) * { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[(match[2] ?? 'ms') as 'ms'];
 }
 
 /** `--session-ttl`: milliseconds, or a number with s, m or h. */
@@ -91,8 +93,8 @@ function addLimitFlags(command: Command): void {
 
 function parseLimits(opts: MockOptions): Partial<MockLimits> {
   const limits: Partial<MockLimits> = {};
-  for (const [flag, key] of limitFlags) {
-    const value = parseInteger(flag, opts[key], 1, Number.MAX_SAFE_INTEGER);
+  for (const [, key] of limitFlags) {
+    const value = numberFlag(opts[key]);
     if (value !== undefined) limits[key] = value;
   }
   return limits;
@@ -110,16 +112,7 @@ function warningLines(warnings: string[]): string {
   return `iwkit: ${warnings.length} warning${warnings.length === 1 ? '' : 's'} about the spec (served anyway; --strict-spec refuses instead):\n${listed}${more}`;
 }
 
-const levels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
-
-function parseErrorRate(raw: string | undefined): number | undefined {
-  if (raw === undefined) return undefined;
-  const value = Number(raw);
-  if (raw.trim() === '' || !Number.isFinite(value) || value < 0 || value > 1) {
-    throw toolkitError('IWKIT_ERR_OPTION_INVALID', '--error-rate', `expected a fraction from 0 to 1 such as 0.05, got "${raw}"`);
-  }
-  return value;
-}
+const levels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
 function startLines(app: MockServer, address: string, options: MockServerOptions, rulesFile: string | undefined, adminServed: boolean, watching: boolean): string {
   const api = app.iwkitApi;
@@ -161,45 +154,46 @@ function processIo(): MockCommandIo {
   };
 }
 
-/** Checks the flags that are not passed on as they are; each bad one is a coded option error. */
-function checkedFlags(opts: MockOptions) {
-  const port = parseInteger('port', opts.port, 0, 65535)!;
-  const seed = parseInteger('seed', opts.seed, 0, Number.MAX_SAFE_INTEGER);
-  if (!levels.includes(opts.logLevel)) throw toolkitError('IWKIT_ERR_OPTION_INVALID', '--log-level', `expected one of ${levels.join(', ')}`);
-  if (opts.delay !== undefined) {
-    const delay = parseDelay(opts.delay);
-    if (typeof delay === 'string') throw toolkitError('IWKIT_ERR_OPTION_INVALID', '--delay', delay);
-  }
-  const errorRate = parseErrorRate(opts.errorRate);
-  if (!(logFormats as readonly string[]).includes(opts.logFormat)) throw toolkitError('IWKIT_ERR_OPTION_INVALID', '--log-format', `expected one of ${logFormats.join(', ')}, got "${opts.logFormat}"`);
-  const bodyLimit = parseInteger('body-limit', opts.bodyLimit, 1, Number.MAX_SAFE_INTEGER);
-  const edge = opts.edge === undefined ? undefined : parseEdgeProfiles(opts.edge, '--edge');
-  if (edge && edge.length !== 1) throw toolkitError('IWKIT_ERR_OPTION_INVALID', '--edge', 'the mock takes one profile');
-  return { port, seed, errorRate, bodyLimit, edge: edge?.[0] };
-}
+/** The flags that are not server options (where to listen, how much to log), declared as one schema too. */
+const listenFlagsSchema = Type.Object({ port: integerOption(0, 65535), logLevel: oneOf(levels) });
+
+/** Flag names of the server options, where a flag is not the option's name in kebab case. */
+const mockFlagNames = flagNames({ stateTimeoutMs: '--state-timeout', fixturesDir: '--fixtures', tokens: '--token', logger: '--log-level' });
 
 /** The server options the flags (and IWKIT_MOCK_TOKENS / IWKIT_ADMIN_TOKEN) ask for, and the port to listen on. */
 export function mockServerOptions(opts: MockOptions, env: NodeJS.ProcessEnv): { options: MockServerOptions; port: number } {
-  const { port, seed, errorRate, bodyLimit, edge } = checkedFlags(opts);
+  try {
+    const port = numberFlag(opts.port)!;
+    checkOptions(listenFlagsSchema, { port, logLevel: opts.logLevel });
+    const options = serverOptionsOf(opts, env);
+    checkMockServerOptions(options);
+    return { options, port };
+  } catch (error) {
+    throw renamedOptionError(error, mockFlagNames);
+  }
+}
+
+/** The flags as createMockServer options, unchecked. */
+function serverOptionsOf(opts: MockOptions, env: NodeJS.ProcessEnv): MockServerOptions {
   const admin = opts.admin === true || opts.adminToken !== undefined;
-  const options: MockServerOptions = {
+  return {
     // A spec from a URL is loaded once here (it is not watched); a path is loaded, and watched, by the server.
     spec: opts.spec ? (isSpecUrl(opts.spec) ? opts.spec : resolve(opts.spec)) : undefined,
     fixturesDir: opts.fixtures ? resolve(opts.fixtures) : undefined,
     scenarios: opts.scenarios === false ? false : opts.scenarios ? resolve(opts.scenarios) : undefined,
-    seed,
+    seed: numberFlag(opts.seed),
     tokens: opts.token ?? (env.IWKIT_MOCK_TOKENS ? env.IWKIT_MOCK_TOKENS.split(',') : undefined),
     cors: opts.cors,
     docs: opts.docs,
     logger: opts.logLevel === 'silent' ? false : opts.logLevel,
     logFormat: opts.logFormat as LogFormat,
-    ...(bodyLimit !== undefined ? { bodyLimit } : {}),
+    ...(opts.bodyLimit !== undefined ? { bodyLimit: numberFlag(opts.bodyLimit) } : {}),
     delay: opts.delay,
-    errorRate,
+    errorRate: numberFlag(opts.errorRate),
     admin,
     adminToken: opts.adminToken ?? (env.IWKIT_ADMIN_TOKEN || undefined),
     host: opts.host,
-    ...(edge ? { edge } : {}),
+    ...(opts.edge !== undefined ? { edge: opts.edge.trim() as EdgeProfile } : {}),
     // The journal is only readable through the admin API: without it, recording would be wasted work.
     journal: admin,
     strictSpec: opts.strictSpec === true,
@@ -207,7 +201,6 @@ export function mockServerOptions(opts: MockOptions, env: NodeJS.ProcessEnv): { 
     ...(opts.stateful || opts.state || opts.stateFile ? { stateful: true, state: opts.state ?? 'memory', sessionTtl: parseSessionTtl(opts.sessionTtl), stateTimeoutMs: parseDuration(opts.stateTimeout, '--state-timeout', '1s or 250 (ms)') } : {}),
     ...(opts.stateFile ? { stateFile: resolve(opts.stateFile) } : {}),
   };
-  return { options, port };
 }
 
 interface RunningMock {
@@ -226,7 +219,7 @@ async function listenOnce(options: MockServerOptions, port: number, host: string
 /** Starts the mock under `--watch`: one state store for every reload, so sessions and items survive a change. */
 async function listenWatched(options: MockServerOptions, port: number, host: string, io: MockCommandIo): Promise<RunningMock> {
   if (options.stateful) {
-    const limits = { ...defaultLimits, ...options.limits };
+    const limits = limitsWith(options.limits);
     options.state = await openStateStore(options.state, { maxItems: limits.maxStateItems, maxBytes: limits.maxStateBytes }, options.stateTimeoutMs);
   }
   const watched = await watchMockServer(options, {

@@ -1,4 +1,4 @@
-import { toolkitError } from '../errors.js';
+import { optionError } from '../options/check-options.js';
 import type { Api, Operation } from '../openapi/api-model.js';
 import { topLevelProperties } from './body-fields.js';
 import { buildCases } from './build-cases.js';
@@ -37,12 +37,12 @@ const MAX_BODY_DEPTH = 32;
 
 /** Expands `$NAME` / `${NAME}` in every string of `value` from `env`; `found` collects the values read (secrets). A missing variable is an option error. */
 export function expandEnv(value: unknown, env: Record<string, string | undefined>, found: string[] = [], depth = 0): unknown {
-  if (depth > MAX_BODY_DEPTH) throw toolkitError('IWKIT_ERR_OPTION_INVALID', '--auth-body', `nested deeper than ${MAX_BODY_DEPTH} levels`);
+  if (depth > MAX_BODY_DEPTH) throw optionError('auth.body', `nested deeper than ${MAX_BODY_DEPTH} levels`);
   if (typeof value === 'string') {
     return value.replace(/\$\{([A-Za-z_][A-Za-z0-9_]*)\}|\$([A-Za-z_][A-Za-z0-9_]*)/g, (_, braced: string | undefined, bare: string | undefined) => {
       const name = (braced ?? bare)!;
       const text = env[name];
-      if (text === undefined) throw toolkitError('IWKIT_ERR_OPTION_INVALID', '--auth-body', `environment variable ${name} is not set`);
+      if (text === undefined) throw optionError('auth.body', `environment variable ${name} is not set`);
       found.push(text);
       return text;
     });
@@ -88,21 +88,21 @@ function findTokenProperty(schema: unknown, schemas: SchemaValidation, rule: Reg
 export async function planAuth(api: Api, auth: AuthOptions, schemas: SchemaValidation, env: Record<string, string | undefined>): Promise<AuthPlan> {
   const operation = api.operations.find((o) => o.operationId === auth.from);
   if (!operation) {
-    throw toolkitError('IWKIT_ERR_OPTION_INVALID', '--auth-from', `unknown operationId ${auth.from} (known: ${api.operations.map((o) => o.operationId).join(', ')})`);
+    throw optionError('auth.from', `unknown operationId ${auth.from} (known: ${api.operations.map((o) => o.operationId).join(', ')})`);
   }
   if (auth.token !== undefined && auth.token !== '' && !auth.token.startsWith('/')) {
-    throw toolkitError('IWKIT_ERR_OPTION_INVALID', '--auth-token', `expected a JSON pointer such as /sessionid, got "${auth.token}"`);
+    throw optionError('auth.token', `expected a JSON pointer such as /sessionid, got "${auth.token}"`);
   }
   if (auth.header !== undefined && !/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(auth.header)) {
-    throw toolkitError('IWKIT_ERR_OPTION_INVALID', '--auth-header', `"${auth.header}" is not a header name`);
+    throw optionError('auth.header', `"${auth.header}" is not a header name`);
   }
   const pointer = auth.token ?? deriveTokenPointer(operation, schemas);
   if (pointer === undefined) {
-    throw toolkitError('IWKIT_ERR_OPTION_INVALID', '--auth-token', `${auth.from} documents no token-like response property; name it with --auth-token /pointer`);
+    throw optionError('auth.token', `${auth.from} documents no token-like response property; name the token's JSON pointer`);
   }
   const built = await buildCases({ ...api, operations: [operation] }, { cases: 1, seed: 1, now: Date.now(), kinds: ['example', 'generated'] }, schemas);
   const template = built.cases[0]?.[0];
-  if (!template) throw toolkitError('IWKIT_ERR_OPTION_INVALID', '--auth-from', `no request could be built for ${auth.from}`);
+  if (!template) throw optionError('auth.from', `no request could be built for ${auth.from}`);
   const envValues: string[] = [];
   const request = { ...template.request };
   if (auth.body !== undefined) {

@@ -1,4 +1,4 @@
-import { toolkitError } from '../errors.js';
+import { optionError } from '../options/check-options.js';
 import type { Api } from '../openapi/api-model.js';
 import type { CheckContext } from './checks/check-types.js';
 import { contentTypeConformance } from './checks/content-type-conformance.js';
@@ -47,7 +47,7 @@ function validationFor(api: Api, strict: boolean): SchemaValidation {
 export function matchResponse(api: Api, operationId: string, response: PlainResponse, options: MatchOptions = {}): ResponseMatch {
   const operation = api.operations.find((o) => o.operationId === operationId);
   if (!operation) {
-    throw toolkitError('IWKIT_ERR_OPTION_INVALID', 'operationId', `unknown operationId "${operationId}" (known: ${api.operations.map((o) => o.operationId).join(', ')})`);
+    throw optionError('operationId', `unknown operationId "${operationId}" (known: ${api.operations.map((o) => o.operationId).join(', ')})`);
   }
   const headers: PlainResponse['headers'] = {};
   for (const [name, value] of Object.entries(response.headers)) headers[name.toLowerCase()] = value;

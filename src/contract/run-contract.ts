@@ -1,5 +1,5 @@
 import { randomInt } from 'node:crypto';
-import { planAuth, tokenFromResponse, type AuthOptions, type AuthPlan } from './auth-from.js';
+import { planAuth, tokenFromResponse, type AuthPlan } from './auth-from.js';
 import { createAuthSession } from './auth-session.js';
 import { CaseRunner, type Unit } from './case-runner.js';
 import type { PlannedFlow } from './flows/flow-types.js';
@@ -7,8 +7,9 @@ import { planFlows } from './flows/plan-flows.js';
 import { createSender } from './send-request.js';
 import { parseShard, shardUnits } from './shard-cases.js';
 import { summariseOutcomes } from './summarise-run.js';
+import { optionError } from '../options/check-options.js';
+import { checkContractOptions, contractDefaults, type ContractOptions } from './contract-options.js';
 import { toolkitError } from '../errors.js';
-import { parseEdgeProfiles, type EdgeProfile } from '../fake/edge-profiles.js';
 import type { Api } from '../openapi/api-model.js';
 import { loadApi } from '../openapi/load-api.js';
 import { buildCases } from './build-cases.js';
@@ -22,122 +23,18 @@ import { createRateLimiter } from './rate-limiter.js';
 import { isSecretHeader, scrubSecrets } from './redact.js';
 import { createSchemaValidation, type SchemaValidation } from './schema-validation.js';
 import { credentialHeaderNames } from './security-credentials.js';
-import type { Transport } from './transport.js';
 import { transportErrorKind } from './transport.js';
 
 // The loader's options plus `strict`, which the loader is gaining (an intersection, so no cast either way).
 type LoadOptions = NonNullable<Parameters<typeof loadApi>[1]> & { strict?: boolean };
 
-/** Safe defaults: a login can lock accounts, so little is sent, slowly, with a hard cap. */
-export const contractDefaults = {
-  cases: 5,
-  timeoutMs: 5000,
-  ratePerSecond: 5,
-  maxRequests: 100,
-  concurrency: 2,
-  maxBodyBytes: 10 * 1024 * 1024,
-  /** After this many transport failures in a row the target is considered down and nothing more is sent. */
-  maxConsecutiveTransportErrors: 5,
-  /** Re-logins (--auth-from) after a 401, in the whole run; each retries the case that saw the 401 once. */
-  maxRelogins: 5,
-  /** Flows per resource (create → read → update → read → delete → read). */
-  flows: 2,
-  /** Flows in the whole run, whatever --flows says. */
-  maxFlows: 200,
-} as const;
-
-/** Options of {@link runContract}. */
-export interface ContractOptions {
-  /** A spec path or http(s) URL, or an already loaded API. */
-  spec: string | Api;
-  /** The server under test, e.g. `https://erp.example`. */
-  baseUrl: string;
-  /** How requests travel; real HTTP by default. A custom transport skips the reachability probe. */
-  transport?: Transport;
-  /** The credential for secured operations (never printed). */
-  token?: string;
-  /** Extra headers sent on every request. */
-  headers?: Record<string, string>;
-  checks?: string[];
-  excludeChecks?: string[];
-  /** Only these operationIds (all when absent). */
-  operations?: string[];
-  cases?: number;
-  seed?: number;
-  timeoutMs?: number;
-  maxResponseTimeMs?: number;
-  ratePerSecond?: number;
-  maxRequests?: number;
-  concurrency?: number;
-  strict?: boolean;
-  /** Load the spec in the loader's strict mode (`--strict-spec`): a document that only loads leniently is refused. */
-  strictSpec?: boolean;
-  fixturesDir?: string;
-  maxBodyBytes?: number;
-  /** Reference time for generated timestamps (default: now). */
-  now?: number;
-  /** Edge profiles (min, max, unicode, dates, nulls, random): each adds one valid boundary request per operation. */
-  edge?: readonly EdgeProfile[];
-  /** Log in through one of the contract's operations before the run, and again once on a 401 (`--auth-from`). */
-  auth?: AuthOptions;
-  /** Where `$NAME` in `auth.body` is read from (default: process.env). */
-  env?: Record<string, string | undefined>;
-  /** Run only share `index` (1-based) of `count` of the cases and flows (`--shard i/n`), stable for a given seed. */
-  shard?: { index: number; count: number } | string;
-  /** Flows per resource group (default 2); 0 turns flows off (`--no-flows`). */
-  flows?: number;
-  /** Receives progress events; reporters listen here. */
-  onEvent?: (event: ContractEvent) => void;
-}
+export { contractDefaults, type ContractOptions } from './contract-options.js';
 
 /** What the runner tells listeners while it works. */
 export type ContractEvent =
   | { type: 'start'; planned: number; operations: number; seed: number }
   | { type: 'case'; outcome: CaseOutcome; done: number; planned: number }
   | { type: 'finish'; result: ContractResult };
-
-function requireInteger(option: string, value: number | undefined, min: number, max = Number.MAX_SAFE_INTEGER): void {
-  if (value === undefined) return;
-  if (!Number.isInteger(value) || value < min || value > max) {
-    throw toolkitError('IWKIT_ERR_OPTION_INVALID', option, `expected an integer from ${min} to ${max}, got ${String(value)}`);
-  }
-}
-
-function validateOptions(options: ContractOptions): void {
-  let url: URL | undefined;
-  try {
-    url = new URL(options.baseUrl);
-  } catch {
-    url = undefined;
-  }
-  if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:')) {
-    throw toolkitError('IWKIT_ERR_OPTION_INVALID', '--base-url', `expected an http(s) URL, got "${options.baseUrl}"`);
-  }
-  // Reports print the base URL and curl lines; a password inside it would be printed with them.
-  if (url.username || url.password) {
-    throw toolkitError('IWKIT_ERR_OPTION_INVALID', '--base-url', 'credentials in the URL would be printed in every report; pass them with --token, IWKIT_TOKEN or --header');
-  }
-  requireInteger('--cases', options.cases, 0, 1000);
-  requireInteger('--seed', options.seed, 0);
-  requireInteger('--timeout', options.timeoutMs, 1);
-  requireInteger('--max-response-time', options.maxResponseTimeMs, 1);
-  requireInteger('--max-requests', options.maxRequests, 1);
-  requireInteger('--concurrency', options.concurrency, 1, 64);
-  if (options.ratePerSecond !== undefined && !(options.ratePerSecond > 0)) {
-    throw toolkitError('IWKIT_ERR_OPTION_INVALID', '--rate', `expected a positive rate, got ${String(options.ratePerSecond)}`);
-  }
-  if (options.token !== undefined && options.token === '') throw toolkitError('IWKIT_ERR_OPTION_INVALID', '--token', 'the token is empty');
-  if (options.edge !== undefined && options.edge.length > 0) parseEdgeProfiles(options.edge, '--edge');
-  requireInteger('--flows', options.flows, 0, contractDefaults.maxFlows);
-  if (options.auth !== undefined && (typeof options.auth.from !== 'string' || options.auth.from === '')) {
-    throw toolkitError('IWKIT_ERR_OPTION_INVALID', '--auth-from', 'expected an operationId');
-  }
-  if (options.shard !== undefined) parseShard(options.shard);
-  const only = options.checks ?? [];
-  if (only.length > 0 && only.every((c) => c === 'max-response-time') && options.maxResponseTimeMs === undefined) {
-    throw toolkitError('IWKIT_ERR_OPTION_INVALID', '--checks', 'max-response-time checks nothing without --max-response-time');
-  }
-}
 
 // Round-robin over operations so a small --max-requests still reaches every operation.
 function interleave<T>(perOperation: T[][]): T[] {
@@ -172,7 +69,7 @@ async function loadScope(options: ContractOptions): Promise<{ api: Api; operatio
   if (only.length === 0) return { api, operations: api.operations };
   const known = api.operations.map((o) => o.operationId);
   const unknown = only.filter((id) => !known.includes(id));
-  if (unknown.length > 0) throw toolkitError('IWKIT_ERR_OPTION_INVALID', '--operation', `unknown operationId ${unknown.join(', ')} (known: ${known.join(', ')})`);
+  if (unknown.length > 0) throw optionError('operations', `unknown operationId ${unknown.join(', ')} (known: ${known.join(', ')})`);
   return { api, operations: api.operations.filter((o) => only.includes(o.operationId)) };
 }
 
@@ -199,7 +96,7 @@ async function planRun(options: ContractOptions): Promise<RunPlan> {
   const scoped: Api = { ...api, operations };
   const schemas = createSchemaValidation(api.references, options.strict ?? false);
   const authPlan = options.auth ? await planAuth(api, options.auth, schemas, options.env ?? process.env) : undefined;
-  const edge = options.edge?.length ? { edge: parseEdgeProfiles(options.edge, '--edge') } : {};
+  const edge = options.edge?.length ? { edge: [...new Set(options.edge)] } : {};
   const caseOptions = { cases: options.cases ?? contractDefaults.cases, seed, now: options.now ?? Date.now(), ...(options.fixturesDir ? { fixturesDir: options.fixturesDir } : {}), ...edge };
   const built = await buildCases(scoped, caseOptions, schemas);
   const { flows, warnings: flowWarnings } = planFlows(scoped, built.cases, {
@@ -339,7 +236,7 @@ function summariseRun(options: ContractOptions, plan: RunPlan, runner: CaseRunne
 
 /** Runs the contract: plans cases and flows, sends them within the limits, runs the checks and returns the result (never throws for a misbehaving target). */
 export async function runContract(options: ContractOptions): Promise<ContractResult> {
-  validateOptions(options);
+  checkContractOptions(options);
   const started = Date.now();
   const plan = await planRun(options);
   const timeoutMs = options.timeoutMs ?? contractDefaults.timeoutMs;

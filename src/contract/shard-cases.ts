@@ -1,4 +1,4 @@
-import { toolkitError } from '../errors.js';
+import { optionError } from '../options/check-options.js';
 
 /** One share of a run: `index` from 1 to `count`. */
 export interface Shard {
@@ -14,7 +14,7 @@ export function parseShard(raw: string | Shard): Shard {
   const m = typeof raw === 'string' ? /^\s*(\d+)\s*\/\s*(\d+)\s*$/.exec(raw) : undefined;
   const shard = typeof raw === 'string' ? (m ? { index: Number(m[1]), count: Number(m[2]) } : undefined) : raw;
   if (!shard || !Number.isInteger(shard.index) || !Number.isInteger(shard.count) || shard.count < 1 || shard.count > MAX_SHARDS || shard.index < 1 || shard.index > shard.count) {
-    throw toolkitError('IWKIT_ERR_OPTION_INVALID', '--shard', `expected i/n with 1 ≤ i ≤ n ≤ ${MAX_SHARDS}, got "${typeof raw === 'string' ? raw : `${String(raw.index)}/${String(raw.count)}`}"`);
+    throw optionError('shard', `expected i/n with 1 ≤ i ≤ n ≤ ${MAX_SHARDS}, got "${typeof raw === 'string' ? raw : `${String(raw.index)}/${String(raw.count)}`}"`);
   }
   return shard;
 }

@@ -1,13 +1,14 @@
 import type { LocaleDefinition } from '@faker-js/faker';
 import { createFaker } from './create-faker.js';
-import type { TSchema } from '@sinclair/typebox';
+import { Type, type TSchema } from '@sinclair/typebox';
 import { TypeCompiler } from '@sinclair/typebox/compiler';
-import { toolkitError } from '../errors.js';
+import { checkOptions, optionError } from '../options/check-options.js';
+import { anyOption, integerOption, oneOf } from '../options/option-schemas.js';
 import { registerFormats } from '../openapi/formats.js';
 import { RetryGeneration, createChecker, isSchemaObject, isUnsatisfiable, type CompileContext, type SchemaObject } from './compile-context.js';
 import { compileNode } from './compile-node.js';
 import type { GenerateState, NodeGenerator } from './generate-state.js';
-import type { EdgeProfile } from './edge-profiles.js';
+import { edgeProfiles, type EdgeProfile } from './edge-profiles.js';
 import { edgeStrategy } from './edge-strategy.js';
 import { realisticStrategy, type GenerationStrategy } from './generation-strategy.js';
 import { createRealisticValues } from './realistic-values.js';
@@ -48,6 +49,16 @@ export interface GeneratorOptions {
   locale?: LocaleDefinition[];
 }
 
+/** The options of createGenerator as one schema. */
+const generatorOptionsSchema = Type.Object({
+  name: Type.Optional(Type.String()),
+  maxDepth: Type.Optional(integerOption(0, Number.MAX_SAFE_INTEGER)),
+  strategy: Type.Optional(anyOption()),
+  profile: Type.Optional(oneOf(edgeProfiles)),
+  verify: Type.Optional(Type.Union([Type.Boolean(), Type.Literal('auto')], { expected: 'true, false or "auto"' })),
+  locale: Type.Optional(anyOption()),
+});
+
 const ATTEMPTS = 6;
 // Compile-time probes use a fixed anchor so createGenerator itself is deterministic.
 const PROBE_NOW = Date.UTC(2025, 0, 15, 12, 0, 0);
@@ -64,13 +75,11 @@ function describeFailure(schema: TSchema, references: TSchema[], value: unknown)
 /** Compiles `schema` once into a generator; `references` resolves Type.Ref / $ref by $id. */
 export function createGenerator(schema: TSchema, references: TSchema[], options: GeneratorOptions = {}): ValueGenerator {
   registerFormats();
+  checkOptions(generatorOptionsSchema, options);
   const maxDepth = options.maxDepth ?? 3;
-  if (options.profile !== undefined && options.strategy !== undefined) {
-    throw toolkitError('IWKIT_ERR_OPTION_INVALID', 'profile', 'give either a profile or a strategy, not both');
-  }
+  if (options.profile !== undefined && options.strategy !== undefined) throw optionError('profile', 'give either a profile or a strategy, not both');
   const strategy = options.strategy ?? (options.profile !== undefined ? edgeStrategy(options.profile) : realisticStrategy());
   const budget = strategy.budget ?? Infinity;
-  if (!Number.isInteger(maxDepth) || maxDepth < 0) throw toolkitError('IWKIT_ERR_OPTION_INVALID', 'maxDepth', 'must be a non-negative integer');
   const randomizer = new SeededRandomizer();
   const faker = createFaker(randomizer, options.locale);
   const refMap = new Map<string, SchemaObject>();
@@ -171,8 +180,8 @@ export function createGenerator(schema: TSchema, references: TSchema[], options:
   const generate: ValueGenerator = (call) => {
     const seed = call?.seed;
     const now = call?.now;
-    if (typeof seed !== 'number' || !Number.isFinite(seed)) throw toolkitError('IWKIT_ERR_OPTION_INVALID', 'seed', 'must be a finite number');
-    if (typeof now !== 'number' || !Number.isFinite(now)) throw toolkitError('IWKIT_ERR_OPTION_INVALID', 'now', 'must be epoch milliseconds');
+    if (typeof seed !== 'number' || !Number.isFinite(seed)) throw optionError('seed', 'expected a finite number');
+    if (typeof now !== 'number' || !Number.isFinite(now)) throw optionError('now', 'expected epoch milliseconds');
     let closest: unknown;
     let produced = false;
     for (let attempt = 0; attempt < ATTEMPTS; attempt++) {

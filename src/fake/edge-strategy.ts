@@ -1,5 +1,7 @@
-import { toolkitError } from '../errors.js';
-import { boundaryDateTimes, edgeProfiles, isEdgeProfile, LATEST_INSTANT, type EdgeProfile } from './edge-profiles.js';
+import { Type } from '@sinclair/typebox';
+import { checkOptions } from '../options/check-options.js';
+import { integerOption, oneOf } from '../options/option-schemas.js';
+import { boundaryDateTimes, edgeProfiles, LATEST_INSTANT, type EdgeProfile } from './edge-profiles.js';
 import { maximumOf, minimumOf } from './edge-numbers.js';
 import { edgeStringMaker, type EdgeStringMaker, type StringEdge } from './edge-strings.js';
 import type { GenerateState } from './generate-state.js';
@@ -44,11 +46,13 @@ function extremeIndex(values: readonly unknown[], largest: boolean): number {
   return best;
 }
 
-function checkLimit(name: string, value: number | undefined, min: number): void {
-  if (value !== undefined && !(Number.isInteger(value) && value >= min)) {
-    throw toolkitError('IWKIT_ERR_OPTION_INVALID', name, `must be an integer of at least ${min}`);
-  }
-}
+/** The profile and limits of {@link edgeStrategy} as one schema. */
+const edgeOptionsSchema = Type.Object({
+  profile: oneOf(edgeProfiles),
+  longString: Type.Optional(integerOption(0, Number.MAX_SAFE_INTEGER)),
+  longArray: Type.Optional(integerOption(0, Number.MAX_SAFE_INTEGER)),
+  budget: Type.Optional(integerOption(0, Number.MAX_SAFE_INTEGER)),
+});
 
 /**
  * The generation strategy of an edge profile, for `createGenerator(schema, refs, { strategy: edgeStrategy('max') })`.
@@ -56,12 +60,7 @@ function checkLimit(name: string, value: number | undefined, min: number): void 
  * node keeps its realistic value. Throws IWKIT_ERR_OPTION_INVALID for an unknown profile or a bad limit.
  */
 export function edgeStrategy(profile: EdgeProfile, options: EdgeOptions = {}): GenerationStrategy {
-  if (!isEdgeProfile(profile)) {
-    throw toolkitError('IWKIT_ERR_OPTION_INVALID', 'profile', `unknown edge profile ${JSON.stringify(profile)} (known: ${edgeProfiles.join(', ')})`);
-  }
-  checkLimit('longString', options.longString, 0);
-  checkLimit('longArray', options.longArray, 0);
-  checkLimit('budget', options.budget, 0);
+  checkOptions(edgeOptionsSchema, { ...options, profile });
   const limits = { ...DEFAULTS, ...options };
   const strings = (edge: StringEdge) => (node: StringNodeInfo) => edgeStringMaker(edge, node, limits);
   const datesWindow = (): readonly [number, number] => [0, LATEST_INSTANT];

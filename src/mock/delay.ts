@@ -1,5 +1,5 @@
 // Latency a tester asks for: a fixed number of milliseconds or a range drawn from per request.
-import { toolkitError } from '../errors.js';
+import { optionError } from '../options/check-options.js';
 
 /** A delay in milliseconds; `min === max` for a fixed delay. */
 export interface DelayRange {
@@ -59,6 +59,6 @@ export function chooseDelay(random: () => number, ...candidates: (DelayRange | u
 export function delayOption(value: unknown): DelayRange | undefined {
   if (value === undefined) return undefined;
   const parsed = typeof value === 'string' ? parseDelay(value) : Array.isArray(value) || typeof value === 'number' ? delayFromValue(value as number | number[]) : 'expected milliseconds, [min, max] or "min-max"';
-  if (typeof parsed === 'string') throw toolkitError('IWKIT_ERR_OPTION_INVALID', 'delay', parsed);
+  if (typeof parsed === 'string') throw optionError('delay', parsed);
   return parsed;
 }

@@ -44,6 +44,15 @@ export const defaultLimits: Readonly<MockLimits> = {
   maxStateBytes: 8 * 1024 * 1024,
 };
 
+/** The bounds in force: the defaults, with each limit given (and not undefined) over them. */
+export function limitsWith(given: Partial<MockLimits> | undefined): MockLimits {
+  const limits = { ...defaultLimits };
+  for (const [name, value] of Object.entries(given ?? {}) as [keyof MockLimits, number | undefined][]) {
+    if (value !== undefined) limits[name] = value;
+  }
+  return limits;
+}
+
 /** Nesting depth beyond which a value is neither stored nor serialised (overrides, journal bodies, rules). */
 export const maxStoredDepth = 100;
 

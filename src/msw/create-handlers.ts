@@ -1,7 +1,10 @@
 import { http, HttpResponse, type HttpHandler } from 'msw';
-import { toolkitError } from '../errors.js';
+import { Type } from '@sinclair/typebox';
+import { checkOptions as checkOptionSchema } from '../options/check-options.js';
+import { anyOption, optionalEach, positiveInteger } from '../options/option-schemas.js';
+import { checkSharedMockOptions, sharedMockOptions } from '../mock/mock-options.js';
 import { createFaker } from '../fake/create-faker.js';
-import { edgeProfiles, isEdgeProfile, type EdgeProfile } from '../fake/edge-profiles.js';
+import type { EdgeProfile } from '../fake/edge-profiles.js';
 import { SeededRandomizer } from '../fake/seeded-randomizer.js';
 import { addOverride } from '../mock/add-override.js';
 import { createOperationAnswerer, type OperationAnswerer } from '../mock/answer-operation.js';
@@ -13,7 +16,7 @@ import { enterDelay } from '../mock/delay-gate.js';
 import { fixturesFromData, type FixtureInput } from '../mock/fixture-envelope.js';
 import { defaultJournalCapacity, Journal, journalBodyText, type JournalEntry, type JournalFilter } from '../mock/journal.js';
 import { journalBodyValue, journalRecord } from '../mock/journal-record.js';
-import { defaultLimits, Gate, type MockLimits } from '../mock/limits.js';
+import { Gate, limitsWith, type MockLimits } from '../mock/limits.js';
 import type { MockAnswer, MockRequest } from '../mock/mock-answer.js';
 import type { MockRuntime } from '../mock/mock-runtime.js';
 import { OverrideStore, type OverrideInfo } from '../mock/overrides.js';
@@ -39,6 +42,9 @@ import { routePattern, slotTexts } from './route-pattern.js';
 // The MSW adapter: one MSW `http` handler per route of the spec; each turns the Fetch Request into the
 // core's request view, calls the core once and turns its answer into a Response. Nothing here decides.
 
+/** The bounds that apply in-process: there are no sockets to bound. */
+const inProcessLimits = ['maxDelayed', 'maxOverrides', 'maxOverrideBytes', 'maxJournalBytes', 'maxStateItems', 'maxStateBytes'] as const;
+
 /** Options of {@link createHandlers}: createMockServer's options that make sense in-process. */
 export interface HandlersOptions {
   /** Fixtures as data: `{ [operationId]: { [name]: envelope | builder } }` (the envelope of a fixture file, or a function). */
@@ -60,7 +66,7 @@ export interface HandlersOptions {
   /** Keep a request journal: true (the last 1,000 requests; the default), a capacity, or false. */
   journal?: boolean | number;
   /** The bounds that apply in-process (delays in flight, overrides, journal bytes, state per client). */
-  limits?: Partial<Pick<MockLimits, 'maxDelayed' | 'maxOverrides' | 'maxOverrideBytes' | 'maxJournalBytes' | 'maxStateItems' | 'maxStateBytes'>>;
+  limits?: Partial<Pick<MockLimits, (typeof inProcessLimits)[number]>>;
   /** Keep state as the Fastify mock's `stateful` does: logins issue sessions that protected operations then require, created items persist. */
   stateful?: boolean;
   /** How long a session lives after its login, in ms (default 30 minutes). */
@@ -94,23 +100,23 @@ export type MockHandlers = HttpHandler[] & {
 const isLoadedApi = (spec: unknown): spec is Api =>
   typeof spec === 'object' && spec !== null && Array.isArray((spec as Api).operations) && Array.isArray((spec as Api).references);
 
+/** The options of createHandlers as one schema (the mock's shared ones and the in-process ones), checked once. */
+const handlersOptionsSchema = Type.Object({
+  ...sharedMockOptions,
+  fixtures: Type.Optional(Type.Record(Type.String(), Type.Record(Type.String(), Type.Unknown()), { expected: 'fixtures by operationId, then by name' })),
+  limits: Type.Optional(optionalEach(inProcessLimits, () => positiveInteger())),
+  store: Type.Optional(anyOption()),
+  baseUrl: Type.Optional(Type.String({ expected: 'an origin such as https://api.example.com' })),
+});
+
+// The schema and the interface name the same options: adding one to only one of them is a compile error.
+type Keys = keyof typeof handlersOptionsSchema.properties;
+const sameOptions: [Keys] extends [keyof HandlersOptions] ? ([keyof HandlersOptions] extends [Keys] ? true : never) : never = true;
+void sameOptions;
+
 function checkOptions(options: HandlersOptions): void {
-  if (options.errorRate !== undefined && !(typeof options.errorRate === 'number' && options.errorRate >= 0 && options.errorRate <= 1)) {
-    throw toolkitError('IWKIT_ERR_OPTION_INVALID', 'errorRate', `must be a number from 0 to 1, got ${String(options.errorRate)}`);
-  }
-  if (options.edge !== undefined && !isEdgeProfile(options.edge)) {
-    throw toolkitError('IWKIT_ERR_OPTION_INVALID', 'edge', `expected one of ${edgeProfiles.join(', ')}, got ${String(options.edge)}`);
-  }
-  const j = options.journal;
-  if (j !== undefined && typeof j !== 'boolean' && !(Number.isInteger(j) && j > 0)) {
-    throw toolkitError('IWKIT_ERR_OPTION_INVALID', 'journal', 'must be true, false or a positive number of entries');
-  }
-  if (options.sessionTtl !== undefined && !(Number.isSafeInteger(options.sessionTtl) && options.sessionTtl > 0)) {
-    throw toolkitError('IWKIT_ERR_OPTION_INVALID', 'sessionTtl', `must be a positive whole number of ms, got ${String(options.sessionTtl)}`);
-  }
-  for (const name of ['store', 'sessionTtl', 'initialState'] as const) {
-    if (options[name] !== undefined && !options.stateful) throw toolkitError('IWKIT_ERR_OPTION_INVALID', name, 'needs stateful: true');
-  }
+  checkOptionSchema(handlersOptionsSchema, options);
+  checkSharedMockOptions(options as Record<string, unknown>, ['store', 'sessionTtl', 'initialState']);
 }
 
 /** The state runtime for `stateful`: the given store or a memory store, and the plan the Fastify mock makes too. */
@@ -173,7 +179,7 @@ function sleep(ms: number): Promise<void> {
 export function createHandlers(spec: Api | Record<string, unknown>, options: HandlersOptions = {}): MockHandlers {
   checkOptions(options);
   const api = isLoadedApi(spec) ? spec : buildApi(spec);
-  const limits = { ...defaultLimits, ...options.limits };
+  const limits = limitsWith(options.limits);
   const faker = createFaker();
   const now = options.now ?? (options.seed !== undefined ? seededNow : Date.now());
   const fixtures = fixturesFromData(options.fixtures ?? {}, api.operations.map((o) => o.operationId));

@@ -1,4 +1,6 @@
-import { toolkitError } from '../errors.js';
+import { Type } from '@sinclair/typebox';
+import { checkOptions, optionError } from '../options/check-options.js';
+import { anyOption, integerOption, oneOf, textOption } from '../options/option-schemas.js';
 import type { Api } from '../openapi/api-model.js';
 
 /** Options of {@link createProxyServer}; only `upstream` is required. */
@@ -69,50 +71,52 @@ export const proxyDefaults: ProxyBounds = {
   maxRecordings: 1000,
 };
 
-function positive(name: keyof ProxyBounds, value: unknown): number {
-  if (value === undefined) return proxyDefaults[name];
-  if (!(typeof value === 'number' && Number.isInteger(value) && value > 0)) {
-    throw toolkitError('IWKIT_ERR_OPTION_INVALID', name, `must be a positive integer, got ${String(value)}`);
-  }
-  return value;
-}
+/** The options of createProxyServer as one schema: what each may be, checked once at start. */
+export const proxyOptionsSchema = Type.Object({
+  upstream: Type.String({ minLength: 1, expected: 'the URL of the server to forward to', missing: 'is required: the URL of the server to forward to' }),
+  spec: Type.Optional(anyOption()),
+  mode: Type.Optional(oneOf(['report', 'enforce'])),
+  record: Type.Optional(textOption({ expected: 'a folder path' })),
+  redact: Type.Optional(Type.Array(Type.String({ pattern: '\\S', expected: 'a name or a JSON pointer' }))),
+  fallback: Type.Optional(oneOf(['mock'])),
+  fallbackFixturesDir: Type.Optional(Type.Union([Type.String(), Type.Literal(false)], { expected: 'a folder path or false' })),
+  admin: Type.Optional(Type.Boolean()),
+  host: Type.Optional(Type.String()),
+  adminToken: Type.Optional(textOption({ secret: true })),
+  ca: Type.Optional(anyOption()),
+  logger: Type.Optional(Type.Union([Type.Boolean(), Type.String()], { expected: 'true, false or a level such as "info"' })),
+  onViolation: Type.Optional(anyOption()),
+  onRecord: Type.Optional(anyOption()),
+  bodyLimit: Type.Optional(integerOption(1, 2 ** 31)),
+  responseLimit: Type.Optional(integerOption(1, 2 ** 31)),
+  upstreamTimeout: Type.Optional(integerOption(1, 3_600_000)),
+  connections: Type.Optional(integerOption(1, 4096)),
+  maxInFlight: Type.Optional(integerOption(1, 1_000_000)),
+  journalSize: Type.Optional(integerOption(1, 1_000_000)),
+  maxRecordings: Type.Optional(integerOption(1, 1_000_000)),
+});
+
+// The schema and the interface name the same options: adding one to only one of them is a compile error.
+type Keys = keyof typeof proxyOptionsSchema.properties;
+const sameOptions: [Keys] extends [keyof ProxyServerOptions] ? ([keyof ProxyServerOptions] extends [Keys] ? true : never) : never = true;
+void sameOptions;
 
 /** The upstream as a URL: http(s) only, no credentials, query or fragment. */
-export function parseUpstream(raw: unknown): URL {
-  if (typeof raw !== 'string' || raw.length === 0) throw toolkitError('IWKIT_ERR_OPTION_INVALID', 'upstream', 'is required: the URL of the server to forward to');
-  let url: URL;
-  try {
-    url = new URL(raw);
-  } catch {
-    throw toolkitError('IWKIT_ERR_OPTION_INVALID', 'upstream', `"${raw}" is not a URL`);
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw toolkitError('IWKIT_ERR_OPTION_INVALID', 'upstream', `expected an http:// or https:// URL, got ${url.protocol}`);
-  if (url.username || url.password) throw toolkitError('IWKIT_ERR_OPTION_INVALID', 'upstream', 'must not carry credentials; send them from the client');
-  if (url.search || url.hash) throw toolkitError('IWKIT_ERR_OPTION_INVALID', 'upstream', 'must not have a query or fragment');
+export function parseUpstream(raw: string): URL {
+  if (!URL.canParse(raw)) throw optionError('upstream', `"${raw}" is not a URL`);
+  const url = new URL(raw);
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw optionError('upstream', `expected an http:// or https:// URL, got ${url.protocol}`);
+  if (url.username || url.password) throw optionError('upstream', 'must not carry credentials; send them from the client');
+  if (url.search || url.hash) throw optionError('upstream', 'must not have a query or fragment');
   return url;
 }
 
 /** Checks every option and fills in the bounds; a bad value is a coded toolkit error. */
 export function checkProxyOptions(options: ProxyServerOptions): ProxyBounds {
-  if (options.mode !== undefined && options.mode !== 'report' && options.mode !== 'enforce') {
-    throw toolkitError('IWKIT_ERR_OPTION_INVALID', 'mode', `expected report or enforce, got ${String(options.mode)}`);
+  checkOptions(proxyOptionsSchema, options);
+  const bounds = { ...proxyDefaults };
+  for (const name of Object.keys(proxyDefaults) as (keyof ProxyBounds)[]) {
+    if (options[name] !== undefined) bounds[name] = options[name];
   }
-  if (options.fallback !== undefined && options.fallback !== 'mock') {
-    throw toolkitError('IWKIT_ERR_OPTION_INVALID', 'fallback', `expected mock, got ${String(options.fallback)}`);
-  }
-  if (options.record !== undefined && !(typeof options.record === 'string' && options.record.length > 0)) {
-    throw toolkitError('IWKIT_ERR_OPTION_INVALID', 'record', 'must be a folder path');
-  }
-  for (const name of options.redact ?? []) {
-    if (typeof name !== 'string' || name.trim() === '') throw toolkitError('IWKIT_ERR_OPTION_INVALID', 'redact', 'each entry is a name or a JSON pointer');
-  }
-  return {
-    bodyLimit: positive('bodyLimit', options.bodyLimit),
-    responseLimit: positive('responseLimit', options.responseLimit),
-    upstreamTimeout: positive('upstreamTimeout', options.upstreamTimeout),
-    connections: positive('connections', options.connections),
-    maxInFlight: positive('maxInFlight', options.maxInFlight),
-    journalSize: positive('journalSize', options.journalSize),
-    maxRecordings: positive('maxRecordings', options.maxRecordings),
-  };
+  return bounds;
 }

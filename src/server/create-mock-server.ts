@@ -2,8 +2,6 @@ import cors from '@fastify/cors';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { randomInt } from 'node:crypto';
 import Fastify, { LogController, type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest, type FastifyServerOptions } from 'fastify';
-import { toolkitError } from '../errors.js';
-import { edgeProfiles, isEdgeProfile, type EdgeProfile } from '../fake/edge-profiles.js';
 import { createFaker } from '../fake/create-faker.js';
 import { SeededRandomizer } from '../fake/seeded-randomizer.js';
 import type { Api } from '../openapi/api-model.js';
@@ -15,12 +13,11 @@ import { defaultJournalCapacity, Journal } from '../mock/journal.js';
 import { OverrideStore } from '../mock/overrides.js';
 import { SharedJournal } from '../mock/shared-journal.js';
 import { SharedOverrides } from '../mock/shared-overrides.js';
-import { defaultLimits, Gate, type MockLimits } from '../mock/limits.js';
+import { Gate, type MockLimits } from '../mock/limits.js';
 import { problem } from '../mock/problem.js';
 import { apiKeyNames, createRequestRedactor, type RequestRedactor } from '../mock/redact-request.js';
 import { basePathsOf, buildRouteTable } from '../mock/route-table.js';
 import { unsupportedMediaTypeProblem } from '../mock/request-body.js';
-import type { ScenarioRules } from '../mock/scenario-rules.js';
 import { RuleSet } from '../mock/select-rule.js';
 import { seededNow } from '../mock/seeded-now.js';
 import { registerAdminRoutes } from './admin-routes.js';
@@ -38,126 +35,19 @@ import { registerDocs } from './register-docs.js';
 import { createUnroutedHandler, createUnservedHandler, registerOperationRoutes } from './register-operation-routes.js';
 import { ResponseCache } from '../mock/response-cache.js';
 import { FaultRetries } from './fault-retries.js';
-import { logFormats, logRequest, redactUrl, textLogStream, type LogFormat, type LogStream } from './request-log.js';
+import { logRequest, redactUrl, textLogStream } from './request-log.js';
 import { sendProblem } from './send-problem.js';
 import { routeContext, type MockServer } from './mock-server.js';
 import { openStateStore } from './open-state-store.js';
 import { createStateRuntime, type StateRuntime } from '../mock/state-runtime.js';
 import { readStateFile } from './read-state-file.js';
-import type { StateStore } from '../state/state-store.js';
 
 export type { MockServer } from './mock-server.js';
 export type { JournalEntry, JournalFilter, OverrideInfo, OverrideInput } from './mock-controls.js';
 export type { ScenarioRule, ScenarioRules } from '../mock/scenario-rules.js';
 
-/** Options of {@link createMockServer}; every one has a default that serves the login contract. */
-export interface MockServerOptions {
-  /** A spec path, a raw OpenAPI object or an already loaded Api. Default: iwkit's schema/openapi.yaml. */
-  spec?: string | Api | Record<string, unknown>;
-  /** Refuse a spec with any problem (coded error) instead of serving what can be served and warning (default false). */
-  strictSpec?: boolean;
-  /** Fixture folder (`<dir>/<operationId>/*.json|.js`); `false` for none. Default: iwkit's fixtures/ with the default spec, none otherwise. */
-  fixturesDir?: string | false;
-  /** Seed for generated data; with it, timestamps are anchored to a fixed date so bodies are identical across runs. */
-  seed?: number;
-  /** Accepted credential values; empty or omitted accepts any non-empty credential. */
-  tokens?: string[];
-  /** CORS for any origin (default true). */
-  cors?: boolean;
-  /** Fastify logger: false (default), true, or a level such as "info". */
-  logger?: boolean | string;
-  /** How the log reads: `text` (default; one readable line per request, colour on a terminal unless NO_COLOR) or `json` (pino's JSON lines). */
-  logFormat?: LogFormat;
-  /** Where log lines go (default: standard output). */
-  logStream?: LogStream;
-  /** Largest accepted request body in bytes (default 1 MiB). */
-  bodyLimit?: number;
-  /** Interactive docs at /docs and the raw spec at /openapi.json and /openapi.yaml (default true). */
-  docs?: boolean;
-  /** Anchor for generated timestamps in epoch ms (default: a fixed date when seeded, else now). */
-  now?: number;
-  /**
-   * Scenario rules: a file (YAML, JSON or a JS/TS module), the rules themselves, or `false` for none.
-   * Default: `scenarios.yaml` (or .yml/.json) beside the fixture folders, when it exists.
-   */
-  scenarios?: string | ScenarioRules | false;
-  /** Serve the run-time control API under /__iwkit/ (default false). */
-  admin?: boolean;
-  /** The token the admin API then requires (`Authorization: Bearer …` or `iwkit-admin-token`); needed on a non-loopback host. */
-  adminToken?: string;
-  /** The host the mock is meant to listen on; on a non-loopback host the admin API is off unless `adminToken` is set. */
-  host?: string;
-  /** A delay for every answer: milliseconds, `[min, max]`, or `"200-800"`. */
-  delay?: number | [number, number] | string;
-  /** An edge profile for all generated data (`min`, `max`, `unicode`, `dates`, `nulls`, `random`), unless a request or rule names another. */
-  edge?: EdgeProfile;
-  /** The share of requests (0 to 1) answered with a 500 or 503 problem instead (default 0). */
-  errorRate?: number;
-  /** Keep a request journal: true (the last 1,000 requests; the default), a capacity, or false. */
-  journal?: boolean | number;
-  /** A Fastify serverFactory, for embedding (hot reload swaps handlers behind one long-lived server). */
-  serverFactory?: FastifyServerOptions['serverFactory'];
-  /** Resource bounds (connections, time-outs, delays in flight, overrides, journal bytes); each has a default, see the README's Limits table. */
-  limits?: Partial<MockLimits>;
-  /** Keep state: logins issue sessions that protected operations then require, and created items persist (default false). */
-  stateful?: boolean;
-  /** Where state lives with `stateful`: `memory` (default), a `redis://host:port/db` URL (shared by replicas), or a store of your own. */
-  state?: string | StateStore;
-  /** With a `redis://` state: how long one Redis command may take, in ms, before the request answers 503 (default 1000). */
-  stateTimeoutMs?: number;
-  /** How long a session lives after its login, in ms (default 30 minutes). */
-  sessionTtl?: number;
-  /** With `stateful`: a JSON file of starting items by collection path (`{ "/pets": [ … ] }`), checked against the spec at start; every client starts from it. */
-  stateFile?: string;
-  /** The same as `stateFile`, given as data. */
-  initialState?: Record<string, unknown[]>;
-  /** Overrides and journal taken over from a previous instance, so a hot reload keeps them. */
-  carryOver?: { overrides: OverrideStore; journal?: Journal };
-}
-
-function checkOptions(options: MockServerOptions): void {
-  if (options.bodyLimit !== undefined && !(Number.isInteger(options.bodyLimit) && options.bodyLimit > 0)) {
-    throw toolkitError('IWKIT_ERR_OPTION_INVALID', 'bodyLimit', 'must be a positive integer');
-  }
-  if (options.errorRate !== undefined && !(typeof options.errorRate === 'number' && options.errorRate >= 0 && options.errorRate <= 1)) {
-    throw toolkitError('IWKIT_ERR_OPTION_INVALID', 'errorRate', `must be a number from 0 to 1, got ${String(options.errorRate)}`);
-  }
-  if (options.adminToken !== undefined && !(typeof options.adminToken === 'string' && options.adminToken.length > 0)) {
-    throw toolkitError('IWKIT_ERR_OPTION_INVALID', 'adminToken', 'must be a non-empty string');
-  }
-  if (options.edge !== undefined && !isEdgeProfile(options.edge)) {
-    throw toolkitError('IWKIT_ERR_OPTION_INVALID', 'edge', `expected one of ${edgeProfiles.join(', ')}, got ${String(options.edge)}`);
-  }
-  if (options.logFormat !== undefined && !logFormats.includes(options.logFormat)) {
-    throw toolkitError('IWKIT_ERR_OPTION_INVALID', 'logFormat', `expected one of ${logFormats.join(', ')}, got ${String(options.logFormat)}`);
-  }
-  if (options.sessionTtl !== undefined && !(Number.isSafeInteger(options.sessionTtl) && options.sessionTtl > 0)) {
-    throw toolkitError('IWKIT_ERR_OPTION_INVALID', 'sessionTtl', `must be a positive whole number of ms, got ${String(options.sessionTtl)}`);
-  }
-  if (options.stateTimeoutMs !== undefined && !(Number.isSafeInteger(options.stateTimeoutMs) && options.stateTimeoutMs > 0)) {
-    throw toolkitError('IWKIT_ERR_OPTION_INVALID', 'stateTimeoutMs', `must be a positive whole number of ms, got ${String(options.stateTimeoutMs)}`);
-  }
-  const j = options.journal;
-  if (j !== undefined && typeof j !== 'boolean' && !(Number.isInteger(j) && j > 0)) {
-    throw toolkitError('IWKIT_ERR_OPTION_INVALID', 'journal', 'must be true, false or a positive number of entries');
-  }
-  for (const name of ['stateFile', 'initialState'] as const) {
-    if (options[name] !== undefined && !options.stateful) throw toolkitError('IWKIT_ERR_OPTION_INVALID', name, 'needs stateful: true');
-  }
-  if (options.stateFile !== undefined && options.initialState !== undefined) throw toolkitError('IWKIT_ERR_OPTION_INVALID', 'initialState', 'give either stateFile or initialState, not both');
-}
-
-/** The bounds in force: the defaults with the given ones over them, each a positive whole number. */
-function checkLimits(given: Partial<MockLimits> | undefined): MockLimits {
-  const limits = { ...defaultLimits };
-  for (const [name, value] of Object.entries(given ?? {}) as [keyof MockLimits, unknown][]) {
-    if (!(name in defaultLimits)) throw toolkitError('IWKIT_ERR_OPTION_INVALID', `limits.${name}`, `unknown limit (known: ${Object.keys(defaultLimits).join(', ')})`);
-    if (value === undefined) continue;
-    if (!(typeof value === 'number' && Number.isSafeInteger(value) && value > 0)) throw toolkitError('IWKIT_ERR_OPTION_INVALID', `limits.${name}`, `must be a positive whole number, got ${String(value)}`);
-    limits[name] = value;
-  }
-  return limits;
-}
+export type { MockServerOptions } from './mock-server-options.js';
+import { checkMockServerOptions, type MockServerOptions } from './mock-server-options.js';
 
 async function loadRules(scenarios: MockServerOptions['scenarios'], file: string | undefined, operations: Map<string, CompiledOperation>, api: Api): Promise<CompiledRule[]> {
   if (scenarios === false) return [];
@@ -238,8 +128,7 @@ interface PreparedMock {
 }
 
 async function prepareMock(options: MockServerOptions): Promise<PreparedMock> {
-  checkOptions(options);
-  const limits = checkLimits(options.limits);
+  const limits = checkMockServerOptions(options);
   const delay = delayOption(options.delay);
   const sources = resolveMockSources(options);
   const api = isLoadedApi(options.spec) ? options.spec : await loadApi(sources.specPath ?? (options.spec as Record<string, unknown>), { strict: options.strictSpec === true });

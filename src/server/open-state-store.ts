@@ -1,4 +1,4 @@
-import { toolkitError } from '../errors.js';
+import { optionError } from '../options/check-options.js';
 import { MemoryStore } from '../state/memory-store.js';
 import type { StateBounds, StateStore } from '../state/state-store.js';
 
@@ -11,5 +11,5 @@ export async function openStateStore(state: string | StateStore | undefined, bou
     const { createRedisStore } = await import('../state/redis-store.js');
     return createRedisStore(state, bounds, { timeoutMs });
   }
-  throw toolkitError('IWKIT_ERR_OPTION_INVALID', 'state', `expected "memory" or a redis:// URL, got ${JSON.stringify(state.replace(/\/\/[^@/]*@/, '//***@'))}`);
+  throw optionError('state', `expected "memory" or a redis:// URL, got ${JSON.stringify(state.replace(/\/\/[^@/]*@/, '//***@'))}`);
 }

@@ -20,7 +20,7 @@ const exceptions: Record<string, string> = {
   'src/openapi/package-root.ts': 'locates the package on disk (node:fs, node:path, node:url)',
 };
 
-const core = ['mock', 'fake', 'openapi', 'state'];
+const core = ['mock', 'fake', 'openapi', 'state', 'options'];
 const builtins = new Set(builtinModules.flatMap((m) => [m, `node:${m}`]));
 
 function sourceFiles(dir: string): string[] {

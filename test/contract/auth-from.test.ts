@@ -34,7 +34,7 @@ describe('--auth-from: logging in through the contract', () => {
     const found: string[] = [];
     expect(expandEnv({ a: ['$X', 'pre-${X}-post'], n: 1 }, { X: 'v' }, found)).toEqual({ a: ['v', 'pre-v-post'], n: 1 });
     expect(found).toEqual(['v', 'v']);
-    expect(() => expandEnv('$MISSING', {})).toThrow(/IWKIT_ERR_OPTION_INVALID|--auth-body: environment variable MISSING is not set/);
+    expect(() => expandEnv('$MISSING', {})).toThrow(/auth\.body: environment variable MISSING is not set/);
   });
 
   it('passes against a server that only accepts sessions it issued, and keeps the session out of every report', async () => {
@@ -81,8 +81,8 @@ describe('--auth-from: logging in through the contract', () => {
 
   it('refuses an unknown login operation, a pointer that is no pointer and a header name that is no token', async () => {
     const base = { spec: packagedSpecPath(), baseUrl: 'http://127.0.0.1:9', ...fast };
-    await expect(runContract({ ...base, auth: { from: 'nope' } })).rejects.toMatchObject({ code: 'IWKIT_ERR_OPTION_INVALID', message: expect.stringContaining('--auth-from') });
-    await expect(runContract({ ...base, auth: { from: 'instagramLogin', token: 'sessionid' } })).rejects.toMatchObject({ message: expect.stringContaining('--auth-token') });
-    await expect(runContract({ ...base, auth: { from: 'instagramLogin', header: 'x session' } })).rejects.toMatchObject({ message: expect.stringContaining('--auth-header') });
+    await expect(runContract({ ...base, auth: { from: 'nope' } })).rejects.toMatchObject({ code: 'IWKIT_ERR_OPTION_INVALID', message: expect.stringContaining('auth.from') });
+    await expect(runContract({ ...base, auth: { from: 'instagramLogin', token: 'sessionid' } })).rejects.toMatchObject({ message: expect.stringContaining('auth.token') });
+    await expect(runContract({ ...base, auth: { from: 'instagramLogin', header: 'x session' } })).rejects.toMatchObject({ message: expect.stringContaining('auth.header') });
   });
 });

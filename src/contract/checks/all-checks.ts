@@ -1,4 +1,4 @@
-import { toolkitError } from '../../errors.js';
+import { optionError } from '../../options/check-options.js';
 import type { Check } from './check-types.js';
 import { contentTypeConformance } from './content-type-conformance.js';
 import { ignoredAuth } from './ignored-auth.js';
@@ -36,9 +36,9 @@ export const allChecks: readonly Check[] = [
 /** The checks to run: `include` (all when empty) minus `exclude`; an unknown name is an option error. */
 export function selectChecks(include: readonly string[] = [], exclude: readonly string[] = []): Check[] {
   const known = allChecks.map((c) => c.name);
-  for (const [option, names] of [['--checks', include], ['--exclude-checks', exclude]] as const) {
+  for (const [option, names] of [['checks', include], ['excludeChecks', exclude]] as const) {
     for (const name of names) {
-      if (!known.includes(name)) throw toolkitError('IWKIT_ERR_OPTION_INVALID', option, `unknown check "${name}" (known: ${known.join(', ')})`);
+      if (!known.includes(name)) throw optionError(option, `unknown check "${name}" (known: ${known.join(', ')})`);
     }
   }
   return allChecks.filter((c) => (include.length === 0 || include.includes(c.name)) && !exclude.includes(c.name));
