@@ -84,6 +84,7 @@ export class CaseRunner {
   readonly retried: string[] = [];
   session: AuthSession | undefined;
   private consecutiveTransportErrors = 0;
+  private readonly credentialByHeader = new WeakMap<Operation, boolean>();
 
   constructor(private readonly setup: CaseRunnerSetup) {}
 
@@ -94,7 +95,14 @@ export class CaseRunner {
 
   /** True when a case of `op` carries a credential: it needs none, a token is configured, or a header the spec names as its credential is set. */
   hasCredential(op: Operation): boolean {
-    return !needsCredential(op) || this.token() !== undefined || Object.keys(this.setup.headers).some((h) => credentialHeaderNames(op).includes(h.toLowerCase()));
+    let byHeader = this.credentialByHeader.get(op);
+    if (byHeader === undefined) {
+      // Asked for every case: what the operation and the fixed headers say is worked out once per operation.
+      const names = credentialHeaderNames(op);
+      byHeader = !needsCredential(op) || Object.keys(this.setup.headers).some((h) => names.includes(h.toLowerCase()));
+      this.credentialByHeader.set(op, byHeader);
+    }
+    return byHeader || this.token() !== undefined;
   }
 
   /** Sends the login like a case (rate limit, request count), with the static token if one is configured. */
