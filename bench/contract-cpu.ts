@@ -6,7 +6,7 @@ import { repoRoot, serverSpecs, spawnServer } from './spawn-server.js';
 
 // The bench's contract row alone, repeated, with CPU time per case on each side: the runner (this
 // process) and the mock (its child). On a shared machine CPU per case compares runs where cases/s cannot.
-// node dist/bench/contract-cpu.js [--cases 2000] [--concurrency 16] [--runs 5] [--mock-flags "--cpu-prof"]
+// node dist/bench/contract-cpu.js [--cases 2000] [--concurrency 16] [--runs 5] [--mock-flags="--cpu-prof --cpu-prof-dir DIR"]
 
 /** CPU time (user + system) of a process from /proc/<pid>/stat, in ms; undefined off Linux. */
 function procCpuMs(pid: number): number | undefined {
