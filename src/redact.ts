@@ -121,7 +121,23 @@ interface Matcher {
 
 const matchers = new Map<string, Matcher | null>();
 
+// The list of the call before, copied: a runner scrubs every header and excerpt of a case with the same list.
+let last: { secrets: string[]; matcher: Matcher | null } | undefined;
+
+function sameList(a: readonly string[], b: readonly string[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
 function matcherFor(secrets: readonly string[]): Matcher | null {
+  if (last && sameList(last.secrets, secrets)) return last.matcher;
+  const matcher = keyedMatcher(secrets);
+  last = { secrets: [...secrets], matcher };
+  return matcher;
+}
+
+function keyedMatcher(secrets: readonly string[]): Matcher | null {
   const key = secrets.join('\u0000');
   let matcher = matchers.get(key);
   if (matcher !== undefined) return matcher;

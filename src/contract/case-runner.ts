@@ -1,9 +1,9 @@
 import type { AuthPlan } from './auth-from.js';
 import type { AuthSession } from './auth-session.js';
-import { buildHttpRequest } from './build-http-request.js';
+import { buildHttpRequest, type BuiltRequest } from './build-http-request.js';
 import type { Check, CheckContext, FlowView } from './checks/check-types.js';
 import type { CaseOutcome, CheckResult, ContractCase, ParsedResponse, TransportFailure } from './contract-types.js';
-import { curlCommand, redactRequest } from './display-request.js';
+import { defineShownRequest } from './display-request.js';
 import type { PlannedFlow } from './flows/flow-types.js';
 import { resolveBinding, type StepAnswer } from './flows/resolve-binding.js';
 import { summariseResponse } from './parse-response.js';
@@ -84,6 +84,7 @@ export class CaseRunner {
   readonly retried: string[] = [];
   session: AuthSession | undefined;
   private consecutiveTransportErrors = 0;
+  private readonly credentialByHeader = new WeakMap<Operation, boolean>();
 
   constructor(private readonly setup: CaseRunnerSetup) {}
 
@@ -94,7 +95,14 @@ export class CaseRunner {
 
   /** True when a case of `op` carries a credential: it needs none, a token is configured, or a header the spec names as its credential is set. */
   hasCredential(op: Operation): boolean {
-    return !needsCredential(op) || this.token() !== undefined || Object.keys(this.setup.headers).some((h) => credentialHeaderNames(op).includes(h.toLowerCase()));
+    let byHeader = this.credentialByHeader.get(op);
+    if (byHeader === undefined) {
+      // Asked for every case: what the operation and the fixed headers say is worked out once per operation.
+      const names = credentialHeaderNames(op);
+      byHeader = !needsCredential(op) || Object.keys(this.setup.headers).some((h) => names.includes(h.toLowerCase()));
+      this.credentialByHeader.set(op, byHeader);
+    }
+    return byHeader || this.token() !== undefined;
   }
 
   /** Sends the login like a case (rate limit, request count), with the static token if one is configured. */
@@ -107,7 +115,7 @@ export class CaseRunner {
 
   /** The outcome of a case that was never sent, and why. */
   notSent(c: ContractCase, reason: string): CaseOutcome {
-    return { ...this.describe(c), sent: false, notSentReason: reason, elapsedMs: 0, results: [] };
+    return Object.assign(this.describe(c), { sent: false, notSentReason: reason, elapsedMs: 0, results: [] });
   }
 
   /** Runs one unit: a flow step by step, or a single case (not sent once the target is down). */
@@ -126,9 +134,9 @@ export class CaseRunner {
     return buildHttpRequest(c, this.settings(this.token()));
   }
 
-  private describe(c: ContractCase, builtRequest = this.build(c)): Sent['base'] {
-    const { display, marked } = redactRequest(builtRequest, this.token(), this.setup.secrets);
-    return {
+  // The shown request and curl line are worked out when a report reads them, not here in the hot loop.
+  private describe(c: ContractCase, builtRequest?: BuiltRequest): Sent['base'] {
+    const base = {
       id: c.id,
       operationId: c.operation.operationId,
       method: c.operation.method.toUpperCase(),
@@ -140,9 +148,10 @@ export class CaseRunner {
       ...(c.mutation ? { mutation: c.mutation } : {}),
       ...(c.seed !== undefined ? { seed: c.seed } : {}),
       ...(c.profile !== undefined ? { profile: c.profile } : {}),
-      request: display,
-      curl: curlCommand(marked),
     };
+    const token = this.token();
+    const built = builtRequest ? () => builtRequest : () => buildHttpRequest(c, this.settings(token));
+    return defineShownRequest(base, built, token, this.setup.secrets);
   }
 
   private async sendOnce(c: ContractCase): Promise<Sent> {
@@ -201,8 +210,8 @@ export class CaseRunner {
       ...(s.session ? { session: s.session } : {}),
       ...(flow ? { flow } : {}),
     };
-    return {
-      ...s.base,
+    // Assigned onto the base, not spread from it: a spread would work out its shown request now.
+    return Object.assign(s.base, {
       sent: true,
       startedAt: s.startedAt,
       elapsedMs: Math.round(s.elapsedMs * 10) / 10,
@@ -210,7 +219,7 @@ export class CaseRunner {
       ...(s.transportError ? { transportError: s.transportError } : {}),
       ...(s.relogin ? { relogin: true } : {}),
       results: runChecks(checks, context, secrets),
-    };
+    });
   }
 
   private async runFlow(flow: PlannedFlow, emitOne: (o: CaseOutcome) => void): Promise<void> {

@@ -117,3 +117,35 @@ export function curlCommand(marked: DisplayRequest): string {
   else if (marked.bodyExcerpt !== undefined) parts.push('--data-raw', quote(marked.bodyExcerpt));
   return parts.join(' ');
 }
+
+/**
+ * Adds `request` and `curl` to `target` as enumerable properties worked out on first read (reports,
+ * failures), not for every case as it runs; the token and secrets are the ones of the moment of the call.
+ * After the first read both are plain data properties, and the built request is let go.
+ */
+export function defineShownRequest<T extends object>(target: T, built: () => BuiltRequest, token: string | undefined, secrets: readonly string[]): T & { request: DisplayRequest; curl: string } {
+  const hidden = [...secrets];
+  let show = (): void => {
+    const { display, marked } = redactRequest(built(), token, hidden);
+    const curl = curlCommand(marked);
+    show = () => {};
+    Object.defineProperty(target, 'request', { value: display, enumerable: true, configurable: true, writable: true });
+    Object.defineProperty(target, 'curl', { value: curl, enumerable: true, configurable: true, writable: true });
+  };
+  const lazy = (key: 'request' | 'curl'): PropertyDescriptor => ({
+    enumerable: true,
+    configurable: true,
+    get(this: T) {
+      show();
+      return (target as Record<string, unknown>)[key];
+    },
+    set(value: unknown) {
+      show();
+      Object.defineProperty(target, key, { value, enumerable: true, configurable: true, writable: true });
+    },
+  });
+  // Defined in this order, at this point, so a serialised outcome keeps its key order.
+  Object.defineProperty(target, 'request', lazy('request'));
+  Object.defineProperty(target, 'curl', lazy('curl'));
+  return target as T & { request: DisplayRequest; curl: string };
+}
