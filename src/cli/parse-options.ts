@@ -1,4 +1,3 @@
-import { toolkitError } from '../errors.js';
 import type { OptionNames } from '../options/check-options.js';
 
 // Flags arrive as text. They are turned into the option values the library takes and checked by the
@@ -31,11 +30,3 @@ export function collect(value: string, previous: string[] = []): string[] {
   return [...previous, value];
 }
 
-/** Parses a whole number within bounds for `--name` (until iwkit proxy maps its flags onto its option schema). */
-export function parseInteger(name: string, raw: string | undefined, min: number, max: number): number | undefined {
-  if (raw === undefined) return undefined;
-  if (!/^-?\d+$/.test(raw.trim()) || Number(raw) < min || Number(raw) > max) {
-    throw toolkitError('IWKIT_ERR_OPTION_INVALID', `--${name}`, `expected an integer from ${min} to ${max}, got "${raw}"`);
-  }
-  return Number(raw);
-}

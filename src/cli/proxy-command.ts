@@ -8,7 +8,10 @@ import { createProxyServer } from '../proxy/create-proxy-server.js';
 import type { ProxyServerOptions } from '../proxy/proxy-options.js';
 import { proxyConsoleReport, proxyJsonReport, proxyJunitReport } from '../proxy/proxy-report.js';
 import { violationLine } from '../proxy/violation.js';
-import { collect, parseInteger } from './parse-options.js';
+import { collect, flagNames, numberFlag } from './parse-options.js';
+import { checkOptions, namingOptions } from '../options/check-options.js';
+import { integerOption } from '../options/option-schemas.js';
+import { Type } from '@sinclair/typebox';
 import { isSpecUrl } from '../openapi/fetch-spec-text.js';
 import { listenApp, untilSignalled } from './listen-app.js';
 import { runAction } from './run-action.js';
@@ -54,6 +57,12 @@ async function writeReport(file: string, text: string): Promise<void> {
   }
 }
 
+/** Where to listen: the one flag of iwkit proxy that is not a proxy option. */
+const listenFlagSchema = Type.Object({ port: integerOption(0, 65535) });
+
+/** Flag names of the proxy options (each is the option's name in kebab case). */
+const proxyFlagNames = flagNames();
+
 /** Registers `iwkit proxy`: a validating, recording proxy in front of one upstream. */
 export function registerProxyCommand(program: Command): void {
   program
@@ -82,7 +91,8 @@ export function registerProxyCommand(program: Command): void {
     .option('--max-recordings <n>', 'fixture files one recording writes (default 1000)')
     .action(runAction(async (opts: ProxyOptions) => {
       if (!opts.upstream) throw toolkitError('IWKIT_ERR_OPTION_INVALID', '--upstream', 'is required: the URL of the server to forward to');
-      const port = parseInteger('port', opts.port, 0, 65535)!;
+      const port = numberFlag(opts.port)!;
+      await namingOptions(proxyFlagNames, async () => checkOptions(listenFlagSchema, { port }));
       let seen = 0;
       const options: ProxyServerOptions = {
         upstream: opts.upstream,
@@ -95,13 +105,13 @@ export function registerProxyCommand(program: Command): void {
         host: opts.host,
         adminToken: opts.adminToken ?? (process.env.IWKIT_ADMIN_TOKEN || undefined),
         ca: readCa(opts.ca),
-        bodyLimit: parseInteger('body-limit', opts.bodyLimit, 1, 2 ** 31),
-        upstreamTimeout: parseInteger('upstream-timeout', opts.upstreamTimeout, 1, 3_600_000),
-        connections: parseInteger('connections', opts.connections, 1, 4096),
-        maxInFlight: parseInteger('max-in-flight', opts.maxInFlight, 1, 1_000_000),
-        responseLimit: parseInteger('response-limit', opts.responseLimit, 1, 2 ** 31),
-        journalSize: parseInteger('journal-size', opts.journalSize, 1, 1_000_000),
-        maxRecordings: parseInteger('max-recordings', opts.maxRecordings, 1, 1_000_000),
+        bodyLimit: numberFlag(opts.bodyLimit),
+        upstreamTimeout: numberFlag(opts.upstreamTimeout),
+        connections: numberFlag(opts.connections),
+        maxInFlight: numberFlag(opts.maxInFlight),
+        responseLimit: numberFlag(opts.responseLimit),
+        journalSize: numberFlag(opts.journalSize),
+        maxRecordings: numberFlag(opts.maxRecordings),
         onViolation: (v) => {
           seen++;
           process.stderr.write(`${violationLine(v)}\n`);
@@ -111,7 +121,7 @@ export function registerProxyCommand(program: Command): void {
           else process.stderr.write(`iwkit proxy did not record an answer of ${o.operationId}: ${o.skipped}\n`);
         },
       };
-      const app = await createProxyServer(options);
+      const app = await namingOptions(proxyFlagNames, () => createProxyServer(options));
       const address = await listenApp(app, port, opts.host);
       process.stdout.write(`iwkit proxy listening on ${address} → ${opts.upstream} (${options.mode ?? 'report'} mode${options.record ? `, recording to ${options.record}` : ''}${options.fallback ? ', mock fallback' : ''})\n`);
       await untilSignalled();

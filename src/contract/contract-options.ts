@@ -88,7 +88,8 @@ export const contractOptionsSchema = Type.Object({
   seed: Type.Optional(seedOption),
   timeoutMs: Type.Optional(integerOption(1, maxTimeoutMs)),
   maxResponseTimeMs: Type.Optional(integerOption(1, maxTimeoutMs)),
-  ratePerSecond: Type.Optional(Type.Number({ exclusiveMinimum: 0, expected: 'a positive rate (requests per second)' })),
+  // Infinity is a rate too (no limit); TypeBox's number accepts only finite ones.
+  ratePerSecond: Type.Optional(Type.Union([Type.Number({ exclusiveMinimum: 0 }), Type.Literal(Number.POSITIVE_INFINITY)], { expected: 'a positive rate (requests per second)' })),
   maxRequests: Type.Optional(integerOption(1, 1_000_000)),
   concurrency: Type.Optional(integerOption(1, 64)),
   strict: Type.Optional(Type.Boolean()),

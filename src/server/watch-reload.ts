@@ -6,7 +6,7 @@ import type { MockServer } from './mock-server.js';
 import { toolkitError } from '../errors.js';
 import { isSpecUrl } from '../openapi/fetch-spec-text.js';
 import { defaultJournalCapacity, Journal } from '../mock/journal.js';
-import { defaultLimits } from '../mock/limits.js';
+import { defaultLimits, limitsWith } from '../mock/limits.js';
 import { OverrideStore } from '../mock/overrides.js';
 import { answerClientError } from './answer-client-error.js';
 import { limitConnections } from './connection-limits.js';
@@ -106,7 +106,7 @@ export async function watchMockServer(options: MockServerOptions, watchOptions: 
   const server = createServer({ requireHostHeader: false }, (req, res) => active.handler(req, res));
   server.on('clientError', answerClientError);
   // The same time-outs, connection cap and CONNECT answer as a server Fastify owns (createMockServer validates the values).
-  limitConnections(server, { ...defaultLimits, ...options.limits });
+  limitConnections(server, limitsWith(options.limits));
   try {
     await new Promise<void>((done, fail) => {
       server.once('error', fail);
