@@ -12,7 +12,7 @@ export const errorTable = {
   IWKIT_ERR_FIXTURE_READ: ['cannot load fixture %s: %s', 'A fixture file is unreadable, not JSON, or a module without a builder.'],
   IWKIT_ERR_FIXTURE_INVALID: ['fixture %s does not give a schema-valid body: %s', 'A fixture breaks its response schema; the message names file and JSON pointer.'],
   IWKIT_ERR_FIXTURE_OPERATION: ['fixture folder %s names no operation of the spec (known: %s)', 'A folder under fixtures/ does not match any operationId.'],
-  IWKIT_ERR_OPTION_INVALID: ['invalid option %s: %s', 'A command-line or programmatic option has a bad value.'],
+  IWKIT_ERR_OPTION_INVALID: ['invalid option %s: %s', 'A command-line or programmatic option has a bad value. The message names the option as the caller wrote it (`--max-delayed` from the CLI, `limits.maxDelayed` in code); the error also carries it as `option`.'],
   IWKIT_ERR_SERVER_LISTEN: ['cannot listen on %s: %s', 'The mock could not bind its host and port (e.g. already in use).'],
   IWKIT_ERR_TARGET_UNREACHABLE: ['target %s is unreachable: %s', 'The contract runner could not reach the base URL at the start.'],
   IWKIT_ERR_SCENARIO_INVALID: ['%s: %s', 'A scenario rules file is malformed or names an unknown operation, fixture or field.'],
