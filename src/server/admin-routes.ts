@@ -48,7 +48,6 @@ function adminErrorProblem(error: { message?: string }): Problem {
  * (a web page must not steer or read the mock), and never on a non-loopback address without a token.
  */
 export async function registerAdminRoutes(app: FastifyInstance, controls: MockControls, options: AdminOptions): Promise<void> {
-
   await app.register(async (admin) => {
     admin.setErrorHandler((error: { statusCode?: number; message?: string }, request, reply) => {
       // Client errors (a malformed body, say) get the mock's usual problem from the app's handler.
@@ -58,99 +57,112 @@ export async function registerAdminRoutes(app: FastifyInstance, controls: MockCo
       return reply.code(body.status).header('content-type', problemContentType).send(JSON.stringify(body));
     });
     admin.addHook('onRequest', adminGuard(app, options));
-
     const config = { cors: false } as FastifyContextConfig;
     // Browser preflights to the admin API fail, so no page can send it a non-simple request.
     admin.options('/*', { config }, async (request, reply) => notFound(request, reply));
-
-    admin.get('/', { config }, async () => ({
-      endpoints: [
-        'GET /__iwkit/fixtures', 'GET /__iwkit/rules',
-        'GET /__iwkit/overrides', 'POST /__iwkit/overrides', 'DELETE /__iwkit/overrides', 'DELETE /__iwkit/overrides/:id',
-        'GET /__iwkit/journal', 'DELETE /__iwkit/journal', 'POST /__iwkit/reset',
-        'DELETE /__iwkit/state', 'DELETE /__iwkit/state/sessions/:id', 'POST /__iwkit/state/sessions/:id/expire',
-      ],
-    }));
-
-    admin.get('/fixtures', { config }, async () => ({
-      operations: controls.operations.map((op) => ({
-        operationId: op.operation.operationId,
-        method: op.operation.method.toUpperCase(),
-        path: op.operation.path,
-        defaultStatus: op.defaultStatus,
-        statuses: op.responses.map((r) => r.spec.status),
-        fixtures: [...op.fixtures.values()].map((f) => ({ name: f.name, status: f.status ?? op.defaultStatus, ...(f.summary ? { summary: f.summary } : {}) })),
-        examples: op.responses.flatMap((r) => r.media.flatMap((m) => [...m.examples.keys()].map((name) => ({ status: r.spec.status, contentType: m.contentType, name })))),
-      })),
-    }));
-
-    admin.get('/rules', { config }, async () => ({
-      file: controls.rulesFile ?? null,
-      rules: controls.rules.rules.map((r) => ({
-        name: r.name,
-        ...(r.operationId !== undefined ? { operationId: r.operationId } : {}),
-        ...(r.times !== undefined ? { remaining: r.times - r.used } : {}),
-        definition: r.definition,
-      })),
-    }));
-
-    const overrides = overrideControls(controls);
-    const journal = journalControls(controls);
-    admin.get('/overrides', { config }, async (request, reply) => guarded(reply, async () => ({ overrides: await overrides.list(clientOf(request)) })));
-
-    admin.post('/overrides', { config }, async (request, reply) => {
-      const type = String(request.headers['content-type'] ?? '');
-      if (!/^application\/([\w.+-]+\+)?json/i.test(type) || typeof request.body !== 'object' || request.body === null) {
-        return sendProblem(reply, problem(415, 'an override is a JSON object sent as application/json', [{ in: 'header', pointer: '/content-type', message: 'expected application/json' }]));
-      }
-      try {
-        const override = await overrides.add(request.body, clientOf(request));
-        return reply.code(201).send({ override });
-      } catch (error) {
-        if (!isToolkitError(error)) return storeFailure(reply, error);
-        return sendProblem(reply, overrideProblem(error as RulesError | OverrideLimitError));
-      }
-    });
-
-    admin.delete('/overrides', { config }, async (request, reply) => guarded(reply, async () => ({ removed: await overrides.clear({ client: clientOf(request) }) })));
-
-    admin.delete<{ Params: { id: string } }>('/overrides/:id', { config }, async (request, reply) => {
-      const removed = await guarded(reply, () => overrides.remove(request.params.id, { client: clientOf(request) }));
-      if (removed === true) return reply.code(204).send();
-      if (removed !== false) return removed;
-      return sendProblem(reply, problem(404, `no override "${request.params.id}" for this client`, [{ in: 'path', pointer: '/id', message: 'unknown override' }]));
-    });
-
-    const journalFilter = (request: FastifyRequest): JournalFilter | undefined => {
-      const q = (request.query ?? {}) as Record<string, string | undefined>;
-      const client = q.client === '*' ? undefined : (q.client ?? clientOf(request) ?? null);
-      const limit = q.limit !== undefined && /^\d{1,6}$/.test(q.limit) ? Number(q.limit) : undefined;
-      return { client, ...(q.operationId ? { operationId: q.operationId } : {}), ...(limit !== undefined ? { limit } : {}) };
-    };
-
-    admin.get('/journal', { config }, async (request, reply) => {
-      if (!journal) return sendProblem(reply, problem(404, 'the journal is off for this mock', [{ in: 'path', pointer: '', message: 'no journal' }]));
-      // The journal keeps its entries as JSON text: the answer is their concatenation, never re-serialised.
-      const { capacity, maxBytes } = journal;
-      return guarded(reply, async () => reply.type('application/json; charset=utf-8').send(`{"capacity":${capacity},"maxBytes":${maxBytes},"entries":${await journal.listText(journalFilter(request))}}`));
-    });
-
-    admin.delete('/journal', { config }, async (request, reply) => {
-      const { limit: _ignored, ...filter } = journalFilter(request) ?? {};
-      return guarded(reply, async () => ({ removed: (await journal?.clear(filter)) ?? 0 }));
-    });
-
-    admin.post('/reset', { config }, async (request, reply) => {
-      const client = clientOf(request);
-      return guarded(reply, async () => {
-        const removed = await overrides.clear({ client });
-        const entries = (await journal?.clear({ client: client ?? null })) ?? 0;
-        // Rules belong to everyone: only a reset without a client id gives them their uses back.
-        if (client === undefined) controls.rules.resetUses();
-        await controls.state?.store.clear(client === undefined ? undefined : scopeOf(client));
-        return { overrides: removed, journal: entries, rulesReset: client === undefined, ...(controls.state ? { stateCleared: true } : {}) };
-      });
-    });
+    registerListingRoutes(admin, controls, config);
+    registerOverrideRoutes(admin, controls, config);
+    registerJournalRoutes(admin, controls, config);
     registerStateRoutes(admin, controls.state, config);
   }, { prefix: adminPrefix });
+}
+
+/** What the API serves, and the fixtures and rules the mock holds (read-only). */
+function registerListingRoutes(admin: FastifyInstance, controls: MockControls, config: FastifyContextConfig): void {
+  admin.get('/', { config }, async () => ({
+    endpoints: [
+      'GET /__iwkit/fixtures', 'GET /__iwkit/rules',
+      'GET /__iwkit/overrides', 'POST /__iwkit/overrides', 'DELETE /__iwkit/overrides', 'DELETE /__iwkit/overrides/:id',
+      'GET /__iwkit/journal', 'DELETE /__iwkit/journal', 'POST /__iwkit/reset',
+      'DELETE /__iwkit/state', 'DELETE /__iwkit/state/sessions/:id', 'POST /__iwkit/state/sessions/:id/expire',
+    ],
+  }));
+
+  admin.get('/fixtures', { config }, async () => ({
+    operations: controls.operations.map((op) => ({
+      operationId: op.operation.operationId,
+      method: op.operation.method.toUpperCase(),
+      path: op.operation.path,
+      defaultStatus: op.defaultStatus,
+      statuses: op.responses.map((r) => r.spec.status),
+      fixtures: [...op.fixtures.values()].map((f) => ({ name: f.name, status: f.status ?? op.defaultStatus, ...(f.summary ? { summary: f.summary } : {}) })),
+      examples: op.responses.flatMap((r) => r.media.flatMap((m) => [...m.examples.keys()].map((name) => ({ status: r.spec.status, contentType: m.contentType, name })))),
+    })),
+  }));
+
+  admin.get('/rules', { config }, async () => ({
+    file: controls.rulesFile ?? null,
+    rules: controls.rules.rules.map((r) => ({
+      name: r.name,
+      ...(r.operationId !== undefined ? { operationId: r.operationId } : {}),
+      ...(r.times !== undefined ? { remaining: r.times - r.used } : {}),
+      definition: r.definition,
+    })),
+  }));
+}
+
+/** Run-time overrides: list, add, remove one, remove all (each for the caller's client). */
+function registerOverrideRoutes(admin: FastifyInstance, controls: MockControls, config: FastifyContextConfig): void {
+  const overrides = overrideControls(controls);
+  admin.get('/overrides', { config }, async (request, reply) => guarded(reply, async () => ({ overrides: await overrides.list(clientOf(request)) })));
+
+  admin.post('/overrides', { config }, async (request, reply) => {
+    const type = String(request.headers['content-type'] ?? '');
+    if (!/^application\/([\w.+-]+\+)?json/i.test(type) || typeof request.body !== 'object' || request.body === null) {
+      return sendProblem(reply, problem(415, 'an override is a JSON object sent as application/json', [{ in: 'header', pointer: '/content-type', message: 'expected application/json' }]));
+    }
+    try {
+      const override = await overrides.add(request.body, clientOf(request));
+      return reply.code(201).send({ override });
+    } catch (error) {
+      if (!isToolkitError(error)) return storeFailure(reply, error);
+      return sendProblem(reply, overrideProblem(error as RulesError | OverrideLimitError));
+    }
+  });
+
+  admin.delete('/overrides', { config }, async (request, reply) => guarded(reply, async () => ({ removed: await overrides.clear({ client: clientOf(request) }) })));
+
+  admin.delete<{ Params: { id: string } }>('/overrides/:id', { config }, async (request, reply) => {
+    const removed = await guarded(reply, () => overrides.remove(request.params.id, { client: clientOf(request) }));
+    if (removed === true) return reply.code(204).send();
+    if (removed !== false) return removed;
+    return sendProblem(reply, problem(404, `no override "${request.params.id}" for this client`, [{ in: 'path', pointer: '/id', message: 'unknown override' }]));
+  });
+}
+
+/** The journal entries a request asks for: its own client's unless `?client=*`, by operationId, the last `limit`. */
+function journalFilter(request: FastifyRequest): JournalFilter | undefined {
+    const q = (request.query ?? {}) as Record<string, string | undefined>;
+    const client = q.client === '*' ? undefined : (q.client ?? clientOf(request) ?? null);
+    const limit = q.limit !== undefined && /^\d{1,6}$/.test(q.limit) ? Number(q.limit) : undefined;
+    return { client, ...(q.operationId ? { operationId: q.operationId } : {}), ...(limit !== undefined ? { limit } : {}) };
+}
+
+/** The journal (read and clear) and the reset of overrides, journal, rule uses and state. */
+function registerJournalRoutes(admin: FastifyInstance, controls: MockControls, config: FastifyContextConfig): void {
+  const overrides = overrideControls(controls);
+  const journal = journalControls(controls);
+  admin.get('/journal', { config }, async (request, reply) => {
+    if (!journal) return sendProblem(reply, problem(404, 'the journal is off for this mock', [{ in: 'path', pointer: '', message: 'no journal' }]));
+    // The journal keeps its entries as JSON text: the answer is their concatenation, never re-serialised.
+    const { capacity, maxBytes } = journal;
+    return guarded(reply, async () => reply.type('application/json; charset=utf-8').send(`{"capacity":${capacity},"maxBytes":${maxBytes},"entries":${await journal.listText(journalFilter(request))}}`));
+  });
+
+  admin.delete('/journal', { config }, async (request, reply) => {
+    const { limit: _ignored, ...filter } = journalFilter(request) ?? {};
+    return guarded(reply, async () => ({ removed: (await journal?.clear(filter)) ?? 0 }));
+  });
+
+  admin.post('/reset', { config }, async (request, reply) => {
+    const client = clientOf(request);
+    return guarded(reply, async () => {
+      const removed = await overrides.clear({ client });
+      const entries = (await journal?.clear({ client: client ?? null })) ?? 0;
+      // Rules belong to everyone: only a reset without a client id gives them their uses back.
+      if (client === undefined) controls.rules.resetUses();
+      await controls.state?.store.clear(client === undefined ? undefined : scopeOf(client));
+      return { overrides: removed, journal: entries, rulesReset: client === undefined, ...(controls.state ? { stateCleared: true } : {}) };
+    });
+  });
 }
