@@ -170,14 +170,23 @@ function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
-/**
- * MSW request handlers for every operation of a spec, answered by iwkit's mock core: validation with every
- * field's pointer, fixtures, scenarios, rules and overrides, edge profiles, seeded realistic data.
- * `spec` is a loaded Api (loadApi, or a module written by `iwkit generate --bundle`) or a parsed,
- * self-contained OpenAPI document; no file is read, so this runs in a browser too.
- */
-export function createHandlers(spec: Api | Record<string, unknown>, options: HandlersOptions = {}): MockHandlers {
-  checkOptions(options);
+/** The compiled spec and the run-time state every handler shares. */
+interface HandlersContext {
+  api: Api;
+  compiled: CompiledOperation[];
+  answerers: OperationAnswerer[];
+  table: ReturnType<typeof buildRouteTable>;
+  runtime: MockRuntime;
+  overrides: OverrideStore;
+  overrideContext: RuleContext;
+  journal?: Journal;
+  redactor: ReturnType<typeof createRequestRedactor>;
+  state?: StateRuntime;
+  baseUrl?: string;
+}
+
+/** Compiles the spec, fixtures and rules, and builds the runtime the core answers with. */
+function prepareHandlers(spec: Api | Record<string, unknown>, options: HandlersOptions): HandlersContext {
   const api = isLoadedApi(spec) ? spec : buildApi(spec);
   const limits = limitsWith(options.limits);
   const faker = createFaker();
@@ -191,11 +200,8 @@ export function createHandlers(spec: Api | Record<string, unknown>, options: Han
   );
   const overrides = new OverrideStore();
   overrides.limits = { maxOverrides: limits.maxOverrides, maxOverrideBytes: limits.maxOverrideBytes };
-  const overrideContext: RuleContext = { operations, references: api.references, locate: (path) => withRulePath('override', path) };
   const capacity = options.journal === false ? 0 : typeof options.journal === 'number' ? options.journal : defaultJournalCapacity;
-  const journal = capacity === 0 ? undefined : new Journal(capacity, limits.maxJournalBytes);
   const secrets = apiKeyNames(api);
-  const redactor = createRequestRedactor(secrets.headers, secrets.query);
   const seed = options.seed ?? Math.floor(Math.random() * 2 ** 31);
   const state = stateOf(options, compiled, api, limits);
   const runtime: MockRuntime = {
@@ -215,95 +221,119 @@ export function createHandlers(spec: Api | Record<string, unknown>, options: Han
     warn: (message, details) => console.error(message, details),
     ...(state ? { state } : {}),
   };
-
-  const table = buildRouteTable(compiled.map((op) => op.operation), { basePaths: basePathsOf(api.servers) });
-  const answerers: OperationAnswerer[] = compiled.map((op) => createOperationAnswerer(op, runtime));
-
-  const record = (view: MockRequest, answer: MockAnswer, started: number, body: unknown): void => {
-    if (!journal) return;
-    const client = view.headers[clientHeader];
-    const subject = { ...(typeof client === 'string' ? { client } : {}), operationId: answer.operationId, method: view.method, path: view.path, query: view.query, headers: view.headers };
-    const status = answer.fault === 'reset' || answer.fault === 'empty' ? null : answer.status;
-    const text = body === undefined ? undefined : journalBodyText(body);
-    journal.record(journalRecord(redactor, subject, status, answer.scenario, performance.now() - started), text);
+  return {
+    api,
+    compiled,
+    answerers: compiled.map((op) => createOperationAnswerer(op, runtime)),
+    table: buildRouteTable(compiled.map((op) => op.operation), { basePaths: basePathsOf(api.servers) }),
+    runtime,
+    overrides,
+    overrideContext: { operations, references: api.references, locate: (path) => withRulePath('override', path) },
+    ...(capacity === 0 ? {} : { journal: new Journal(capacity, limits.maxJournalBytes) }),
+    redactor: createRequestRedactor(secrets.headers, secrets.query),
+    ...(state ? { state } : {}),
+    ...(options.baseUrl !== undefined ? { baseUrl: options.baseUrl } : {}),
   };
+}
 
-  const handle = async (route: TableRoute, request: Request, started: number): Promise<Response | undefined> => {
-    const url = new URL(request.url);
-    const query = queryOf(url);
-    const texts = slotTexts(route, url, options.baseUrl);
-    const choice = texts && table.choose(route, texts, query);
-    // Not one of this route's operations after all: MSW tries the next handler.
-    if (!choice) return undefined;
-    const index = route.candidates[choice.index].operation;
-    const op = compiled[index];
-    const view: MockRequest = {
-      method: request.method.toUpperCase(),
-      url: `${url.pathname}${url.search}`,
-      path: url.pathname,
-      params: choice.params,
-      query,
-      headers: headersOf(request),
-      body: undefined,
-    };
-    const read = await readRequestBody(op, request);
-    let answer: MockAnswer;
-    if ('problem' in read) answer = problemAnswer(read.problem, { op, now });
-    else {
-      Object.assign(view, read);
-      answer = await answerers[index](view);
-    }
-    const journalBody = journalBodyValue(view.body, view.rawBody, view.headers['content-length']);
-    if (answer.delayMs > 0) {
-      const refusal = enterDelay(runtime.delays, answer.delayMs, { op, now });
-      if (refusal) answer = refusal;
-      else {
-        try {
-          await sleep(answer.delayMs);
-        } finally {
-          runtime.delays.leave();
-        }
-      }
-    }
-    record(view, answer, started, journalBody);
-    return toResponse(answer, view.method);
+/** Journals one answered request (redacted), when the journal is on. */
+function recordAnswer(ctx: HandlersContext, view: MockRequest, answer: MockAnswer, started: number, body: unknown): void {
+  if (!ctx.journal) return;
+  const client = view.headers[clientHeader];
+  const subject = { ...(typeof client === 'string' ? { client } : {}), operationId: answer.operationId, method: view.method, path: view.path, query: view.query, headers: view.headers };
+  const status = answer.fault === 'reset' || answer.fault === 'empty' ? null : answer.status;
+  const text = body === undefined ? undefined : journalBodyText(body);
+  ctx.journal.record(journalRecord(ctx.redactor, subject, status, answer.scenario, performance.now() - started), text);
+}
+
+/** Holds an answer for its delay within the delay bound; past the bound, the core's refusal instead. */
+async function waitOutDelay(ctx: HandlersContext, answer: MockAnswer, op: CompiledOperation): Promise<MockAnswer> {
+  if (answer.delayMs <= 0) return answer;
+  const refusal = enterDelay(ctx.runtime.delays, answer.delayMs, { op, now: ctx.runtime.now });
+  if (refusal) return refusal;
+  try {
+    await sleep(answer.delayMs);
+  } finally {
+    ctx.runtime.delays.leave();
+  }
+  return answer;
+}
+
+/** One request to one route: the request view, the core's answer, the journal, the Response; undefined lets MSW try the next handler. */
+async function answerRequest(ctx: HandlersContext, route: TableRoute, request: Request, started: number): Promise<Response | undefined> {
+  const url = new URL(request.url);
+  const query = queryOf(url);
+  const texts = slotTexts(route, url, ctx.baseUrl);
+  const choice = texts && ctx.table.choose(route, texts, query);
+  if (!choice) return undefined;
+  const index = route.candidates[choice.index].operation;
+  const op = ctx.compiled[index];
+  const view: MockRequest = {
+    method: request.method.toUpperCase(),
+    url: `${url.pathname}${url.search}`,
+    path: url.pathname,
+    params: choice.params,
+    query,
+    headers: headersOf(request),
+    body: undefined,
   };
+  const read = await readRequestBody(op, request);
+  let answer: MockAnswer;
+  if ('problem' in read) answer = problemAnswer(read.problem, { op, now: ctx.runtime.now });
+  else {
+    Object.assign(view, read);
+    answer = await ctx.answerers[index](view);
+  }
+  const journalBody = journalBodyValue(view.body, view.rawBody, view.headers['content-length']);
+  answer = await waitOutDelay(ctx, answer, op);
+  recordAnswer(ctx, view, answer, started, journalBody);
+  return toResponse(answer, view.method);
+}
 
-  const handlers: HttpHandler[] = table.routes.map((route) => {
-    const pattern = routePattern(route, options.baseUrl);
-    const on = (http as unknown as Record<string, typeof http.all | undefined>)[route.method.toLowerCase()] ?? http.all;
-    return on(pattern, ({ request }) => handle(route, request, performance.now()));
+/** A declared path asked with a method it does not have: 405 with Allow (OPTIONS: 204), as the Fastify mock answers. */
+function methodNotAllowedHandler(ctx: HandlersContext): HttpHandler {
+  return http.all(routePatternAny(ctx.baseUrl), ({ request }) => {
+    const path = new URL(request.url).pathname;
+    const declared = ctx.table.allowedMethods(path);
+    if (declared.length === 0) return undefined;
+    const allow = [...new Set([...declared, ...(declared.includes('GET') ? ['HEAD'] : []), 'OPTIONS'])].join(', ');
+    if (request.method === 'OPTIONS') return new HttpResponse(null, { status: 204, headers: { allow } });
+    const refusal = problemAnswer(problem(405, `${request.method} is not allowed on ${path}; allowed: ${allow}`, [
+      { in: 'request', pointer: '', message: `method ${request.method} is not declared for this path` },
+    ], { allowed: allow.split(', ') }));
+    refusal.headers.allow = allow;
+    return toResponse(refusal, request.method);
   });
-  // A declared path asked with a method it does not have: 405 with Allow (OPTIONS: 204), as the Fastify mock answers.
-  handlers.push(
-    http.all(routePatternAny(options.baseUrl), ({ request }) => {
-      const url = new URL(request.url);
-      const path = url.pathname;
-      const declared = table.allowedMethods(path);
-      if (declared.length === 0) return undefined;
-      const allow = [...new Set([...declared, ...(declared.includes('GET') ? ['HEAD'] : []), 'OPTIONS'])].join(', ');
-      if (request.method === 'OPTIONS') return new HttpResponse(null, { status: 204, headers: { allow } });
-      const refusal = problemAnswer(problem(405, `${request.method} is not allowed on ${path}; allowed: ${allow}`, [
-        { in: 'request', pointer: '', message: `method ${request.method} is not declared for this path` },
-      ], { allowed: allow.split(', ') }));
-      refusal.headers.allow = allow;
-      return toResponse(refusal, request.method);
-    }),
-  );
+}
 
+/**
+ * MSW request handlers for every operation of a spec, answered by iwkit's mock core: validation with every
+ * field's pointer, fixtures, scenarios, rules and overrides, edge profiles, seeded realistic data.
+ * `spec` is a loaded Api (loadApi, or a module written by `iwkit generate --bundle`) or a parsed,
+ * self-contained OpenAPI document; no file is read, so this runs in a browser too.
+ */
+export function createHandlers(spec: Api | Record<string, unknown>, options: HandlersOptions = {}): MockHandlers {
+  checkOptions(options);
+  const ctx = prepareHandlers(spec, options);
+  const { overrides, journal, state } = ctx;
+  const handlers: HttpHandler[] = ctx.table.routes.map((route) => {
+    const on = (http as unknown as Record<string, typeof http.all | undefined>)[route.method.toLowerCase()] ?? http.all;
+    return on(routePattern(route, ctx.baseUrl), ({ request }) => answerRequest(ctx, route, request, performance.now()));
+  });
+  handlers.push(methodNotAllowedHandler(ctx));
   return Object.assign(handlers, {
-    use: (override: OverrideInput) => addOverride({ overrides, overrideContext }, override),
+    use: (override: OverrideInput) => addOverride({ overrides, overrideContext: ctx.overrideContext }, override),
     reset: async () => {
       overrides.clear('all');
       journal?.clear();
-      rules.resetUses();
+      ctx.runtime.rules.resetUses();
       await state?.store.clear();
     },
     invalidate: async (sessionid: string, client?: string) => (state ? invalidateSession(state, scopeOf(client), sessionid) : false),
     expire: async (sessionid: string, client?: string) => (state ? expireSession(state, scopeOf(client), sessionid) : false),
     stateLines: state?.plan.lines ?? [],
     journal: (filter?: JournalFilter) => journal?.list(filter) ?? [],
-    api,
+    api: ctx.api,
   });
 }
 
