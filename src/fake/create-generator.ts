@@ -72,13 +72,9 @@ function describeFailure(schema: TSchema, references: TSchema[], value: unknown)
   }
 }
 
-/** Compiles `schema` once into a generator; `references` resolves Type.Ref / $ref by $id. */
-export function createGenerator(schema: TSchema, references: TSchema[], options: GeneratorOptions = {}): ValueGenerator {
-  registerFormats();
-  checkOptions(generatorOptionsSchema, options);
+/** The shared state of every call and the compile context over it; `reset` starts a call from the same state. */
+function compileSetup(references: TSchema[], options: GeneratorOptions, strategy: GenerationStrategy) {
   const maxDepth = options.maxDepth ?? 3;
-  if (options.profile !== undefined && options.strategy !== undefined) throw optionError('profile', 'give either a profile or a strategy, not both');
-  const strategy = options.strategy ?? (options.profile !== undefined ? edgeStrategy(options.profile) : realisticStrategy());
   const budget = strategy.budget ?? Infinity;
   const randomizer = new SeededRandomizer();
   const faker = createFaker(randomizer, options.locale);
@@ -86,17 +82,7 @@ export function createGenerator(schema: TSchema, references: TSchema[], options:
   for (const ref of references) {
     if (isSchemaObject(ref) && typeof ref.$id === 'string') refMap.set(ref.$id, ref);
   }
-  const state: GenerateState = {
-    rng: randomizer,
-    faker,
-    now: PROBE_NOW,
-    depth: 0,
-    softDepth: maxDepth,
-    person: undefined,
-    company: undefined,
-    companyKey: undefined,
-    budget,
-  };
+  const state: GenerateState = { rng: randomizer, faker, now: PROBE_NOW, depth: 0, softDepth: maxDepth, person: undefined, company: undefined, companyKey: undefined, budget };
   // Every call starts from the same state: only the seed and the clock differ.
   const reset = (seed: number | number[], now: number): GenerateState => {
     randomizer.seed(seed);
@@ -108,12 +94,10 @@ export function createGenerator(schema: TSchema, references: TSchema[], options:
     state.budget = budget;
     return state;
   };
-  const values = createRealisticValues(faker);
-  const check = createChecker(references);
   const ctx: CompileContext = {
     faker,
     randomizer,
-    values,
+    values: createRealisticValues(faker),
     strategy,
     references: refMap,
     referenceList: references,
@@ -122,59 +106,75 @@ export function createGenerator(schema: TSchema, references: TSchema[], options:
     uncertain: [],
     usesFakerDates: false,
     compile: (child, name, pointer) => compileNode(child, ctx, name, pointer),
-    check,
+    check: createChecker(references),
     probe: (seed) => reset(seed, PROBE_NOW),
   };
-  if (strategy.budget !== undefined) {
-    // Built on first use: only arrays whose items must differ need it.
-    let twin: CompileContext | undefined;
-    ctx.realistic = () => {
-      if (!twin) {
-        const made: CompileContext = { ...ctx, strategy: realisticStrategy(), refGenerators: new Map(), compile: (child, name, pointer) => compileNode(child, made, name, pointer) };
-        delete made.realistic;
-        twin = made;
-      }
-      return twin;
-    };
-  }
-  let root: NodeGenerator;
-  let problem = '';
-  let compiled = true;
+  if (strategy.budget !== undefined) ctx.realistic = realisticTwin(ctx);
+  return { ctx, reset };
+}
+
+/** The same context with the realistic strategy, built on first use: only arrays whose items must differ need it. */
+function realisticTwin(ctx: CompileContext): () => CompileContext {
+  let twin: CompileContext | undefined;
+  return () => {
+    if (!twin) {
+      const made: CompileContext = { ...ctx, strategy: realisticStrategy(), refGenerators: new Map(), compile: (child, name, pointer) => compileNode(child, made, name, pointer) };
+      delete made.realistic;
+      twin = made;
+    }
+    return twin;
+  };
+}
+
+/** The root generator; a schema no value satisfies never fails here: calls fall back to an example, a default, or null. */
+function compileRoot(schema: TSchema, ctx: CompileContext, name: string): { root: NodeGenerator; problem: string; compiled: boolean } {
   try {
-    root = compileNode(schema, ctx, options.name ?? '', '#');
+    const root = compileNode(schema, ctx, name, '#');
+    return { root, problem: root.impossible ?? '', compiled: true };
   } catch (error) {
-    // A schema no value satisfies never fails here: calls fall back to an example, a default, or null.
     if (!isUnsatisfiable(error)) throw error;
-    problem = (error as Error).message;
-    compiled = false;
-    root = () => {
+    const problem = (error as Error).message;
+    const root: NodeGenerator = () => {
       throw new RetryGeneration(problem);
     };
+    return { root, problem, compiled: false };
   }
-  if (root.impossible) problem = root.impossible;
-  const rootCheck = ctx.check(schema);
-  const verify = options.verify ?? 'auto';
+}
 
-  const run = (seed: number | number[], now: number): unknown => {
-    reset(seed, now);
-    if (ctx.usesFakerDates) faker.setDefaultRefDate(now);
-    return root(state);
-  };
-
-  // A value known to be valid, found now, is what a call returns if every attempt fails.
-  let knownGood: string | undefined;
-  for (let seed = 1; seed <= 24 && knownGood === undefined && compiled; seed++) {
+/** A value known to be valid, found now (as JSON text): what a call returns if every attempt fails. */
+function findKnownGood(run: (seed: number, now: number) => unknown, rootCheck: ((value: unknown) => boolean) | undefined, describe: (value: unknown) => string): { knownGood?: string; problem: string } {
+  let problem = '';
+  for (let seed = 1; seed <= 24; seed++) {
     try {
       const value = run(seed, PROBE_NOW);
-      if (!rootCheck || rootCheck(value)) knownGood = JSON.stringify(value);
-      else problem ||= describeFailure(schema, references, value);
+      if (!rootCheck || rootCheck(value)) return { knownGood: JSON.stringify(value), problem };
+      problem ||= describe(value);
     } catch (error) {
       if (!(error instanceof RetryGeneration)) throw error;
       problem ||= error.message;
     }
   }
-  knownGood ??= specConstant(schema, rootCheck);
-  const fallback = knownGood;
+  return { problem };
+}
+
+/** Compiles `schema` once into a generator; `references` resolves Type.Ref / $ref by $id. */
+export function createGenerator(schema: TSchema, references: TSchema[], options: GeneratorOptions = {}): ValueGenerator {
+  registerFormats();
+  checkOptions(generatorOptionsSchema, options);
+  if (options.profile !== undefined && options.strategy !== undefined) throw optionError('profile', 'give either a profile or a strategy, not both');
+  const strategy = options.strategy ?? (options.profile !== undefined ? edgeStrategy(options.profile) : realisticStrategy());
+  const { ctx, reset } = compileSetup(references, options, strategy);
+  const { root, problem: compileProblem, compiled } = compileRoot(schema, ctx, options.name ?? '');
+  const rootCheck = ctx.check(schema);
+  const verify = options.verify ?? 'auto';
+  const run = (seed: number | number[], now: number): unknown => {
+    const state = reset(seed, now);
+    if (ctx.usesFakerDates) ctx.faker.setDefaultRefDate(now);
+    return root(state);
+  };
+  const found = compiled ? findKnownGood(run, rootCheck, (value) => describeFailure(schema, references, value)) : { problem: '' };
+  const problem = compileProblem || found.problem;
+  const fallback = found.knownGood ?? specConstant(schema, rootCheck);
   const callCheck = verify === true || (verify === 'auto' && ctx.uncertain.length > 0) || fallback === undefined ? rootCheck : undefined;
 
   const generate: ValueGenerator = (call) => {
