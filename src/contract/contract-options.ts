@@ -6,7 +6,7 @@ import type { Transport } from './transport.js';
 import { edgeProfiles, type EdgeProfile } from '../fake/edge-profiles.js';
 import type { Api } from '../openapi/api-model.js';
 import { checkOptions, optionError } from '../options/check-options.js';
-import { anyOption, integerOption, oneOf, positiveInteger, seedOption, textOption } from '../options/option-schemas.js';
+import { anyOption, integerOption, oneOf, positiveInteger, seedOption, textOption, type SameOptions } from '../options/option-schemas.js';
 
 /** Safe defaults: a login can lock accounts, so little is sent, slowly, with a hard cap. */
 export const contractDefaults = {
@@ -111,8 +111,7 @@ export const contractOptionsSchema = Type.Object({
 });
 
 // The schema and the interface name the same options: adding one to only one of them is a compile error.
-type Keys = keyof typeof contractOptionsSchema.properties;
-const sameOptions: [Keys] extends [keyof ContractOptions] ? ([keyof ContractOptions] extends [Keys] ? true : never) : never = true;
+const sameOptions: SameOptions<typeof contractOptionsSchema, ContractOptions> = true;
 void sameOptions;
 
 /** Checks every option of runContract; a bad one is IWKIT_ERR_OPTION_INVALID. */

@@ -1,7 +1,7 @@
 import { http, HttpResponse, type HttpHandler } from 'msw';
 import { Type } from '@sinclair/typebox';
 import { checkOptions as checkOptionSchema } from '../options/check-options.js';
-import { anyOption, optionalEach, positiveInteger } from '../options/option-schemas.js';
+import { anyOption, optionalEach, positiveInteger, type SameOptions } from '../options/option-schemas.js';
 import { checkSharedMockOptions, sharedMockOptions } from '../mock/mock-options.js';
 import { createFaker } from '../fake/create-faker.js';
 import type { EdgeProfile } from '../fake/edge-profiles.js';
@@ -110,8 +110,7 @@ const handlersOptionsSchema = Type.Object({
 });
 
 // The schema and the interface name the same options: adding one to only one of them is a compile error.
-type Keys = keyof typeof handlersOptionsSchema.properties;
-const sameOptions: [Keys] extends [keyof HandlersOptions] ? ([keyof HandlersOptions] extends [Keys] ? true : never) : never = true;
+const sameOptions: SameOptions<typeof handlersOptionsSchema, HandlersOptions> = true;
 void sameOptions;
 
 function checkOptions(options: HandlersOptions): void {

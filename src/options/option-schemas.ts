@@ -1,4 +1,4 @@
-import { Type, type TLiteral, type TSchema, type TUnion } from '@sinclair/typebox';
+import { Type, type TLiteral, type TObject, type TSchema, type TUnion } from '@sinclair/typebox';
 import type { OptionWording } from './check-options.js';
 
 // The kinds of option value the entry points share, each with its bounds and wording in one place.
@@ -41,3 +41,6 @@ export function anyOption(): TSchema {
 export function optionalEach<K extends string>(keys: readonly K[], schema: () => TSchema) {
   return Type.Object(Object.fromEntries(keys.map((k) => [k, Type.Optional(schema())])) as Record<K, TSchema>, { additionalProperties: false });
 }
+
+/** `true` when a schema and an options interface name the same options, else `never`: `const same: SameOptions<typeof schema, Options> = true` fails to compile on a drift. */
+export type SameOptions<Schema extends TObject, Options> = [keyof Schema['properties']] extends [keyof Options] ? ([keyof Options] extends [keyof Schema['properties']] ? true : never) : never;

@@ -1,6 +1,6 @@
 import { Type } from '@sinclair/typebox';
 import { checkOptions, optionError } from '../options/check-options.js';
-import { anyOption, integerOption, oneOf, textOption } from '../options/option-schemas.js';
+import { anyOption, integerOption, oneOf, textOption, type SameOptions } from '../options/option-schemas.js';
 import type { Api } from '../openapi/api-model.js';
 
 /** Options of {@link createProxyServer}; only `upstream` is required. */
@@ -97,8 +97,7 @@ export const proxyOptionsSchema = Type.Object({
 });
 
 // The schema and the interface name the same options: adding one to only one of them is a compile error.
-type Keys = keyof typeof proxyOptionsSchema.properties;
-const sameOptions: [Keys] extends [keyof ProxyServerOptions] ? ([keyof ProxyServerOptions] extends [Keys] ? true : never) : never = true;
+const sameOptions: SameOptions<typeof proxyOptionsSchema, ProxyServerOptions> = true;
 void sameOptions;
 
 /** The upstream as a URL: http(s) only, no credentials, query or fragment. */

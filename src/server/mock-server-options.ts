@@ -8,7 +8,7 @@ import type { OverrideStore } from '../mock/overrides.js';
 import type { ScenarioRules } from '../mock/scenario-rules.js';
 import type { Api } from '../openapi/api-model.js';
 import { checkOptions, optionError } from '../options/check-options.js';
-import { anyOption, oneOf, optionalEach, positiveInteger, textOption } from '../options/option-schemas.js';
+import { anyOption, oneOf, optionalEach, positiveInteger, textOption, type SameOptions } from '../options/option-schemas.js';
 import type { StateStore } from '../state/state-store.js';
 import { logFormats, type LogFormat, type LogStream } from './request-log.js';
 
@@ -101,8 +101,7 @@ export const mockServerOptionsSchema = Type.Object({
 });
 
 // The schema and the interface name the same options: adding one to only one of them is a compile error.
-type Keys = keyof typeof mockServerOptionsSchema.properties;
-const sameOptions: [Keys] extends [keyof MockServerOptions] ? ([keyof MockServerOptions] extends [Keys] ? true : never) : never = true;
+const sameOptions: SameOptions<typeof mockServerOptionsSchema, MockServerOptions> = true;
 void sameOptions;
 
 /** Checks every option (a bad one is IWKIT_ERR_OPTION_INVALID) and returns the bounds in force. */
