@@ -89,47 +89,55 @@ export function registerProxyCommand(program: Command): void {
     .option('--response-limit <bytes>', 'largest answer body checked and recorded; larger ones stream through unchecked (default 8388608)')
     .option('--journal-size <n>', 'violations kept in the journal and failing exchanges in the summary (default 1000)')
     .option('--max-recordings <n>', 'fixture files one recording writes (default 1000)')
-    .action(runAction(async (opts: ProxyOptions) => {
-      if (!opts.upstream) throw toolkitError('IWKIT_ERR_OPTION_INVALID', '--upstream', 'is required: the URL of the server to forward to');
-      const port = numberFlag(opts.port)!;
-      await namingOptions(proxyFlagNames, async () => checkOptions(listenFlagSchema, { port }));
-      let seen = 0;
-      const options: ProxyServerOptions = {
-        upstream: opts.upstream,
-        spec: opts.spec ? (isSpecUrl(opts.spec) ? opts.spec : resolve(opts.spec)) : undefined,
-        mode: opts.mode as ProxyServerOptions['mode'],
-        record: opts.record ? resolve(opts.record) : undefined,
-        redact: opts.redact,
-        fallback: opts.fallback as ProxyServerOptions['fallback'],
-        admin: opts.admin === true || opts.adminToken !== undefined,
-        host: opts.host,
-        adminToken: opts.adminToken ?? (process.env.IWKIT_ADMIN_TOKEN || undefined),
-        ca: readCa(opts.ca),
-        bodyLimit: numberFlag(opts.bodyLimit),
-        upstreamTimeout: numberFlag(opts.upstreamTimeout),
-        connections: numberFlag(opts.connections),
-        maxInFlight: numberFlag(opts.maxInFlight),
-        responseLimit: numberFlag(opts.responseLimit),
-        journalSize: numberFlag(opts.journalSize),
-        maxRecordings: numberFlag(opts.maxRecordings),
-        onViolation: (v) => {
-          seen++;
-          process.stderr.write(`${violationLine(v)}\n`);
-        },
-        onRecord: (o) => {
-          if (o.recorded) process.stdout.write(`iwkit proxy recorded ${o.recorded}\n`);
-          else process.stderr.write(`iwkit proxy did not record an answer of ${o.operationId}: ${o.skipped}\n`);
-        },
-      };
-      const app = await namingOptions(proxyFlagNames, () => createProxyServer(options));
-      const address = await listenApp(app, port, opts.host);
-      process.stdout.write(`iwkit proxy listening on ${address} → ${opts.upstream} (${options.mode ?? 'report'} mode${options.record ? `, recording to ${options.record}` : ''}${options.fallback ? ', mock fallback' : ''})\n`);
-      await untilSignalled();
-      const result = app.proxyResult();
-      await app.close();
-      process.stdout.write(proxyConsoleReport(result, shouldUseColor(process.stdout)));
-      if (opts.junit) await writeReport(opts.junit, proxyJunitReport(result));
-      if (opts.json) await writeReport(opts.json, proxyJsonReport(result));
-      return opts.failOnViolation && seen > 0 ? 1 : 0;
-    }));
+    .action(runAction(runProxyCommand));
+}
+
+/** The flags as createProxyServer options, unchecked; each violation is printed and counted in `counter`. */
+function proxyOptionsOf(opts: ProxyOptions & { upstream: string }, counter: { seen: number }): ProxyServerOptions {
+  return {
+    upstream: opts.upstream,
+    spec: opts.spec ? (isSpecUrl(opts.spec) ? opts.spec : resolve(opts.spec)) : undefined,
+    mode: opts.mode as ProxyServerOptions['mode'],
+    record: opts.record ? resolve(opts.record) : undefined,
+    redact: opts.redact,
+    fallback: opts.fallback as ProxyServerOptions['fallback'],
+    admin: opts.admin === true || opts.adminToken !== undefined,
+    host: opts.host,
+    adminToken: opts.adminToken ?? (process.env.IWKIT_ADMIN_TOKEN || undefined),
+    ca: readCa(opts.ca),
+    bodyLimit: numberFlag(opts.bodyLimit),
+    upstreamTimeout: numberFlag(opts.upstreamTimeout),
+    connections: numberFlag(opts.connections),
+    maxInFlight: numberFlag(opts.maxInFlight),
+    responseLimit: numberFlag(opts.responseLimit),
+    journalSize: numberFlag(opts.journalSize),
+    maxRecordings: numberFlag(opts.maxRecordings),
+    onViolation: (v) => {
+      counter.seen++;
+      process.stderr.write(`${violationLine(v)}\n`);
+    },
+    onRecord: (o) => {
+      if (o.recorded) process.stdout.write(`iwkit proxy recorded ${o.recorded}\n`);
+      else process.stderr.write(`iwkit proxy did not record an answer of ${o.operationId}: ${o.skipped}\n`);
+    },
+  };
+}
+
+/** Runs `iwkit proxy` until SIGINT/SIGTERM, then prints and writes the summary; exit 1 with --fail-on-violation when any was seen. */
+async function runProxyCommand(opts: ProxyOptions): Promise<number> {
+  if (!opts.upstream) throw toolkitError('IWKIT_ERR_OPTION_INVALID', '--upstream', 'is required: the URL of the server to forward to');
+  const port = numberFlag(opts.port)!;
+  await namingOptions(proxyFlagNames, async () => checkOptions(listenFlagSchema, { port }));
+  const counter = { seen: 0 };
+  const options = proxyOptionsOf({ ...opts, upstream: opts.upstream }, counter);
+  const app = await namingOptions(proxyFlagNames, () => createProxyServer(options));
+  const address = await listenApp(app, port, opts.host);
+  process.stdout.write(`iwkit proxy listening on ${address} → ${opts.upstream} (${options.mode ?? 'report'} mode${options.record ? `, recording to ${options.record}` : ''}${options.fallback ? ', mock fallback' : ''})\n`);
+  await untilSignalled();
+  const result = app.proxyResult();
+  await app.close();
+  process.stdout.write(proxyConsoleReport(result, shouldUseColor(process.stdout)));
+  if (opts.junit) await writeReport(opts.junit, proxyJunitReport(result));
+  if (opts.json) await writeReport(opts.json, proxyJsonReport(result));
+  return opts.failOnViolation && counter.seen > 0 ? 1 : 0;
 }

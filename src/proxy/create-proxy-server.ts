@@ -6,7 +6,7 @@ import type { Api } from '../openapi/api-model.js';
 import { loadApi } from '../openapi/load-api.js';
 import { compileOperation, type CompiledOperation } from '../mock/compile-operation.js';
 import { notFoundProblem, problem, problemContentType, type Problem } from '../mock/problem.js';
-import { basePathsOf, buildRouteTable, type TableRoute } from '../mock/route-table.js';
+import { basePathsOf, buildRouteTable } from '../mock/route-table.js';
 import { adminGuard } from '../server/admin-guard.js';
 import { adminPrefix } from '../server/admin-routes.js';
 import { createMockServer } from '../server/create-mock-server.js';
@@ -48,9 +48,8 @@ function refuseConnect(socket: Socket): void {
   socket.end(`HTTP/1.1 405 Method Not Allowed\r\ncontent-type: ${problemContentType}\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`);
 }
 
-/** Creates the validating proxy for a spec in front of one upstream: a Fastify instance, not listening. */
-export async function createProxyServer(options: ProxyServerOptions): Promise<ProxyServer> {
-  const bounds = checkProxyOptions(options);
+/** The spec, the upstream client, the fallback mock and the recorder: everything an exchange is handled with. */
+async function prepareProxy(options: ProxyServerOptions, bounds: ProxyContext['bounds']) {
   const upstream = parseUpstream(options.upstream);
   const specPath = resolveMockSources({ spec: isLoadedApi(options.spec) ? undefined : options.spec }).specPath;
   const api = isLoadedApi(options.spec) ? options.spec : await loadApi(typeof options.spec === 'object' ? options.spec : specPath!);
@@ -58,14 +57,16 @@ export async function createProxyServer(options: ProxyServerOptions): Promise<Pr
   const compiled: CompiledOperation[] = api.operations.map((op) => compileOperation(api, op, [], faker, Date.now()));
   const schemas = createSchemaValidation(api.references, false);
   const rules = secretRules(api, options.redact ?? []);
-  const journal = new ViolationJournal(bounds.journalSize);
-  const stats = new ExchangeStats(bounds.journalSize);
   const client = await createUpstreamClient(upstream, { connections: bounds.connections, timeout: bounds.upstreamTimeout, responseLimit: bounds.responseLimit, ca: options.ca });
   const fallback = options.fallback === 'mock'
     ? await createMockServer(options.spec === undefined ? { docs: false, cors: false, journal: false } : { spec: api, fixturesDir: options.fallbackFixturesDir ?? false, docs: false, cors: false, journal: false })
     : undefined;
   const recorder = options.record ? createRecorder({ dir: options.record, api, schemas, rules, maxRecordings: bounds.maxRecordings, upstream: upstream.origin }) : undefined;
+  return { upstream, specPath, api, compiled, schemas, rules, client, fallback, recorder };
+}
 
+/** The Fastify instance: bounds, no body parsing (the proxy streams bodies itself), CONNECT and non-origin targets refused. */
+function createProxyFastify(options: ProxyServerOptions, bounds: ProxyContext['bounds']): FastifyInstance {
   const logger: FastifyServerOptions['logger'] = options.logger === undefined || options.logger === false ? false : { level: options.logger === true ? 'info' : options.logger };
   const app = Fastify({
     logger,
@@ -81,11 +82,8 @@ export async function createProxyServer(options: ProxyServerOptions): Promise<Pr
     },
   });
   app.server.on('connect', (_request, socket: Socket) => refuseConnect(socket));
-
-  // Bodies are not parsed by Fastify: the proxy streams or reads them itself, within its own limit.
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', (_request, _payload, done) => done(null, undefined));
-
   // Only origin-form targets (`/path?query`): an absolute URL or `*` would make this an open proxy.
   app.addHook('onRequest', (request, reply, done) => {
     if (!request.raw.url?.startsWith('/') || request.raw.url.startsWith('//')) {
@@ -95,13 +93,46 @@ export async function createProxyServer(options: ProxyServerOptions): Promise<Pr
     }
     done();
   });
+  return app;
+}
 
+/** One Fastify route per route of the spec, each choosing its operation and handing the exchange on. */
+function registerProxyRoutes(app: FastifyInstance, compiled: CompiledOperation[], basePaths: string[], handle: ReturnType<typeof createExchangeHandler>): void {
+  const table = buildRouteTable(compiled.map((op) => op.operation), { basePaths });
+  for (const route of table.routes) {
+    const keys = slotKeys(route.shape);
+    try {
+      app.route({
+        method: route.method,
+        url: routePathOf(route).url,
+        exposeHeadRoute: !route.headDeclared,
+        config: routeConfig({ op: compiled[route.candidates[0].operation], now: Date.now() }),
+        handler(request: FastifyRequest, reply: FastifyReply) {
+          const params = (request.params ?? {}) as Record<string, string | undefined>;
+          const choice = table.choose(route, keys.map((k) => params[k] ?? ''), (request.query ?? {}) as Record<string, unknown>);
+          const op = choice ? compiled[route.candidates[choice.index].operation] : undefined;
+          return handle(request, reply, op, choice?.params ?? {});
+        },
+      });
+    } catch (error) {
+      // A route clashing with the proxy's own (the journal) is simply not matched; its requests count as undocumented.
+      if ((error as { code?: unknown }).code !== 'FST_ERR_DUPLICATED_ROUTE') throw error;
+    }
+  }
+}
+
+/** Creates the validating proxy for a spec in front of one upstream: a Fastify instance, not listening. */
+export async function createProxyServer(options: ProxyServerOptions): Promise<ProxyServer> {
+  const bounds = checkProxyOptions(options);
+  const { upstream, specPath, api, compiled, schemas, rules, client, fallback, recorder } = await prepareProxy(options, bounds);
+  const journal = new ViolationJournal(bounds.journalSize);
+  const stats = new ExchangeStats(bounds.journalSize);
+  const app = createProxyFastify(options, bounds);
   const context: ProxyContext = { api, options, bounds, upstream, client, schemas, rules, journal, stats, recorder, fallback, log: (v) => {
     options.onViolation?.(v);
     app.log.warn(v, 'violation');
   } };
   const handle = createExchangeHandler(context);
-
   if (options.admin) {
     // Violations carry request details: the same guard as the mock's admin API (no pages, no rebinding, the token).
     await app.register(async (admin) => {
@@ -109,33 +140,7 @@ export async function createProxyServer(options: ProxyServerOptions): Promise<Pr
       admin.get(violationsPath.slice(adminPrefix.length), async (_request, reply) => reply.header('cache-control', 'no-store').send({ total: journal.total, dropped: journal.dropped, violations: journal.list() }));
     }, { prefix: adminPrefix });
   }
-
-  const basePaths = basePathsOf(api.servers);
-  const table = buildRouteTable(compiled.map((op) => op.operation), { basePaths });
-  const register = (route: TableRoute): void => {
-    const keys = slotKeys(route.shape);
-    const first = compiled[route.candidates[0].operation];
-    app.route({
-      method: route.method,
-      url: routePathOf(route).url,
-      exposeHeadRoute: !route.headDeclared,
-      config: routeConfig({ op: first, now: Date.now() }),
-      handler(request: FastifyRequest, reply: FastifyReply) {
-        const params = (request.params ?? {}) as Record<string, string | undefined>;
-        const choice = table.choose(route, keys.map((k) => params[k] ?? ''), (request.query ?? {}) as Record<string, unknown>);
-        const op = choice ? compiled[route.candidates[choice.index].operation] : undefined;
-        return handle(request, reply, op, choice?.params ?? {});
-      },
-    });
-  };
-  for (const route of table.routes) {
-    try {
-      register(route);
-    } catch (error) {
-      // A route clashing with the proxy's own (the journal) is simply not matched; its requests count as undocumented.
-      if ((error as { code?: unknown }).code !== 'FST_ERR_DUPLICATED_ROUTE') throw error;
-    }
-  }
+  registerProxyRoutes(app, compiled, basePathsOf(api.servers), handle);
   app.setNotFoundHandler((request, reply) => handle(request, reply, undefined, {}));
   app.setErrorHandler((error, request, reply) => {
     request.log.error({ err: error }, 'iwkit proxy failed to answer');
@@ -143,7 +148,6 @@ export async function createProxyServer(options: ProxyServerOptions): Promise<Pr
     const body: Problem = problem(500, 'the proxy failed to answer this request; see its log');
     return sendProblem(reply, body);
   });
-
   app.decorate('iwkitApi', api);
   app.decorate('violations', () => journal.list());
   app.decorate('proxyResult', () => stats.result(upstream.toString(), specPath ?? api.source ?? 'spec'));

@@ -154,77 +154,79 @@ function journalExchange(ctx: ProxyContext, ex: Exchange, results: CheckResult[]
   return violations;
 }
 
+/** Answers from the fallback mock, saying why in `iwkit-scenario`. */
+async function answerFallback(ctx: ProxyContext, ex: Exchange, reason: string): Promise<FastifyReply> {
+  const { request, reply } = ex;
+  const answer = await ctx.fallback!.inject({ method: request.method as 'GET', url: request.url, headers: request.headers as Record<string, string>, ...(ex.bytes ? { payload: ex.bytes } : {}) });
+  const headers = clientResponseHeaders(answer.headers as Headers, true);
+  headers['iwkit-scenario'] = `fallback:${reason}:${String(answer.headers['iwkit-scenario'] ?? 'mock')}`;
+  reply.hijack();
+  reply.raw.writeHead(answer.statusCode, { ...headers, 'content-length': String(answer.rawPayload.length) });
+  reply.raw.end(request.method === 'HEAD' ? undefined : answer.rawPayload);
+  return reply;
+}
+
+/** The problem for an upstream that timed out (504) or could not be reached (502). */
+function transportProblem(ctx: ProxyContext, failure: TransportFailure): Problem {
+  if (failure.kind === 'timeout') return problem(504, `the upstream did not answer within upstreamTimeout (${ctx.bounds.upstreamTimeout} ms)`, [{ in: 'request', pointer: '', message: 'upstreamTimeout' }], { limit: 'upstreamTimeout' });
+  return problem(502, `the upstream ${ctx.upstream.origin} could not be reached: ${failure.kind}`, [{ in: 'request', pointer: '', message: failure.message }]);
+}
+
+/** Step 1: the bounds a request can break before its body is read (maxInFlight, an announced bodyLimit). */
+function refuseOverBounds(ctx: ProxyContext, ex: Exchange, length: number): FastifyReply | undefined {
+  if (ctx.client.inFlight >= ctx.bounds.maxInFlight) {
+    ex.reply.header('retry-after', '1');
+    return sendProblem(ex.reply, problem(503, `the proxy has maxInFlight (${ctx.bounds.maxInFlight}) requests at the upstream already`, [], { limit: 'maxInFlight' }));
+  }
+  if (length > ctx.bounds.bodyLimit) return refuseTooLarge(ex.reply, ctx.bounds);
+  return undefined;
+}
+
+/** Step 2: reads a small (or, when it must be checked first, any) body whole, or starts streaming it; a reply when that failed. */
+async function takeBody(ctx: ProxyContext, ex: Exchange, length: number, buffered: boolean): Promise<FastifyReply | undefined> {
+  if (!ex.bodyPresent) return undefined;
+  const whole = buffered || ex.request.raw.readableEnded || (length > 0 && length <= wholeBodyBytes && ex.headers['transfer-encoding'] === undefined);
+  if (!whole) {
+    ex.teed = teeBody(ex.request.raw, ctx.bounds.bodyLimit);
+    return undefined;
+  }
+  const read = await readBody(ex.request.raw, ctx.bounds.bodyLimit);
+  if ('tooLarge' in read) return refuseTooLarge(ex.reply, ctx.bounds);
+  if ('aborted' in read) return ex.reply.hijack();
+  ex.bytes = read.bytes;
+  return undefined;
+}
+
+/** Step 3 (enforce mode): answers an undocumented or invalid request with the mock's problem instead of forwarding it. */
+function refuseInvalid(ctx: ProxyContext, ex: Exchange): FastifyReply {
+  const { op, verdict, reply } = ex;
+  const refusal = op ? verdict!.problem! : (ctx.notFound?.(ex.method, ex.path) ?? problem(404, `no operation takes ${ex.method} ${ex.path}`));
+  reply.header('iwkit-violations', violationsHeader(journalExchange(ctx, ex, requestResult(verdict, !op), undefined, undefined, 0)));
+  // The mock's own challenge (an http scheme's); an API key has none, as the mock answers it.
+  if (verdict?.challenge) reply.header('www-authenticate', verdict.challenge);
+  return sendProblem(reply, refusal);
+}
+
+/** Step 5: checks the answer (and a streamed request, now complete) and journals what broke the contract. */
+function judge(ctx: ProxyContext, ex: Exchange, answer: UpstreamAnswer): { violations: Violation[]; checked: HttpResponse; parsed?: ParsedResponse } {
+  const { op } = ex;
+  if (op && ex.teed) ex.verdict = checkRequest(op, viewOf(ex), ex.teed.bytes() !== undefined, ctx.bounds.bodyLimit);
+  const elapsedMs = performance.now() - ex.started;
+  const verdict = ex.verdict;
+  const standing: RequestStanding = !verdict || !verdict.problem ? 'valid' : verdict.credentialed ? 'invalid' : 'uncredentialed';
+  const checked: HttpResponse = { status: answer.status, headers: answer.headers, body: decoded(answer.body, single(answer.headers['content-encoding']), ctx.bounds.responseLimit), ...(answer.rest ? { bodyProblem: 'too-large' as const } : {}) };
+  const judgement = op ? checkResponse(op.operation, ex.method, standing, checked, ctx.schemas, elapsedMs, answer.rest ? 'response-schema-conformance' : undefined) : undefined;
+  const requestResults = requestResult(verdict, !op);
+  const results = judgement ? (requestResults.length > 0 ? [...requestResults, ...judgement.results] : judgement.results) : requestResults;
+  return { violations: journalExchange(ctx, ex, results, answer.status, judgement?.parsed, elapsedMs), checked, parsed: judgement?.parsed };
+}
+
 /** Builds the handler that forwards one request, checks both sides and answers the client. */
 export function createExchangeHandler(ctx: ProxyContext) {
   const { bounds, client } = ctx;
   const enforce = ctx.options.mode === 'enforce';
   // A fallback or enforce mode needs the whole body before forwarding; otherwise a large one streams through.
   const buffered = enforce || ctx.fallback !== undefined;
-
-  async function answerFallback(ex: Exchange, reason: string): Promise<FastifyReply> {
-    const { request, reply } = ex;
-    const answer = await ctx.fallback!.inject({ method: request.method as 'GET', url: request.url, headers: request.headers as Record<string, string>, ...(ex.bytes ? { payload: ex.bytes } : {}) });
-    const headers = clientResponseHeaders(answer.headers as Headers, true);
-    headers['iwkit-scenario'] = `fallback:${reason}:${String(answer.headers['iwkit-scenario'] ?? 'mock')}`;
-    reply.hijack();
-    reply.raw.writeHead(answer.statusCode, { ...headers, 'content-length': String(answer.rawPayload.length) });
-    reply.raw.end(request.method === 'HEAD' ? undefined : answer.rawPayload);
-    return reply;
-  }
-
-  function transportProblem(failure: TransportFailure): Problem {
-    if (failure.kind === 'timeout') return problem(504, `the upstream did not answer within upstreamTimeout (${bounds.upstreamTimeout} ms)`, [{ in: 'request', pointer: '', message: 'upstreamTimeout' }], { limit: 'upstreamTimeout' });
-    return problem(502, `the upstream ${ctx.upstream.origin} could not be reached: ${failure.kind}`, [{ in: 'request', pointer: '', message: failure.message }]);
-  }
-
-  /** Step 1: the bounds a request can break before its body is read (maxInFlight, an announced bodyLimit). */
-  function refuseOverBounds(ex: Exchange, length: number): FastifyReply | undefined {
-    if (client.inFlight >= bounds.maxInFlight) {
-      ex.reply.header('retry-after', '1');
-      return sendProblem(ex.reply, problem(503, `the proxy has maxInFlight (${bounds.maxInFlight}) requests at the upstream already`, [], { limit: 'maxInFlight' }));
-    }
-    if (length > bounds.bodyLimit) return refuseTooLarge(ex.reply, bounds);
-    return undefined;
-  }
-
-  /** Step 2: reads a small (or, when it must be checked first, any) body whole, or starts streaming it; a reply when that failed. */
-  async function takeBody(ex: Exchange, length: number): Promise<FastifyReply | undefined> {
-    if (!ex.bodyPresent) return undefined;
-    const whole = buffered || ex.request.raw.readableEnded || (length > 0 && length <= wholeBodyBytes && ex.headers['transfer-encoding'] === undefined);
-    if (!whole) {
-      ex.teed = teeBody(ex.request.raw, bounds.bodyLimit);
-      return undefined;
-    }
-    const read = await readBody(ex.request.raw, bounds.bodyLimit);
-    if ('tooLarge' in read) return refuseTooLarge(ex.reply, bounds);
-    if ('aborted' in read) return ex.reply.hijack();
-    ex.bytes = read.bytes;
-    return undefined;
-  }
-
-  /** Step 3 (enforce mode): answers an undocumented or invalid request with the mock's problem instead of forwarding it. */
-  function refuseInvalid(ex: Exchange): FastifyReply {
-    const { op, verdict, reply } = ex;
-    const refusal = op ? verdict!.problem! : (ctx.notFound?.(ex.method, ex.path) ?? problem(404, `no operation takes ${ex.method} ${ex.path}`));
-    reply.header('iwkit-violations', violationsHeader(journalExchange(ctx, ex, requestResult(verdict, !op), undefined, undefined, 0)));
-    // The mock's own challenge (an http scheme's); an API key has none, as the mock answers it.
-    if (verdict?.challenge) reply.header('www-authenticate', verdict.challenge);
-    return sendProblem(reply, refusal);
-  }
-
-  /** Step 5: checks the answer (and a streamed request, now complete) and journals what broke the contract. */
-  function judge(ex: Exchange, answer: UpstreamAnswer): { violations: Violation[]; checked: HttpResponse; parsed?: ParsedResponse } {
-    const { op } = ex;
-    if (op && ex.teed) ex.verdict = checkRequest(op, viewOf(ex), ex.teed.bytes() !== undefined, bounds.bodyLimit);
-    const elapsedMs = performance.now() - ex.started;
-    const verdict = ex.verdict;
-    const standing: RequestStanding = !verdict || !verdict.problem ? 'valid' : verdict.credentialed ? 'invalid' : 'uncredentialed';
-    const checked: HttpResponse = { status: answer.status, headers: answer.headers, body: decoded(answer.body, single(answer.headers['content-encoding']), bounds.responseLimit), ...(answer.rest ? { bodyProblem: 'too-large' as const } : {}) };
-    const judgement = op ? checkResponse(op.operation, ex.method, standing, checked, ctx.schemas, elapsedMs, answer.rest ? 'response-schema-conformance' : undefined) : undefined;
-    const requestResults = requestResult(verdict, !op);
-    const results = judgement ? (requestResults.length > 0 ? [...requestResults, ...judgement.results] : judgement.results) : requestResults;
-    return { violations: journalExchange(ctx, ex, results, answer.status, judgement?.parsed, elapsedMs), checked, parsed: judgement?.parsed };
-  }
 
   return async function handleExchange(request: FastifyRequest, reply: FastifyReply, op: CompiledOperation | undefined, params: Record<string, string>): Promise<FastifyReply> {
     const rawUrl = request.raw.url ?? '/';
@@ -235,28 +237,28 @@ export function createExchangeHandler(ctx: ProxyContext) {
       query: (request.query ?? {}) as Record<string, unknown>, bodyPresent: false, forwarded: upstreamRequestHeaders(headers),
     };
     const length = Number(single(headers['content-length']) ?? 0);
-    const refused = refuseOverBounds(ex, length);
+    const refused = refuseOverBounds(ctx, ex, length);
     if (refused) return refused;
     ex.bodyPresent = length > 0 || headers['transfer-encoding'] !== undefined;
-    const unread = await takeBody(ex, length);
+    const unread = await takeBody(ctx, ex, length, buffered);
     if (unread) return unread;
 
     // Step 3: the request checked before it leaves, unless its body is still streaming (then after the answer).
     if (op && !ex.teed) ex.verdict = checkRequest(op, viewOf(ex), ex.bodyPresent, bounds.bodyLimit);
-    if (enforce && (!op || ex.verdict?.problem)) return refuseInvalid(ex);
+    if (enforce && (!op || ex.verdict?.problem)) return refuseInvalid(ctx, ex);
 
     // Step 4: forward.
     const answer = await client.send({ method: ex.method, path: upstreamTarget(rawUrl), headers: ex.forwarded, body: ex.bytes ?? ex.teed?.stream });
     if ('failure' in answer) {
       if (ex.teed?.tooLarge) return refuseTooLarge(reply, bounds);
-      if (ctx.fallback) return answerFallback(ex, answer.failure.kind);
-      return sendProblem(reply, transportProblem(answer.failure));
+      if (ctx.fallback) return answerFallback(ctx, ex, answer.failure.kind);
+      return sendProblem(reply, transportProblem(ctx, answer.failure));
     }
     if (answer.status === 501 && ctx.fallback && !answer.rest) {
-      return answerFallback(ex, 'not-implemented');
+      return answerFallback(ctx, ex, 'not-implemented');
     }
 
-    const { violations, checked, parsed } = judge(ex, answer);
+    const { violations, checked, parsed } = judge(ctx, ex, answer);
     // Step 6: record a valid answer, then write it back.
     if (ctx.recorder && op && violations.length === 0 && !answer.rest && answer.status < 500) void record(ctx, op, ex.query, headers, bodyOf(ex), answer, parsed ?? parseResponse(checked));
     return writeAnswer(reply, answer, violations, ex.method);

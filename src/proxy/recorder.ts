@@ -83,113 +83,150 @@ function replaceAt(value: unknown, replacements: Map<string, string>, scrub: (te
   return out;
 }
 
-/** Creates the recorder writing under `dir`. */
-export function createRecorder(options: { dir: string; api: Api; schemas: SchemaValidation; rules: SecretRules; maxRecordings: number; upstream: string }): Recorder {
-  const dir = resolve(options.dir);
-  const { api, schemas, rules } = options;
-  const refs = refMap(api.references);
-  const now = Date.now();
-  const standIns = new SecretStandIns((schema: TSchema | undefined, n: number) => {
-    if (!schema) return undefined;
-    try {
-      const value = createGenerator(schema, api.references)({ seed: 0x5ec7e7 + n, now });
-      return typeof value === 'string' && schemas.isValid(schema, value) ? value : undefined;
-    } catch {
-      return undefined;
-    }
-  });
-  const seen = new Set<string>();
-  const names = new Set<string>();
-  const scenarioRules: ScenarioRule[] = [];
-  let written = 0;
-  let queue: Promise<unknown> = Promise.resolve();
+/** What the recorder is built from. */
+interface RecorderOptions {
+  dir: string;
+  api: Api;
+  schemas: SchemaValidation;
+  rules: SecretRules;
+  maxRecordings: number;
+  upstream: string;
+}
 
-  const noteRequestSecrets = (exchange: RecordedExchange): void => {
-    for (const [name, value] of Object.entries(exchange.requestHeaders)) {
-      if (value === undefined || !isSecretHeaderName(name, rules)) continue;
-      for (const v of Array.isArray(value) ? value : [value]) for (const secret of headerSecrets(name, v)) standIns.note(secret);
-    }
-    for (const [name, value] of Object.entries(exchange.query)) {
-      if (isSecretQueryName(name, rules)) for (const v of Array.isArray(value) ? value : [value]) if (typeof v === 'string') standIns.note(v);
-    }
-    const media = exchange.op.operation.requestBody?.content.find((m) => isJsonMediaType(m.contentType));
-    for (const s of bodySecrets(exchange.requestBody, media?.schema, refs, schemas.resolve, rules)) standIns.standIn(s.value, s.schema);
-  };
+/** The fixture files of one recording, with every secret replaced by a schema-valid stand-in. */
+class FixtureRecorder {
+  written = 0;
+  private readonly dir: string;
+  private readonly refs: ReturnType<typeof refMap>;
+  private readonly standIns: SecretStandIns;
+  private readonly seen = new Set<string>();
+  private readonly names = new Set<string>();
+  private readonly scenarioRules: ScenarioRule[] = [];
 
-  async function write(exchange: RecordedExchange): Promise<RecordOutcome> {
-    const { op } = exchange;
-    const operationId = op.operation.operationId;
-    const response = findResponse(op.responses, exchange.status);
+  constructor(private readonly options: RecorderOptions) {
+    this.dir = resolve(options.dir);
+    this.refs = refMap(options.api.references);
+    const now = Date.now();
+    this.standIns = new SecretStandIns((schema: TSchema | undefined, n: number) => {
+      if (!schema) return undefined;
+      try {
+        const value = createGenerator(schema, options.api.references)({ seed: 0x5ec7e7 + n, now });
+        return typeof value === 'string' && options.schemas.isValid(schema, value) ? value : undefined;
+      } catch {
+        return undefined;
+      }
+    });
+  }
+
+  /** Writes one exchange as a fixture (and its rule), or says why not. */
+  async write(exchange: RecordedExchange): Promise<RecordOutcome> {
+    const operationId = exchange.op.operation.operationId;
+    const response = findResponse(exchange.op.responses, exchange.status);
     if (!response) return { skipped: `status ${exchange.status} is not declared` };
     const media = response.media.find((m) => m.validator) ?? response.media[0];
     if (exchange.responseBody !== undefined && !media?.validator) return { skipped: 'only JSON bodies are recorded' };
     const key = `${operationId} ${exchange.status} ${JSON.stringify(shapeOf(exchange.responseBody))}`;
-    if (seen.has(key)) return { skipped: 'a recording with the same status and body shape exists' };
-    if (written >= options.maxRecordings) return { skipped: `maxRecordings (${options.maxRecordings}) reached` };
-
-    noteRequestSecrets(exchange);
-    const headers: Record<string, string> = {};
-    for (const declared of response.spec.headers) {
-      const raw = exchange.responseHeaders[declared.name.toLowerCase()];
-      const text = Array.isArray(raw) ? raw.join(', ') : raw;
-      if (text === undefined) continue;
-      if (isSecretHeaderName(declared.name, rules)) {
-        for (const secret of headerSecrets(declared.name, text)) standIns.note(secret);
-        headers[declared.name.toLowerCase()] = standIns.standIn(text, declared.schema);
-      } else headers[declared.name.toLowerCase()] = text;
-    }
-    // Undeclared credentials the upstream sets are never written, but their values are searched for everywhere.
-    for (const [name, value] of Object.entries(exchange.responseHeaders)) {
-      if (value === undefined || !isSecretHeaderName(name, rules)) continue;
-      for (const v of Array.isArray(value) ? value : [value]) for (const secret of headerSecrets(name, v)) standIns.note(secret);
-    }
-    const replacements = new Map<string, string>();
-    for (const s of bodySecrets(exchange.responseBody, media?.validator ? findSchema(op, exchange.status) : undefined, refs, schemas.resolve, rules)) {
-      replacements.set(s.pointer, standIns.standIn(s.value, s.schema));
-    }
-    const scrub = (text: string): string => standIns.scrub(text);
-    const body = exchange.responseBody === undefined ? undefined : replaceAt(exchange.responseBody, replacements, scrub);
-    for (const [name, value] of Object.entries(headers)) headers[name] = scrub(value);
+    if (this.seen.has(key)) return { skipped: 'a recording with the same status and body shape exists' };
+    if (this.written >= this.options.maxRecordings) return { skipped: `maxRecordings (${this.options.maxRecordings}) reached` };
+    this.noteRequestSecrets(exchange);
+    const headers = this.recordedHeaders(exchange, response.spec.headers);
+    const body = this.recordedBody(exchange, media?.validator !== undefined);
+    // After the body: its secrets, now known, are scrubbed from the headers too.
+    for (const [name, value] of Object.entries(headers)) headers[name] = this.standIns.scrub(value);
     if (body !== undefined && media?.validator && media.validator.errors(body).length > 0) {
       return { skipped: 'the body with secrets replaced no longer fits the schema' };
     }
-
-    const field = distinguishingField(exchange.requestBody, (pointer, key, value) => rules.pointers.has(pointer) || rules.names.has(key.toLowerCase()) || /token|secret|passw|session|api_?key|credential/i.test(key) || standIns.leaks(value) !== undefined || scrub(value) !== value);
-    const base = slug(`${exchange.status}${field ? `-${String(field.value)}` : ''}`) || String(exchange.status);
-    let name = base;
-    for (let i = 2; names.has(`${operationId}/${name}`); i++) name = `${base}-${i}`;
-
-    const fixture = { summary: `Recorded from ${options.upstream} (${op.operation.method.toUpperCase()} ${op.operation.path}) on ${new Date().toISOString()}`, status: exchange.status, ...(Object.keys(headers).length > 0 ? { headers } : {}), ...(body !== undefined ? { body } : {}) };
+    const fixture = { summary: `Recorded from ${this.options.upstream} (${exchange.op.operation.method.toUpperCase()} ${exchange.op.operation.path}) on ${new Date().toISOString()}`, status: exchange.status, ...(Object.keys(headers).length > 0 ? { headers } : {}), ...(body !== undefined ? { body } : {}) };
     const text = `${JSON.stringify(fixture, null, 2)}\n`;
-    if (standIns.leaks(text) !== undefined) return { skipped: 'a secret could not be replaced everywhere; nothing written' };
-    const rule: ScenarioRule | undefined = field ? { name: `${operationId}-${name}`, operationId, match: { body: { [field.pointer]: field.value } }, respond: { fixture: name } } : undefined;
-    const rulesText = `# Recorded by iwkit proxy from ${options.upstream}: each rule selects the answer recorded for that request.\n${dump({ rules: rule ? [...scenarioRules, rule] : scenarioRules }, { lineWidth: -1, noRefs: true })}`;
-    if (rule && standIns.leaks(rulesText) !== undefined) return { skipped: 'a secret would reach the rules file; nothing written' };
-
-    await mkdir(join(dir, operationId), { recursive: true });
-    await writeFile(join(dir, operationId, `${name}.json`), text);
-    seen.add(key);
-    names.add(`${operationId}/${name}`);
-    written++;
+    if (this.standIns.leaks(text) !== undefined) return { skipped: 'a secret could not be replaced everywhere; nothing written' };
+    const { name, rule } = this.nameAndRule(exchange);
+    const rulesText = `# Recorded by iwkit proxy from ${this.options.upstream}: each rule selects the answer recorded for that request.\n${dump({ rules: rule ? [...this.scenarioRules, rule] : this.scenarioRules }, { lineWidth: -1, noRefs: true })}`;
+    if (rule && this.standIns.leaks(rulesText) !== undefined) return { skipped: 'a secret would reach the rules file; nothing written' };
+    await mkdir(join(this.dir, operationId), { recursive: true });
+    await writeFile(join(this.dir, operationId, `${name}.json`), text);
+    this.seen.add(key);
+    this.names.add(`${operationId}/${name}`);
+    this.written++;
     if (rule) {
-      scenarioRules.push(rule);
-      await writeFile(join(dir, 'scenarios.yaml'), rulesText);
+      this.scenarioRules.push(rule);
+      await writeFile(join(this.dir, 'scenarios.yaml'), rulesText);
     }
     return { recorded: `${operationId}/${name}` };
   }
 
-  function findSchema(op: CompiledOperation, status: number): TSchema | undefined {
-    const spec = op.operation.responses.find((r) => r === findResponse(op.responses, status)?.spec);
-    return spec?.content.find((m) => isJsonMediaType(m.contentType))?.schema ?? spec?.content[0]?.schema;
+  private noteRequestSecrets(exchange: RecordedExchange): void {
+    const { rules } = this.options;
+    for (const [name, value] of Object.entries(exchange.requestHeaders)) {
+      if (value === undefined || !isSecretHeaderName(name, rules)) continue;
+      for (const v of Array.isArray(value) ? value : [value]) for (const secret of headerSecrets(name, v)) this.standIns.note(secret);
+    }
+    for (const [name, value] of Object.entries(exchange.query)) {
+      if (isSecretQueryName(name, rules)) for (const v of Array.isArray(value) ? value : [value]) if (typeof v === 'string') this.standIns.note(v);
+    }
+    const media = exchange.op.operation.requestBody?.content.find((m) => isJsonMediaType(m.contentType));
+    for (const s of bodySecrets(exchange.requestBody, media?.schema, this.refs, this.options.schemas.resolve, rules)) this.standIns.standIn(s.value, s.schema);
   }
 
+  /** The declared response headers, secret ones stood in for (scrubbed later, once the body's secrets are known); undeclared credentials are never written, but their values are searched for everywhere. */
+  private recordedHeaders(exchange: RecordedExchange, declaredHeaders: { name: string; schema?: TSchema }[]): Record<string, string> {
+    const { rules } = this.options;
+    const headers: Record<string, string> = {};
+    for (const declared of declaredHeaders) {
+      const raw = exchange.responseHeaders[declared.name.toLowerCase()];
+      const text = Array.isArray(raw) ? raw.join(', ') : raw;
+      if (text === undefined) continue;
+      if (isSecretHeaderName(declared.name, rules)) {
+        for (const secret of headerSecrets(declared.name, text)) this.standIns.note(secret);
+        headers[declared.name.toLowerCase()] = this.standIns.standIn(text, declared.schema);
+      } else headers[declared.name.toLowerCase()] = text;
+    }
+    for (const [name, value] of Object.entries(exchange.responseHeaders)) {
+      if (value === undefined || !isSecretHeaderName(name, rules)) continue;
+      for (const v of Array.isArray(value) ? value : [value]) for (const secret of headerSecrets(name, v)) this.standIns.note(secret);
+    }
+    return headers;
+  }
+
+  /** The response body with secrets at their pointers stood in for and known secret text scrubbed everywhere. */
+  private recordedBody(exchange: RecordedExchange, json: boolean): unknown {
+    if (exchange.responseBody === undefined) return undefined;
+    const replacements = new Map<string, string>();
+    const schema = json ? findSchema(exchange.op, exchange.status) : undefined;
+    for (const s of bodySecrets(exchange.responseBody, schema, this.refs, this.options.schemas.resolve, this.options.rules)) {
+      replacements.set(s.pointer, this.standIns.standIn(s.value, s.schema));
+    }
+    return replaceAt(exchange.responseBody, replacements, (text) => this.standIns.scrub(text));
+  }
+
+  /** A fixture name from the status and a request field that tells this exchange apart, and the rule selecting it. */
+  private nameAndRule(exchange: RecordedExchange): { name: string; rule?: ScenarioRule } {
+    const operationId = exchange.op.operation.operationId;
+    const { rules } = this.options;
+    const field = distinguishingField(exchange.requestBody, (pointer, key, value) => rules.pointers.has(pointer) || rules.names.has(key.toLowerCase()) || /token|secret|passw|session|api_?key|credential/i.test(key) || this.standIns.leaks(value) !== undefined || this.standIns.scrub(value) !== value);
+    const base = slug(`${exchange.status}${field ? `-${String(field.value)}` : ''}`) || String(exchange.status);
+    let name = base;
+    for (let i = 2; this.names.has(`${operationId}/${name}`); i++) name = `${base}-${i}`;
+    const rule: ScenarioRule | undefined = field ? { name: `${operationId}-${name}`, operationId, match: { body: { [field.pointer]: field.value } }, respond: { fixture: name } } : undefined;
+    return { name, ...(rule ? { rule } : {}) };
+  }
+}
+
+function findSchema(op: CompiledOperation, status: number): TSchema | undefined {
+  const spec = op.operation.responses.find((r) => r === findResponse(op.responses, status)?.spec);
+  return spec?.content.find((m) => isJsonMediaType(m.contentType))?.schema ?? spec?.content[0]?.schema;
+}
+
+/** Creates the recorder writing under `dir`. */
+export function createRecorder(options: RecorderOptions): Recorder {
+  const recorder = new FixtureRecorder(options);
+  let queue: Promise<unknown> = Promise.resolve();
   return {
     get count() {
-      return written;
+      return recorder.written;
     },
     record(exchange) {
       // One write at a time: the rules file is rewritten whole on each recording.
-      const next = queue.then(() => write(exchange));
+      const next = queue.then(() => recorder.write(exchange));
       queue = next.catch(() => undefined);
       return next;
     },

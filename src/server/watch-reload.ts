@@ -73,34 +73,95 @@ function watchPlan(options: MockServerOptions): { dir: string; recursive: boolea
   return plan;
 }
 
+type CarryOver = NonNullable<MockServerOptions['carryOver']>;
+type BuiltApp = { app: MockServer; handler: Handler };
+
+/** One build of the mock behind the long-lived server: its handler is taken, its own server never listens. */
+async function buildApp(options: MockServerOptions, watchOptions: WatchOptions, carryOver: CarryOver): Promise<BuiltApp> {
+  let handler: Handler | undefined;
+  const app = await createMockServer({
+    ...options,
+    // The admin API's loopback guard needs the address this server really binds.
+    host: options.host ?? watchOptions.host,
+    carryOver,
+    serverFactory: (h) => {
+      handler = h as Handler;
+      // Never listened on: the long-lived server takes the connections.
+      return createServer();
+    },
+  });
+  await app.ready();
+  return { app, handler: handler! };
+}
+
+function listenOn(server: Server, port: number, host: string): Promise<void> {
+  return new Promise<void>((done, fail) => {
+    server.once('error', fail);
+    server.listen(port, host, () => {
+      server.off('error', fail);
+      done();
+    });
+  });
+}
+
+/** Rebuilds after a quiet spell, one at a time; a change during a rebuild runs one more after it. */
+function debounced(run: () => Promise<void>, debounceMs: number) {
+  let timer: NodeJS.Timeout | undefined;
+  let running: Promise<void> | undefined;
+  let again = false;
+  let stopped = false;
+  const schedule = (): void => {
+    if (stopped) return;
+    clearTimeout(timer);
+    timer = setTimeout(() => {
+      if (running) {
+        again = true;
+        return;
+      }
+      running = run().finally(() => {
+        running = undefined;
+        if (again) {
+          again = false;
+          schedule();
+        }
+      });
+    }, debounceMs);
+  };
+  const stop = async (): Promise<void> => {
+    stopped = true;
+    clearTimeout(timer);
+    await running;
+  };
+  return { schedule, stop };
+}
+
+/** Watches what the plan names; a folder that cannot be watched (gone, no permission) just gets no reloads. */
+function watchSources(options: MockServerOptions, onChange: () => void): FSWatcher[] {
+  const watchers: FSWatcher[] = [];
+  for (const item of watchPlan(options)) {
+    try {
+      const watcher = watch(item.dir, { recursive: item.recursive }, (_event, name) => {
+        if (name === null || item.accepts(basename(String(name)))) onChange();
+      });
+      watcher.on('error', () => undefined);
+      watchers.push(watcher);
+    } catch {
+      // Left unwatched.
+    }
+  }
+  return watchers;
+}
+
 /**
  * Starts the mock on `host:port` and rebuilds it whenever the spec, a fixture or the rules file changes.
  * Overrides and the journal carry over; a failed rebuild is reported and the previous app keeps answering.
  */
 export async function watchMockServer(options: MockServerOptions, watchOptions: WatchOptions): Promise<WatchedMockServer> {
-  const carryOver = {
+  const carryOver: CarryOver = {
     overrides: new OverrideStore(),
     journal: options.journal === false ? undefined : new Journal(typeof options.journal === 'number' ? options.journal : defaultJournalCapacity, options.limits?.maxJournalBytes ?? defaultLimits.maxJournalBytes),
   };
-
-  async function build(): Promise<{ app: MockServer; handler: Handler }> {
-    let handler: Handler | undefined;
-    const app = await createMockServer({
-      ...options,
-      // The admin API's loopback guard needs the address this server really binds.
-      host: options.host ?? watchOptions.host,
-      carryOver,
-      serverFactory: (h) => {
-        handler = h as Handler;
-        // Never listened on: the long-lived server below takes the connections.
-        return createServer();
-      },
-    });
-    await app.ready();
-    return { app, handler: handler! };
-  }
-
-  let active = await build();
+  let active = await buildApp(options, watchOptions, carryOver);
   // The options Fastify would give its own server go on this long-lived one: problem+json for bytes that are
   // not HTTP, and Host-less requests left to the mock's hook.
   const server = createServer({ requireHostHeader: false }, (req, res) => active.handler(req, res));
@@ -108,30 +169,16 @@ export async function watchMockServer(options: MockServerOptions, watchOptions: 
   // The same time-outs, connection cap and CONNECT answer as a server Fastify owns (createMockServer validates the values).
   limitConnections(server, limitsWith(options.limits));
   try {
-    await new Promise<void>((done, fail) => {
-      server.once('error', fail);
-      server.listen(watchOptions.port, watchOptions.host, () => {
-        server.off('error', fail);
-        done();
-      });
-    });
+    await listenOn(server, watchOptions.port, watchOptions.host);
   } catch (error) {
     await active.app.close();
     throw toolkitError('IWKIT_ERR_SERVER_LISTEN', `${watchOptions.host}:${watchOptions.port}`, error instanceof Error ? error.message : String(error));
   }
-
   let closed = false;
-  let timer: NodeJS.Timeout | undefined;
-  let running: Promise<void> | undefined;
-  let again = false;
-
-  async function reload(): Promise<void> {
+  const reloads = debounced(async () => {
     try {
-      const next = await build();
-      if (closed) {
-        await next.app.close();
-        return;
-      }
+      const next = await buildApp(options, watchOptions, carryOver);
+      if (closed) return void (await next.app.close());
       const previous = active;
       active = next;
       watchOptions.onReload?.({ ok: true });
@@ -139,48 +186,16 @@ export async function watchMockServer(options: MockServerOptions, watchOptions: 
     } catch (error) {
       watchOptions.onReload?.({ ok: false, error: error instanceof Error ? error : new Error(String(error)) });
     }
-  }
-
-  function schedule(): void {
-    if (closed) return;
-    clearTimeout(timer);
-    timer = setTimeout(() => {
-      if (running) {
-        again = true;
-        return;
-      }
-      running = reload().finally(() => {
-        running = undefined;
-        if (again) {
-          again = false;
-          schedule();
-        }
-      });
-    }, watchOptions.debounceMs ?? 150);
-  }
-
-  const watchers: FSWatcher[] = [];
-  for (const item of watchPlan(options)) {
-    try {
-      const watcher = watch(item.dir, { recursive: item.recursive }, (_event, name) => {
-        if (name === null || item.accepts(basename(String(name)))) schedule();
-      });
-      watcher.on('error', () => undefined);
-      watchers.push(watcher);
-    } catch {
-      // A folder that cannot be watched (gone, no permission) just gets no reloads.
-    }
-  }
-
+  }, watchOptions.debounceMs ?? 150);
+  const watchers = watchSources(options, reloads.schedule);
   return {
     address: baseUrl(server.address() as AddressInfo),
     server,
     current: () => active.app,
     async close() {
       closed = true;
-      clearTimeout(timer);
       for (const w of watchers) w.close();
-      await running;
+      await reloads.stop();
       server.closeAllConnections();
       await new Promise<void>((done) => server.close(() => done()));
       await active.app.close();
