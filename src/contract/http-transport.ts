@@ -93,7 +93,7 @@ export function createHttpTransport(options: { keepAlive?: boolean } = {}): Tran
       let timer: NodeJS.Timeout | undefined = setTimeout(() => setImmediate(onDeadline), limits.timeoutMs);
 
       req.on('error', (error) => {
-        if (!retried && !settled && req.reusedSocket && idempotent.has(request.method.toUpperCase()) && (error as NodeJS.ErrnoException).code === 'ECONNRESET') {
+        if (!retried && !settled && isStaleSocketReset(error, req, request.method)) {
           settled = true;
           clearTimeout(timer);
           clock.release();
@@ -102,41 +102,7 @@ export function createHttpTransport(options: { keepAlive?: boolean } = {}): Tran
         }
         finish(() => reject(error instanceof TransportError ? error : new TransportError(transportErrorKind(error), error.message)));
       });
-      req.on('response', (res) => {
-        const announced = Number(res.headers['content-length'] ?? 0);
-        let collected = false;
-        const collectOnce = (): void => {
-          if (collected) return;
-          collected = true;
-          collectGarbage();
-        };
-        if (announced >= largeBodyBytes) collectOnce();
-        const body = createBodyCollector(res.headers['content-length'], limits.maxBodyBytes);
-        const done = (bodyProblem?: HttpResponse['bodyProblem']): void => {
-          // Again once the body is in: answers parsed meanwhile (concurrent cases) are garbage by now.
-          if (!settled && collected) collectGarbage();
-          finish(() =>
-            resolve({
-              status: res.statusCode ?? 0,
-              headers: res.headers,
-              body: body.take(),
-              ...(bodyProblem ? { bodyProblem } : {}),
-            }),
-          );
-        };
-        res.on('data', (chunk: Buffer) => {
-          if (settled) return;
-          if (body.size() >= largeBodyBytes) collectOnce();
-          if (!body.add(chunk)) {
-            done('too-large');
-            res.destroy();
-            req.destroy();
-          }
-        });
-        res.on('end', () => done(res.complete ? undefined : 'aborted'));
-        res.on('error', () => done('aborted'));
-        res.on('close', () => done(res.complete ? undefined : 'aborted'));
-      });
+      req.on('response', (res) => collectResponse(res, req, limits.maxBodyBytes, () => settled, (response) => finish(() => resolve(response))));
       req.end(request.body);
     });
   const transport: Transport = (request, limits) => send(request, limits, false);
@@ -145,6 +111,42 @@ export function createHttpTransport(options: { keepAlive?: boolean } = {}): Tran
     agents.https.destroy();
   };
   return transport;
+}
+
+/** A reset on a reused keep-alive socket of an idempotent request: the server closed it idle, so one retry is safe. */
+function isStaleSocketReset(error: Error, req: http.ClientRequest, method: string): boolean {
+  return req.reusedSocket && idempotent.has(method.toUpperCase()) && (error as NodeJS.ErrnoException).code === 'ECONNRESET';
+}
+
+/** Reads an answer's body within `maxBodyBytes` and hands the response to `settle` once (saying when the body was cut off or too large). */
+function collectResponse(res: http.IncomingMessage, req: http.ClientRequest, maxBodyBytes: number, settled: () => boolean, settle: (response: HttpResponse) => void): void {
+  const announced = Number(res.headers['content-length'] ?? 0);
+  let collected = false;
+  const collectOnce = (): void => {
+    if (collected) return;
+    collected = true;
+    collectGarbage();
+  };
+  if (announced >= largeBodyBytes) collectOnce();
+  const body = createBodyCollector(res.headers['content-length'], maxBodyBytes);
+  const done = (bodyProblem?: HttpResponse['bodyProblem']): void => {
+    if (settled()) return;
+    // Again once the body is in: answers parsed meanwhile (concurrent cases) are garbage by now.
+    if (collected) collectGarbage();
+    settle({ status: res.statusCode ?? 0, headers: res.headers, body: body.take(), ...(bodyProblem ? { bodyProblem } : {}) });
+  };
+  res.on('data', (chunk: Buffer) => {
+    if (settled()) return;
+    if (body.size() >= largeBodyBytes) collectOnce();
+    if (!body.add(chunk)) {
+      done('too-large');
+      res.destroy();
+      req.destroy();
+    }
+  });
+  res.on('end', () => done(res.complete ? undefined : 'aborted'));
+  res.on('error', () => done('aborted'));
+  res.on('close', () => done(res.complete ? undefined : 'aborted'));
 }
 
 /** Collects a body up to `cap` bytes: into one buffer sized by Content-Length when it is announced within the cap, else as chunks joined once. */
