@@ -40,6 +40,32 @@ function paramKey(location: Parameter['in'], name: string): string {
   return `${location}:${location === 'header' ? name.toLowerCase() : name}`;
 }
 
+/** Puts the case's credential (valid, invalid or none) where the operation's schemes want it; says where a real one went, for redaction. */
+function placeCaseCredential(c: ContractCase, settings: RequestSettings, out: { headers: Record<string, string>; pairs: [string, string][]; cookies: [string, string][] }): BuiltRequest['credential'] {
+  const { headers, pairs, cookies } = out;
+  const op = c.operation;
+  const credential: BuiltRequest['credential'] = { headers: [], query: [], cookies: [] };
+  const schemes = requiredSchemes(op);
+  const secret = c.auth === 'valid' ? settings.token : c.auth === 'invalid' ? INVALID_CREDENTIAL : undefined;
+  if (secret !== undefined && schemes.length > 0) {
+    const placed = settings.credentialHeader ? { headers: { [settings.credentialHeader]: secret }, query: {}, cookies: {} } : placeCredential(schemes, secret);
+    for (const [name, value] of Object.entries(placed.headers)) {
+      for (const existing of Object.keys(headers)) if (existing.toLowerCase() === name.toLowerCase()) delete headers[existing];
+      headers[name] = value;
+      if (c.auth === 'valid') credential.headers.push(name);
+    }
+    for (const [name, value] of Object.entries(placed.query)) {
+      pairs.push([name, value]);
+      if (c.auth === 'valid') credential.query.push(name);
+    }
+    for (const [name, value] of Object.entries(placed.cookies)) {
+      cookies.push([name, value]);
+      if (c.auth === 'valid') credential.cookies.push(name);
+    }
+  }
+  return credential;
+}
+
 /** Serialises a case into an HTTP request: path styles, query styles, headers, cookies, credential and body. */
 export function buildHttpRequest(c: ContractCase, settings: RequestSettings): BuiltRequest {
   const op = c.operation;
@@ -73,25 +99,7 @@ export function buildHttpRequest(c: ContractCase, settings: RequestSettings): Bu
   for (const [name, value] of Object.entries(settings.headers)) {
     if (!dropped.includes(name.toLowerCase())) headers[name] = value;
   }
-  const credential: BuiltRequest['credential'] = { headers: [], query: [], cookies: [] };
-  const schemes = requiredSchemes(op);
-  const secret = c.auth === 'valid' ? settings.token : c.auth === 'invalid' ? INVALID_CREDENTIAL : undefined;
-  if (secret !== undefined && schemes.length > 0) {
-    const placed = settings.credentialHeader ? { headers: { [settings.credentialHeader]: secret }, query: {}, cookies: {} } : placeCredential(schemes, secret);
-    for (const [name, value] of Object.entries(placed.headers)) {
-      for (const existing of Object.keys(headers)) if (existing.toLowerCase() === name.toLowerCase()) delete headers[existing];
-      headers[name] = value;
-      if (c.auth === 'valid') credential.headers.push(name);
-    }
-    for (const [name, value] of Object.entries(placed.query)) {
-      pairs.push([name, value]);
-      if (c.auth === 'valid') credential.query.push(name);
-    }
-    for (const [name, value] of Object.entries(placed.cookies)) {
-      cookies.push([name, value]);
-      if (c.auth === 'valid') credential.cookies.push(name);
-    }
-  }
+  const credential = placeCaseCredential(c, settings, { headers, pairs, cookies });
   for (const [name, value] of Object.entries(c.request.headers)) {
     if (value === undefined) continue;
     // Accept, Content-Type and Authorization parameters are ignored by OpenAPI: only a user's own fixture may set them.
