@@ -119,159 +119,212 @@ function group<T>(entries: Iterable<readonly [string, T]>): Map<string, T[]> {
   return groups;
 }
 
+/** What a decoder knows of its body schema, worked out once. */
+interface DecoderPlan {
+  references: readonly TSchema[];
+  refs: ReturnType<typeof refMap>;
+  fields: Field[];
+  declared: Set<string>;
+  additional: TSchema | undefined;
+}
+
+/** The value converted against the schema; a schema TypeBox cannot convert against keeps the text, and the validator reports it. */
+function convert(plan: DecoderPlan, target: TSchema, value: unknown): unknown {
+  try {
+    return Value.Convert(target, plan.references as TSchema[], value);
+  } catch {
+    return value;
+  }
+}
+
+/** One value as itself, several as a list. */
+function oneOrAll<T>(values: readonly T[]): T | readonly T[] {
+  return values.length === 1 ? values[0] : values;
+}
+
+/** Marks a field that was not sent. */
+const absent = Symbol('absent');
+/** Marks an object field whose properties are spread over the form, to gather after the declared fields. */
+const spread = Symbol('spread');
+
+type Bracketed = [key: string, path: string[], values: string[]];
+
+/** A urlencoded body's pairs by key, with which keys a field has taken already. */
+class FormPairs {
+  readonly groups: Map<string, string[]>;
+  readonly used = new Set<string>();
+  /** Keys shaped `name[…]`, per top-level name: deepObject members, PHP-style arrays. */
+  private readonly bracketed = new Map<string, Bracketed[]>();
+
+  constructor(pairs: readonly (readonly [string, string])[], issues: ValidationIssue[]) {
+    this.groups = group(pairs);
+    for (const [key, values] of this.groups) {
+      const path = keyPath(key);
+      if (path.includes(forbidden)) {
+        this.used.add(key);
+        issues.push({ pointer: `/${escapePointer(key)}`, message: 'is a forbidden property name' });
+      } else if (path.length > 1) {
+        const list = this.bracketed.get(path[0]) ?? [];
+        list.push([key, path, values]);
+        this.bracketed.set(path[0], list);
+      }
+    }
+  }
+
+  /** The values sent under exactly this key. */
+  take(key: string): string[] | undefined {
+    const values = this.groups.get(key);
+    if (values) this.used.add(key);
+    return values;
+  }
+
+  /** The `name[…]` keys under this name. */
+  takeBracketed(name: string): Bracketed[] {
+    const list = this.bracketed.get(name) ?? [];
+    for (const [key] of list) this.used.add(key);
+    return list;
+  }
+}
+
+/** How a field is serialised in a urlencoded body: its style, and whether it explodes. */
+function styleOf(field: Field): { style: string; explode: boolean } {
+  const style = field.encoding.style ?? 'form';
+  return { style, explode: field.encoding.explode ?? style === 'form' };
+}
+
+/** An array field: repeated keys, `name[]` keys, or one delimited value. */
+function formArray(plan: DecoderPlan, field: Field, pairs: FormPairs): unknown {
+  let values = pairs.take(field.name);
+  if (!values) {
+    const list = pairs.takeBracketed(field.name);
+    if (list.length > 0) values = list.flatMap(([, , v]) => v);
+  }
+  if (!values) return absent;
+  const { style, explode } = styleOf(field);
+  // form+explode repeats the key; every other style packs the items into one delimited value.
+  const items = style === 'form' && explode ? values : values.flatMap((v) => (v === '' ? [] : v.split(delimiters[style] ?? ',')));
+  return convert(plan, field.schema, items);
+}
+
+/** An object field sent whole under its name: JSON text, or form's `key,value,…` list. */
+function formObjectText(plan: DecoderPlan, field: Field, values: string[], issues: ValidationIssue[]): unknown {
+  const text = values[0];
+  const { style, explode } = styleOf(field);
+  if (values.length === 1 && /^\s*\{/.test(text)) return parseJson(text, `/${escapePointer(field.name)}`, issues);
+  if (values.length !== 1 || style !== 'form' || explode) return oneOrAll(values);
+  const tokens = text.split(',');
+  const object: Record<string, unknown> = {};
+  for (let i = 0; i + 1 < tokens.length; i += 2) if (tokens[i] !== forbidden) object[tokens[i]] = tokens[i + 1];
+  return convert(plan, field.schema, object);
+}
+
+/** An object field: deepObject members, or the whole object under its name; `spread` when form+explode scatters its properties. */
+function formObject(plan: DecoderPlan, field: Field, pairs: FormPairs, issues: ValidationIssue[]): unknown {
+  const members = pairs.takeBracketed(field.name);
+  if (members.length > 0) {
+    const object: Record<string, unknown> = {};
+    for (const [, path, values] of members) setPath(object, path.slice(1), values);
+    return convert(plan, field.schema, object);
+  }
+  const values = pairs.take(field.name);
+  if (values) return formObjectText(plan, field, values, issues);
+  const { style, explode } = styleOf(field);
+  return style === 'form' && explode ? spread : absent;
+}
+
+/** One declared field's value from the pairs, or why it has none yet. */
+function formField(plan: DecoderPlan, field: Field, pairs: FormPairs, issues: ValidationIssue[]): unknown {
+  if (field.json) {
+    const values = pairs.take(field.name);
+    if (!values) return absent;
+    return values.length === 1 ? parseJson(values[0], `/${escapePointer(field.name)}`, issues) : values;
+  }
+  if (field.shape === 'array') return formArray(plan, field, pairs);
+  if (field.shape === 'object') return formObject(plan, field, pairs, issues);
+  const values = pairs.take(field.name);
+  return values ? convert(plan, field.schema, oneOrAll(values)) : absent;
+}
+
+/** A form+explode object field: its own properties, from the keys no declared field took. */
+function spreadObject(plan: DecoderPlan, field: Field, pairs: FormPairs): unknown {
+  const object: Record<string, unknown> = {};
+  for (const member of propertiesOf(field.schema, plan.refs).keys()) {
+    if (plan.declared.has(member) || pairs.used.has(member)) continue;
+    const values = pairs.take(member);
+    if (values) object[member] = oneOrAll(values);
+  }
+  return Object.keys(object).length > 0 ? convert(plan, field.schema, object) : undefined;
+}
+
+/** `application/x-www-form-urlencoded` pairs into the body schema's shape. */
+function decodeForm(plan: DecoderPlan, input: readonly (readonly [string, string])[]): DecodedForm {
+  const issues: ValidationIssue[] = [];
+  const pairs = new FormPairs(input, issues);
+  const value: Record<string, unknown> = {};
+  const spreads: Field[] = [];
+  for (const field of plan.fields) {
+    const decoded = formField(plan, field, pairs, issues);
+    if (decoded === spread) spreads.push(field);
+    else if (decoded !== absent) value[field.name] = decoded;
+  }
+  for (const field of spreads) {
+    const decoded = spreadObject(plan, field, pairs);
+    if (decoded !== undefined) value[field.name] = decoded;
+  }
+  for (const [key, values] of pairs.groups) {
+    if (pairs.used.has(key)) continue;
+    const path = keyPath(key);
+    setPath(value, path, path.length === 1 && plan.additional ? convert(plan, plan.additional, oneOrAll(values)) : values);
+  }
+  return { value, issues };
+}
+
+/** One multipart part's value: bytes as a binary string, JSON parsed, text converted. */
+function partValue(plan: DecoderPlan, part: FormPart, field: Field | undefined, target: TSchema | undefined, pointer: string, issues: ValidationIssue[]): unknown {
+  if (target && isBinarySchema(target, plan.refs)) return part.bytes ? binaryString(part.bytes) : part.text;
+  if (!target && part.bytes && part.filename !== undefined) return binaryString(part.bytes);
+  const text = part.text ?? utf8.decode(part.bytes ?? new Uint8Array());
+  const shape = target ? shapeOf(target, plan.refs) : 'unknown';
+  const json = field?.json || (part.contentType !== undefined && mediaKind(part.contentType) === 'json') || shape === 'object' || shape === 'array';
+  if (json) return parseJson(text, pointer, issues);
+  return target ? convert(plan, target, text) : text;
+}
+
+/** An array property's parts: one part holding a JSON array, or one part per item (how browsers send repeated fields and several files). */
+function partsArray(plan: DecoderPlan, target: TSchema, list: readonly FormPart[], pointer: string, issues: ValidationIssue[]): unknown {
+  const items = itemsOf(target, plan.refs);
+  const first = list[0];
+  const packed = list.length === 1 && !isBinarySchema(items, plan.refs) && first.bytes === undefined && /^\s*\[/.test(first.text ?? '');
+  if (packed) return parseJson(first.text!, pointer, issues);
+  return list.map((part, i) => partValue(plan, part, undefined, items, `${pointer}/${i}`, issues));
+}
+
+/** `multipart/form-data` parts into the body schema's shape. */
+function decodeMultipart(plan: DecoderPlan, parts: readonly FormPart[]): DecodedForm {
+  const issues: ValidationIssue[] = [];
+  const groups = group(parts.map((p) => [p.name.endsWith('[]') ? p.name.slice(0, -2) : p.name, p] as const));
+  const value: Record<string, unknown> = {};
+  for (const [name, list] of groups) {
+    const pointer = `/${escapePointer(name)}`;
+    if (keyPath(name).includes(forbidden)) {
+      issues.push({ pointer, message: 'is a forbidden property name' });
+      continue;
+    }
+    const field = plan.declared.has(name) ? plan.fields.find((f) => f.name === name) : undefined;
+    const target = field?.schema ?? plan.additional;
+    if (target && shapeOf(target, plan.refs) === 'array') value[name] = partsArray(plan, target, list, pointer, issues);
+    else value[name] = oneOrAll(list.map((part) => partValue(plan, part, field, target, pointer, issues)));
+  }
+  return { value, issues };
+}
+
 /** Compiles a decoder for one body schema and its media type's `encoding` object. */
 export function createFormDecoder(schema: TSchema, references: readonly TSchema[], encoding: Record<string, FieldEncoding> = {}): FormDecoder {
   const refs = refMap(references);
-  const convert = (target: TSchema, value: unknown): unknown => {
-    try {
-      return Value.Convert(target, references as TSchema[], value);
-    } catch {
-      // A schema TypeBox cannot convert against keeps the text; the validator reports it.
-      return value;
-    }
-  };
   const fields: Field[] = [...propertiesOf(schema, refs)].map(([name, sub]) => {
     const enc = cleanEncoding(encoding[name]);
     return { name, schema: sub, shape: shapeOf(sub, refs), encoding: enc, json: enc.contentType !== undefined && mediaKind(enc.contentType) === 'json' };
   });
-  const declared = new Set(fields.map((f) => f.name));
-  const additional = additionalPropertiesOf(schema, refs);
-
-  function form(pairs: readonly (readonly [string, string])[]): DecodedForm {
-    const issues: ValidationIssue[] = [];
-    const groups = group(pairs);
-    const used = new Set<string>();
-    const take = (key: string): string[] | undefined => {
-      const values = groups.get(key);
-      if (values) used.add(key);
-      return values;
-    };
-    for (const key of groups.keys()) {
-      if (keyPath(key).includes(forbidden)) {
-        used.add(key);
-        issues.push({ pointer: `/${escapePointer(key)}`, message: 'is a forbidden property name' });
-      }
-    }
-    // Keys shaped `name[…]`, per top-level name: deepObject members, PHP-style arrays.
-    const bracketed = new Map<string, [key: string, path: string[], values: string[]][]>();
-    for (const [key, values] of groups) {
-      if (used.has(key)) continue;
-      const path = keyPath(key);
-      if (path.length < 2) continue;
-      const list = bracketed.get(path[0]) ?? [];
-      list.push([key, path, values]);
-      bracketed.set(path[0], list);
-    }
-    const takeBracketed = (name: string): [string, string[], string[]][] => {
-      const list = bracketed.get(name) ?? [];
-      for (const [key] of list) used.add(key);
-      return list;
-    };
-
-    const value: Record<string, unknown> = {};
-    const deferred: Field[] = [];
-    for (const field of fields) {
-      const { name, shape, encoding: enc } = field;
-      const style = enc.style ?? 'form';
-      const explode = enc.explode ?? style === 'form';
-      if (field.json) {
-        const values = take(name);
-        if (values) value[name] = values.length === 1 ? parseJson(values[0], `/${escapePointer(name)}`, issues) : values;
-        continue;
-      }
-      if (shape === 'array') {
-        let values = take(name);
-        if (!values) {
-          const list = takeBracketed(name);
-          if (list.length > 0) values = list.flatMap(([, , v]) => v);
-        }
-        if (!values) continue;
-        // form+explode repeats the key; every other style packs the items into one delimited value.
-        const items = style === 'form' && explode ? values : values.flatMap((v) => (v === '' ? [] : v.split(delimiters[style] ?? ',')));
-        value[name] = convert(field.schema, items);
-        continue;
-      }
-      if (shape === 'object') {
-        const members = takeBracketed(name);
-        if (members.length > 0) {
-          const object: Record<string, unknown> = {};
-          for (const [, path, values] of members) setPath(object, path.slice(1), values);
-          value[name] = convert(field.schema, object);
-          continue;
-        }
-        const values = take(name);
-        if (values) {
-          const text = values[0];
-          if (values.length === 1 && /^\s*\{/.test(text)) value[name] = parseJson(text, `/${escapePointer(name)}`, issues);
-          else if (values.length === 1 && style === 'form' && !explode) {
-            const tokens = text.split(',');
-            const object: Record<string, unknown> = {};
-            for (let i = 0; i + 1 < tokens.length; i += 2) if (tokens[i] !== forbidden) object[tokens[i]] = tokens[i + 1];
-            value[name] = convert(field.schema, object);
-          } else value[name] = values.length === 1 ? text : values;
-          continue;
-        }
-        // form+explode spreads the object's own properties over the form: gather them after the declared fields.
-        if (style === 'form' && explode) deferred.push(field);
-        continue;
-      }
-      const values = take(name);
-      if (values) value[name] = convert(field.schema, values.length === 1 ? values[0] : values);
-    }
-    for (const field of deferred) {
-      const object: Record<string, unknown> = {};
-      for (const member of propertiesOf(field.schema, refs).keys()) {
-        if (declared.has(member) || used.has(member)) continue;
-        const values = take(member);
-        if (values) object[member] = values.length === 1 ? values[0] : values;
-      }
-      if (Object.keys(object).length > 0) value[field.name] = convert(field.schema, object);
-    }
-    for (const [key, values] of groups) {
-      if (used.has(key)) continue;
-      const path = keyPath(key);
-      setPath(value, path, path.length === 1 && additional ? convert(additional, values.length === 1 ? values[0] : values) : values);
-    }
-    return { value, issues };
-  }
-
-  function partValue(part: FormPart, field: Field | undefined, target: TSchema | undefined, shape: SchemaShape, pointer: string, issues: ValidationIssue[]): unknown {
-    if (target && isBinarySchema(target, refs)) return part.bytes ? binaryString(part.bytes) : part.text;
-    if (!target && part.bytes && part.filename !== undefined) return binaryString(part.bytes);
-    const text = part.text ?? utf8.decode(part.bytes ?? new Uint8Array());
-    const json = field?.json || (part.contentType !== undefined && mediaKind(part.contentType) === 'json') || shape === 'object' || shape === 'array';
-    if (json) return parseJson(text, pointer, issues);
-    return target ? convert(target, text) : text;
-  }
-
-  function multipart(parts: readonly FormPart[]): DecodedForm {
-    const issues: ValidationIssue[] = [];
-    const groups = group(parts.map((p) => [p.name.endsWith('[]') ? p.name.slice(0, -2) : p.name, p] as const));
-    const value: Record<string, unknown> = {};
-    for (const [name, list] of groups) {
-      const pointer = `/${escapePointer(name)}`;
-      if (keyPath(name).includes(forbidden)) {
-        issues.push({ pointer, message: 'is a forbidden property name' });
-        continue;
-      }
-      const field = declared.has(name) ? fields.find((f) => f.name === name) : undefined;
-      const target = field?.schema ?? additional;
-      const shape = target ? shapeOf(target, refs) : 'unknown';
-      if (shape === 'array' && target) {
-        const items = itemsOf(target, refs);
-        const first = list[0];
-        const packed = list.length === 1 && !isBinarySchema(items, refs) && first.bytes === undefined && /^\s*\[/.test(first.text ?? '');
-        // One part holding a JSON array, or one part per item (how browsers send repeated fields and several files).
-        value[name] = packed
-          ? parseJson(first.text!, pointer, issues)
-          : list.map((part, i) => partValue(part, undefined, items, items ? shapeOf(items, refs) : 'unknown', `${pointer}/${i}`, issues));
-        continue;
-      }
-      const values = list.map((part) => partValue(part, field, target, shape, pointer, issues));
-      value[name] = values.length === 1 ? values[0] : values;
-    }
-    return { value, issues };
-  }
-
-  return { form, multipart };
+  const plan: DecoderPlan = { references, refs, fields, declared: new Set(fields.map((f) => f.name)), additional: additionalPropertiesOf(schema, refs) };
+  return { form: (pairs) => decodeForm(plan, pairs), multipart: (parts) => decodeMultipart(plan, parts) };
 }
