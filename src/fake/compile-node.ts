@@ -1,5 +1,5 @@
-import { DISCRIMINATOR, type DiscriminatorInfo } from '../openapi/discriminator.js';
 import { impliedType } from '../openapi/implied-type.js';
+import { compileAlternatives } from './compile-alternatives.js';
 import { compileArray } from './compile-array.js';
 import {
   RetryGeneration,
@@ -16,8 +16,9 @@ import {
 import { compileNumber } from './compile-number.js';
 import { compileObject } from './compile-object.js';
 import { compileString } from './compile-string.js';
-import type { GenerateState, NodeGenerator } from './generate-state.js';
-import { mergeAllOf, originalOption } from './merge-all-of.js';
+import type { NodeGenerator } from './generate-state.js';
+import { mergeAllOf } from './merge-all-of.js';
+import { plainMatcher } from './plain-matcher.js';
 import { stringHintForName, trueProbabilityForName } from './name-hints.js';
 import { resolveXFaker } from './x-faker.js';
 
@@ -26,186 +27,6 @@ import { resolveXFaker } from './x-faker.js';
 
 const inferType = (schema: SchemaObject): string | undefined => impliedType(schema, 'generate');
 
-function isNullSchema(schema: unknown): boolean {
-  if (!isSchemaObject(schema)) return false;
-  return schema.type === 'null' || (Object.hasOwn(schema, 'const') && schema.const === null) ||
-    (Array.isArray(schema.enum) && schema.enum.length === 1 && schema.enum[0] === null);
-}
-
-function containsRef(schema: unknown, depth = 0): boolean {
-  if (depth > 64 || typeof schema !== 'object' || schema === null) return false;
-  if (Array.isArray(schema)) return schema.some((s) => containsRef(s, depth + 1));
-  if (typeof (schema as SchemaObject).$ref === 'string') return true;
-  return Object.values(schema).some((v) => containsRef(v, depth + 1));
-}
-
-/** A minimal matcher for plain JSON Schema `not` targets (type/const/enum) when no TypeBox check exists. */
-function plainMatcher(schema: unknown): ((value: unknown) => boolean) | undefined {
-  if (!isSchemaObject(schema)) return undefined;
-  const keys = Object.keys(schema).filter((k) => !['title', 'description'].includes(k));
-  if (keys.some((k) => !['type', 'const', 'enum'].includes(k))) return undefined;
-  const types = schema.type === undefined ? undefined : Array.isArray(schema.type) ? schema.type : [schema.type];
-  const enumKeys = Array.isArray(schema.enum) ? new Set(schema.enum.map((v) => JSON.stringify(v))) : undefined;
-  const constKey = Object.hasOwn(schema, 'const') ? JSON.stringify(schema.const) : undefined;
-  return (value) => {
-    if (types && !types.some((t) => jsonTypeOf(value, t))) return false;
-    if (enumKeys && !enumKeys.has(JSON.stringify(value))) return false;
-    if (constKey !== undefined && constKey !== JSON.stringify(value)) return false;
-    return true;
-  };
-}
-
-function jsonTypeOf(value: unknown, type: unknown): boolean {
-  switch (type) {
-    case 'null':
-      return value === null;
-    case 'array':
-      return Array.isArray(value);
-    case 'object':
-      return typeof value === 'object' && value !== null && !Array.isArray(value);
-    case 'integer':
-      return Number.isInteger(value);
-    default:
-      return typeof value === type;
-  }
-}
-
-/** Compiles the alternatives of anyOf (`exclusive` false) or oneOf (`exclusive` true). */
-/** Discriminator values per compiled alternative (empty when the alternative has none). */
-function discriminatorTags(schema: SchemaObject, key: 'anyOf' | 'oneOf', indexes: number[]): { property: string; tags: string[][] } | undefined {
-  const info = (schema as Record<symbol, unknown>)[DISCRIMINATOR] as DiscriminatorInfo | undefined;
-  if (!info || typeof info !== 'object' || info.keyword !== key) return undefined;
-  const tags = indexes.map((index) => Object.keys(info.mapping).filter((tag) => info.mapping[tag] === index));
-  return tags.some((list) => list.length > 0) ? { property: info.propertyName, tags } : undefined;
-}
-
-/** Compiles the alternatives of anyOf (`exclusive` false) or oneOf (`exclusive` true). */
-function compileAlternatives(
-  schema: SchemaObject,
-  key: 'anyOf' | 'oneOf',
-  options: unknown[],
-  ctx: CompileContext,
-  name: string,
-  pointer: string,
-): NodeGenerator {
-  if (options.length === 0) throw unsupported(`${pointer}/${key}`, `${key} has no alternatives`);
-  const siblings = constraintSiblings(schema, key);
-  const gens: NodeGenerator[] = [];
-  const kept: unknown[] = [];
-  const indexes: number[] = [];
-  let firstError: unknown;
-  options.forEach((option, i) => {
-    const branch = siblings ? { allOf: [siblings, option] } : option;
-    try {
-      gens.push(ctx.compile(branch, name, `${pointer}/${key}/${i}`));
-      kept.push(originalOption.get(option as object) ?? option);
-      indexes.push(i);
-    } catch (error) {
-      // An impossible alternative leaves the others; only when none is possible is it an error.
-      if (!isUnsatisfiable(error)) throw error;
-      firstError ??= error;
-    }
-  });
-  if (gens.length === 0) throw firstError;
-  // Alternatives whose values never came out valid make way for the others.
-  const possible = gens.map((gen, i) => (gen.impossible ? -1 : i)).filter((i) => i >= 0);
-  if (possible.length > 0 && possible.length < gens.length) {
-    for (const list of [gens, kept, indexes] as unknown[][]) {
-      const keep = possible.map((i) => list[i]);
-      list.length = 0;
-      list.push(...keep);
-    }
-  }
-  const allImpossible = possible.length === 0 ? gens[0].impossible : undefined;
-  const nullIndex = kept.findIndex(isNullSchema);
-  const others = gens.map((_, i) => i).filter((i) => i !== nullIndex);
-  const terminal = Math.max(nullIndex, kept.findIndex((o) => !containsRef(o)));
-  const strategy = ctx.strategy;
-  // A union of constants is an enum (schema-to-typebox renders `enum` so): edge strategies pick its extremes.
-  const constants = others.every((i) => isSchemaObject(kept[i]) && Object.hasOwn(kept[i] as SchemaObject, 'const'));
-  const pickConstant = others.length > 1 && constants ? strategy.enumChoice?.(others.map((i) => (kept[i] as SchemaObject).const)) : undefined;
-  const choose = (s: GenerateState): number => {
-    if (nullIndex >= 0 && (s.depth >= s.softDepth || strategy.pickNull(s))) return nullIndex;
-    if (s.depth >= s.softDepth && terminal >= 0) return terminal;
-    if (others.length === 0) return nullIndex;
-    if (pickConstant) return others[pickConstant(s)];
-    return others.length === 1 ? others[0] : others[s.rng.int(0, others.length - 1)];
-  };
-  // Compiled on first use: most unions (nullable values) never need them.
-  const compiledChecks = new Map<number, ((value: unknown) => boolean) | undefined>();
-  const checkOf = (i: number): ((value: unknown) => boolean) | undefined => {
-    if (!compiledChecks.has(i)) compiledChecks.set(i, ctx.check(kept[i]) ?? plainMatcher(kept[i]));
-    return compiledChecks.get(i);
-  };
-  // The discriminator property is set to a value that maps to the alternative generated.
-  const tagging = discriminatorTags(schema, key, indexes);
-  const tag = (value: unknown, i: number): unknown => {
-    if (!tagging || typeof value !== 'object' || value === null || Array.isArray(value)) return value;
-    const tags = tagging.tags[i];
-    const current = (value as Record<string, unknown>)[tagging.property];
-    if (tags.length === 0 || tags.includes(current as string)) return value;
-    for (const candidate of tags) {
-      const tagged = { ...(value as Record<string, unknown>), [tagging.property]: candidate };
-      const check = checkOf(i);
-      if (!check || check(tagged)) return tagged;
-    }
-    return value;
-  };
-  if (key === 'anyOf') {
-    const any: NodeGenerator = (s) => {
-      const i = choose(s);
-      return tag(gens[i](s), i);
-    };
-    if (allImpossible) any.impossible = allImpossible;
-    return any;
-  }
-
-  // Alternatives may overlap in ways a pairwise check cannot undo: the root checks every value.
-  if (gens.length > 1) ctx.uncertain.push(`${pointer}/oneOf`);
-  const n = gens.length;
-  const one: NodeGenerator = (s) => {
-    const start = choose(s);
-    let last: unknown;
-    let produced = false;
-    for (let attempt = 0; attempt < n * 3; attempt++) {
-      const i = (start + attempt) % n;
-      let value: unknown;
-      try {
-        value = tag(gens[i](s), i);
-      } catch (error) {
-        if (error instanceof RetryGeneration) continue;
-        throw error;
-      }
-      let clash = false;
-      for (let j = 0; j < n && !clash; j++) clash = j !== i && checkOf(j)?.(value) === true;
-      if (!clash) return value;
-      last ??= value;
-      produced = true;
-    }
-    // Every alternative overlapped another: the root's check (and its fallback) decides.
-    if (produced) return last;
-    throw new RetryGeneration(`${pointer}: every oneOf alternative matched another`);
-  };
-  one.impossible = allImpossible ?? (n > 1 ? neverExclusive(one, ctx, checkOf, n) : undefined);
-  return one;
-}
-
-/** Probes a oneOf at compile time: when no probed value matches exactly one alternative, says so. */
-function neverExclusive(gen: NodeGenerator, ctx: CompileContext, checkOf: (i: number) => ((value: unknown) => boolean) | undefined, n: number): string | undefined {
-  for (let j = 0; j < n; j++) if (!checkOf(j)) return undefined;
-  for (let seed = 1; seed <= 8; seed++) {
-    let value: unknown;
-    try {
-      value = gen(ctx.probe(seed));
-    } catch {
-      continue;
-    }
-    let matches = 0;
-    for (let j = 0; j < n; j++) if (checkOf(j)!(value)) matches++;
-    if (matches === 1) return undefined;
-  }
-  return 'no probed value matches exactly one oneOf alternative';
-}
 
 /**
  * if/then/else: values are built for the `then` side (base ∧ if ∧ then) or the `else` side (base ∧ else), and a
@@ -408,35 +229,38 @@ export function compileNode(schema: unknown, ctx: CompileContext, name: string, 
       ? anyValue(ctx, name)
       : compileCore(base, ctx, name, pointer, xFaker);
   const impossible = gen.impossible;
-
-  if (xFaker && !isString) {
-    const inner = gen;
-    const check = ctx.check(base) ?? plainMatcher({ type: base.type }) ?? (() => true);
-    gen = (s) => {
-      let value: unknown;
-      try {
-        value = xFaker();
-      } catch {
-        return inner(s);
-      }
-      if (value instanceof Date) value = value.toISOString();
-      return check(value) ? value : inner(s);
-    };
-  }
-  if (schema.not !== undefined) {
-    const inner = gen;
-    const matches = ctx.check(schema.not) ?? plainMatcher(schema.not);
-    if (!matches) ctx.uncertain.push(`${pointer}/not`);
-    else {
-      gen = (s) => {
-        for (let attempt = 0; attempt < 12; attempt++) {
-          const value = inner(s);
-          if (!matches(value)) return value;
-        }
-        throw new RetryGeneration(`${pointer}: every value matched \`not\``);
-      };
-    }
-  }
+  if (xFaker && !isString) gen = preferXFaker(gen, xFaker, ctx.check(base) ?? plainMatcher({ type: base.type }) ?? (() => true));
+  if (schema.not !== undefined) gen = avoidNot(gen, schema.not, ctx, pointer);
   if (impossible && !gen.impossible) gen.impossible = impossible;
   return gen;
+}
+
+/** An x-faker value where it is valid for the schema, the schema's own value where not (or where x-faker throws). */
+function preferXFaker(inner: NodeGenerator, xFaker: () => unknown, check: (value: unknown) => boolean): NodeGenerator {
+  return (s) => {
+    let value: unknown;
+    try {
+      value = xFaker();
+    } catch {
+      return inner(s);
+    }
+    if (value instanceof Date) value = value.toISOString();
+    return check(value) ? value : inner(s);
+  };
+}
+
+/** Retries values that match `not`; without a check for `not` the node is marked uncertain for the root to check. */
+function avoidNot(inner: NodeGenerator, not: unknown, ctx: CompileContext, pointer: string): NodeGenerator {
+  const matches = ctx.check(not) ?? plainMatcher(not);
+  if (!matches) {
+    ctx.uncertain.push(`${pointer}/not`);
+    return inner;
+  }
+  return (s) => {
+    for (let attempt = 0; attempt < 12; attempt++) {
+      const value = inner(s);
+      if (!matches(value)) return value;
+    }
+    throw new RetryGeneration(`${pointer}: every value matched \`not\``);
+  };
 }

@@ -2,7 +2,7 @@
 // another (loopback, CORS), uses the sessionid in x-session-token, the test expires the session through the
 // admin API (no sleeping), the page sees the 401 (or, with a session rule, valid: false), logs in again and
 // is valid again.
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ScenarioRule } from '../../src/mock/scenario-rules.js';
 import { independentValidator, responseSchemaPointer } from '../openapi/independent-validator.js';
