@@ -283,54 +283,56 @@ export function basePathsOf(servers: { url: string }[]): string[] {
   return [path.startsWith('/') ? path : `/${path}`];
 }
 
-/** Builds the route table for a spec's operations, served at the root and under each base path. */
-export function buildRouteTable(operations: RouteOperation[], options: { basePaths?: string[] } = {}): RouteTable {
-  const basePaths = options.basePaths ?? [];
-  const routes = new Map<string, TableRoute>();
-  const warnings: string[] = [];
+/** A route candidate for one operation under one of its templates (declared or an alias). */
+function routeCandidate(op: RouteOperation, operation: number, template: PathTemplate, shape: ShapeSegment[], slots: RouteCandidate['slots']): RouteCandidate {
+  return {
+    operation,
+    path: template.key,
+    slots,
+    captures: capturesOf(template, shape).map((c) => ({ ...c, name: parameterName(op, template, c.name) })),
+    query: template.query,
+    requiredQuery: op.parameters.filter((p) => p.in === 'query' && p.required).map((p) => p.name),
+  };
+}
 
-  const add = (operation: number, template: PathTemplate, declared: boolean): void => {
-    const op = operations[operation];
+/** Routes by method and shape as templates are added; a candidate answering what an earlier one answers is dropped (with a warning when declared). */
+class RouteCollector {
+  readonly routes = new Map<string, TableRoute>();
+  readonly warnings: string[] = [];
+
+  constructor(private readonly operations: RouteOperation[]) {}
+
+  add(operation: number, template: PathTemplate, declared: boolean): void {
+    const op = this.operations[operation];
     const { shape, slots } = shapeOf(template);
     const method = op.method.toUpperCase();
     const key = `${method} ${shapeKey(shape)}`;
-    const candidate: RouteCandidate = {
-      operation,
-      path: template.key,
-      slots,
-      captures: capturesOf(template, shape).map((c) => ({ ...c, name: parameterName(op, template, c.name) })),
-      query: template.query,
-      requiredQuery: op.parameters.filter((p) => p.in === 'query' && p.required).map((p) => p.name),
-    };
-    let route = routes.get(key);
-    if (!route) routes.set(key, (route = { method, shape, candidates: [], headDeclared: false, declared }));
+    const candidate = routeCandidate(op, operation, template, shape, slots);
+    let route = this.routes.get(key);
+    if (!route) this.routes.set(key, (route = { method, shape, candidates: [], headDeclared: false, declared }));
     const same = route.candidates.find((c) => signature(c) === signature(candidate));
-    if (same) {
-      if (declared) {
-        warnings.push(`${joinPointer('#/paths', op.path, op.method)}: ${method} ${same.path} is declared first and answers the same requests; this operation is never served`);
-      }
-      return;
+    if (!same) route.candidates.push(candidate);
+    else if (declared) {
+      this.warnings.push(`${joinPointer('#/paths', op.path, op.method)}: ${method} ${same.path} is declared first and answers the same requests; this operation is never served`);
     }
-    route.candidates.push(candidate);
-  };
+  }
 
-  const templates = operations.map((op) => parsePathTemplate(op.path));
-  templates.forEach((template, index) => add(index, template, true));
-  const declaredRoutes = [...routes.values()];
-  const declaredShapes = new Set(declaredRoutes.map((r) => shapeKey(r.shape)));
-  // An alias never takes a request a declared operation would answer, under any method.
-  const shadows = (template: PathTemplate): boolean => {
-    const { shape } = shapeOf(template);
-    if (declaredShapes.has(shapeKey(shape))) return true;
-    if (!shape.every((s) => s.kind === 'static')) return false;
-    const segments = shape.map((s) => (s as { text: string }).text);
-    return declaredRoutes.some((r) => routeMatches(r, segments));
-  };
-  templates.forEach((template, index) => {
-    for (const alias of aliasesOf(template, basePaths)) if (!shadows(alias)) add(index, alias, false);
-  });
+  /** Whether an alias would take a request a declared operation answers, under any method: such aliases are not added. */
+  shadowsOf(): (template: PathTemplate) => boolean {
+    const declaredRoutes = [...this.routes.values()];
+    const declaredShapes = new Set(declaredRoutes.map((r) => shapeKey(r.shape)));
+    return (template) => {
+      const { shape } = shapeOf(template);
+      if (declaredShapes.has(shapeKey(shape))) return true;
+      if (!shape.every((s) => s.kind === 'static')) return false;
+      const segments = shape.map((s) => (s as { text: string }).text);
+      return declaredRoutes.some((r) => routeMatches(r, segments));
+    };
+  }
+}
 
-  const list = [...routes.values()];
+/** Marks GET routes with a declared HEAD and direct parameter names; groups routes by segment count, rest routes apart. */
+function indexRoutes(list: TableRoute[]): { bySegments: Map<number, TableRoute[]>; withRest: TableRoute[] } {
   const headShapes = new Set(list.filter((r) => r.method === 'HEAD').map((r) => shapeKey(r.shape)));
   const bySegments = new Map<number, TableRoute[]>();
   const withRest: TableRoute[] = [];
@@ -345,11 +347,25 @@ export function buildRouteTable(operations: RouteOperation[], options: { basePat
       else bySegments.set(route.shape.length, [route]);
     }
   }
+  return { bySegments, withRest };
+}
 
+/** Builds the route table for a spec's operations, served at the root and under each base path. */
+export function buildRouteTable(operations: RouteOperation[], options: { basePaths?: string[] } = {}): RouteTable {
+  const basePaths = options.basePaths ?? [];
+  const collector = new RouteCollector(operations);
+  const templates = operations.map((op) => parsePathTemplate(op.path));
+  templates.forEach((template, index) => collector.add(index, template, true));
+  const shadows = collector.shadowsOf();
+  templates.forEach((template, index) => {
+    for (const alias of aliasesOf(template, basePaths)) if (!shadows(alias)) collector.add(index, alias, false);
+  });
+  const list = [...collector.routes.values()];
+  const { bySegments, withRest } = indexRoutes(list);
   return {
     routes: list,
     basePaths,
-    warnings,
+    warnings: collector.warnings,
     choose,
     allowedMethods(path) {
       const segments = decodedSegments(path);
