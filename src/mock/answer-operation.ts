@@ -130,73 +130,104 @@ function stateStep(op: CompiledOperation, runtime: MockRuntime, stateless: (requ
   };
 }
 
-function createStatelessAnswerer(op: CompiledOperation, runtime: MockRuntime): (request: MockRequest) => MockAnswer {
+/** What the stateless steps of one operation work out once. */
+interface StatelessPlan {
+  op: CompiledOperation;
+  runtime: MockRuntime;
+  context: ProblemContext;
+  /** The 415 verdict per Content-Type header value: clients repeat the same few. */
+  acceptedTypes: Map<string, boolean>;
+  needsCookies: boolean;
+}
+
+function acceptsBodyType(plan: StatelessPlan, header: string): boolean {
+  let verdict = plan.acceptedTypes.get(header);
+  if (verdict === undefined) {
+    verdict = findRequestBody(plan.op.bodies, bodyType(header)) !== undefined;
+    if (plan.acceptedTypes.size >= 64) plan.acceptedTypes.clear();
+    plan.acceptedTypes.set(header, verdict);
+  }
+  return verdict;
+}
+
+/** The mock's own error; the global delay applies to it as to any answer. */
+function refuse(plan: StatelessPlan, body: Problem, extra?: Record<string, string>): MockAnswer {
+  const { runtime } = plan;
+  const delayMs = runtime.delay ? delayFrom(runtime.random, { server: runtime.delay }) : 0;
+  const answer = problemAnswer(body, plan.context);
+  if (extra) answer.headers = { ...extra, ...answer.headers };
+  return { ...answer, delayMs };
+}
+
+/** The request's cookies, parsed on first use. */
+function cookiesOf(request: MockRequest): Record<string, string | undefined> {
+  const header = singleHeader(request.headers.cookie);
+  return (request.cookies ??= header ? parseCookie(header) : {});
+}
+
+/** A 401 for missing or wrong credentials, a 415 for a body type the operation does not take; undefined when neither. */
+function gateAnswer(plan: StatelessPlan, request: MockRequest): MockAnswer | undefined {
+  const { op, runtime } = plan;
+  const security = checkSecurity(op.operation.security, { headers: request.headers, query: request.query, cookies: plan.needsCookies ? cookiesOf(request) : {} }, runtime.tokens);
+  if (!security.ok) return refuse(plan, problem(401, security.detail, security.errors), security.challenge ? { 'www-authenticate': security.challenge } : undefined);
+  const requestBody = op.operation.requestBody;
+  const contentType = singleHeader(request.headers['content-type']);
+  // A Content-Type announces a body even where none was read (a multipart body this operation does not take).
+  if (requestBody && (request.body !== undefined || contentType !== undefined) && !acceptsBodyType(plan, contentType ?? '')) {
+    return refuse(plan, unsupportedMediaTypeProblem(mediaEssence(contentType), requestBody.content.map((m) => m.contentType)));
+  }
+  return undefined;
+}
+
+/** The request's preferences, with every invalid field of its parts and of the preferences themselves. */
+function requestPreferences(plan: StatelessPlan, request: MockRequest): { preferences: Preferences; errors: ProblemFieldError[] } {
+  const errors = !request.prevalidated || request.bodyIssues ? requestErrors(plan.op, request, cookiesOf(request)) : [];
+  const cookieHeader = singleHeader(request.headers.cookie);
+  // The scenario cookie is looked for only when one could be there, so most requests never parse cookies.
+  const scenarioCookie = cookieHeader !== undefined && cookieHeader.includes(scenarioCookieName) ? cookiesOf(request)[scenarioCookieName] : undefined;
+  const edgeCookie = cookieHeader !== undefined && cookieHeader.includes(edgeCookieName) ? cookiesOf(request)[edgeCookieName] : undefined;
+  const prefs = parsePreferences(request.headers.prefer, request.query, scenarioCookie, edgeCookie);
+  errors.push(...prefs.errors);
+  const { edge } = plan.runtime;
+  return { preferences: withoutForeignCookie(plan.op, edge && !prefs.preferences.edge ? { ...prefs.preferences, edge } : prefs.preferences), errors };
+}
+
+function fixtureRequestOf(request: MockRequest): FixtureRequest {
+  return { method: request.method, path: request.path, params: request.params, query: request.query, headers: request.headers, body: request.body };
+}
+
+/** The answer of the rule or override matching the request; rules are looked at only when some exist for this operation, so the plain path stays plain. */
+function ruleAnswer(plan: StatelessPlan, request: MockRequest, preferences: Preferences, seed: number): MockAnswer | undefined {
+  const { op, runtime } = plan;
   const operationId = op.operation.operationId;
-  const context: ProblemContext = { op, now: runtime.now };
-  // The 415 verdict per Content-Type header value: clients repeat the same few.
-  const acceptedTypes = new Map<string, boolean>();
-  const acceptsBodyType = (header: string): boolean => {
-    let verdict = acceptedTypes.get(header);
-    if (verdict === undefined) {
-      verdict = findRequestBody(op.bodies, bodyType(header)) !== undefined;
-      if (acceptedTypes.size >= 64) acceptedTypes.clear();
-      acceptedTypes.set(header, verdict);
-    }
-    return verdict;
-  };
+  if (runtime.rules.forOperation(operationId).length === 0 && runtime.overrides.size === 0) return undefined;
+  const rule = matchingRule(operationId, request, () => cookiesOf(request), runtime);
+  if (!rule) return undefined;
+  spendRule(rule, runtime.overrides);
+  return answerWithRule({ op, rule, preferences, accept: singleHeader(request.headers.accept), runtime, seed, fixtureRequest: fixtureRequestOf(request) });
+}
+
+/** A 500 or 503 for the share of requests the error rate asks for. */
+function errorRateAnswer(plan: StatelessPlan, preferences: Preferences): MockAnswer | undefined {
+  const { runtime } = plan;
+  if (runtime.errorRate <= 0 || runtime.random() >= runtime.errorRate) return undefined;
+  const status = runtime.random() < 0.5 ? 500 : 503;
+  const scenario = 'fault:error-rate';
+  const headers = { 'content-type': 'application/problem+json; charset=utf-8', 'iwkit-scenario': scenario };
+  const delayMs = delayFrom(runtime.random, { request: preferences.delay, server: runtime.delay });
+  return { status, headers, body: JSON.stringify(scenarioProblem(status, 'error rate')), delayMs, scenario, operationId: plan.op.operation.operationId };
+}
+
+/** The stateless steps in order: the gate (401, 415), validation (400/422), rules and overrides, the error rate, the spec's response. */
+function createStatelessAnswerer(op: CompiledOperation, runtime: MockRuntime): (request: MockRequest) => MockAnswer {
   const needsCookies = op.operation.security.some((alt) => alt.some((s) => s.type === 'apiKey' && s.in === 'cookie')) || op.parts.cookie !== undefined;
-
+  const plan: StatelessPlan = { op, runtime, context: { op, now: runtime.now }, acceptedTypes: new Map(), needsCookies };
   return function answerOperation(request: MockRequest): MockAnswer {
-    /** The mock's own error; the global delay applies to it as to any answer. */
-    const refuse = (body: Problem, extra?: Record<string, string>): MockAnswer => {
-      const delayMs = runtime.delay ? delayFrom(runtime.random, { server: runtime.delay }) : 0;
-      const answer = problemAnswer(body, context);
-      if (extra) answer.headers = { ...extra, ...answer.headers };
-      return { ...answer, delayMs };
-    };
-    const query = request.query;
-    const cookieHeader = singleHeader(request.headers.cookie);
-    const cookies = (): Record<string, string | undefined> => (request.cookies ??= cookieHeader ? parseCookie(cookieHeader) : {});
-
-    const security = checkSecurity(op.operation.security, { headers: request.headers, query, cookies: needsCookies ? cookies() : {} }, runtime.tokens);
-    if (!security.ok) return refuse(problem(401, security.detail, security.errors), security.challenge ? { 'www-authenticate': security.challenge } : undefined);
-
-    const requestBody = op.operation.requestBody;
-    const contentType = singleHeader(request.headers['content-type']);
-    // A Content-Type announces a body even where none was read (a multipart body this operation does not take).
-    if (requestBody && (request.body !== undefined || contentType !== undefined) && !acceptsBodyType(contentType ?? '')) {
-      return refuse(unsupportedMediaTypeProblem(mediaEssence(contentType), requestBody.content.map((m) => m.contentType)));
-    }
-
-    const errors = !request.prevalidated || request.bodyIssues ? requestErrors(op, request, cookies()) : [];
-    // The scenario cookie is looked for only when one could be there, so most requests never parse cookies.
-    const scenarioCookie = cookieHeader !== undefined && cookieHeader.includes(scenarioCookieName) ? cookies()[scenarioCookieName] : undefined;
-    const edgeCookie = cookieHeader !== undefined && cookieHeader.includes(edgeCookieName) ? cookies()[edgeCookieName] : undefined;
-    const prefs = parsePreferences(request.headers.prefer, query, scenarioCookie, edgeCookie);
-    errors.push(...prefs.errors);
-    if (errors.length > 0) return refuse(validationProblem(op, errors));
-
-    const preferences = withoutForeignCookie(op, runtime.edge && !prefs.preferences.edge ? { ...prefs.preferences, edge: runtime.edge } : prefs.preferences);
+    const refused = gateAnswer(plan, request);
+    if (refused) return refused;
+    const { preferences, errors } = requestPreferences(plan, request);
+    if (errors.length > 0) return refuse(plan, validationProblem(op, errors));
     const seed = preferences.seed ?? hashSeed(runtime.seed, request.method, request.url, request.rawBody);
-    const fixtureRequest = (): FixtureRequest => ({ method: request.method, path: request.path, params: request.params, query, headers: request.headers, body: request.body });
-
-    // Rules and overrides are looked at only when some exist for this operation: the plain path stays plain.
-    if (runtime.rules.forOperation(operationId).length > 0 || runtime.overrides.size > 0) {
-      const rule = matchingRule(operationId, request, cookies, runtime);
-      if (rule) {
-        spendRule(rule, runtime.overrides);
-        return answerWithRule({ op, rule, preferences, accept: singleHeader(request.headers.accept), runtime, seed, fixtureRequest: fixtureRequest() });
-      }
-    }
-
-    if (runtime.errorRate > 0 && runtime.random() < runtime.errorRate) {
-      const status = runtime.random() < 0.5 ? 500 : 503;
-      const scenario = 'fault:error-rate';
-      const headers = { 'content-type': 'application/problem+json; charset=utf-8', 'iwkit-scenario': scenario };
-      const delayMs = delayFrom(runtime.random, { request: preferences.delay, server: runtime.delay });
-      return { status, headers, body: JSON.stringify(scenarioProblem(status, 'error rate')), delayMs, scenario, operationId };
-    }
-
-    return chosenAnswer(op, request, preferences, runtime, seed, fixtureRequest());
+    return ruleAnswer(plan, request, preferences, seed) ?? errorRateAnswer(plan, preferences) ?? chosenAnswer(op, request, preferences, runtime, seed, fixtureRequestOf(request));
   };
 }
