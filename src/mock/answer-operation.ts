@@ -1,13 +1,12 @@
 import { parseCookie } from 'cookie';
 import { answerWithRule } from './answer-rule.js';
-import { buildPayload, contentTypeHeader, payloadContentType, toWire } from './build-payload.js';
+import { addChoiceHeaders, buildPayload, contentTypeHeader, payloadContentType, toWire } from './build-payload.js';
 import { checkSecurity } from './check-security.js';
 import { chooseResponse, hasScenario } from './choose-response.js';
 import { clientHeader, singleHeader } from './client-header.js';
 import type { CompiledOperation } from './compile-operation.js';
 import { delayFrom } from './delay.js';
 import type { FixtureRequest } from './fixture.js';
-import { headerText } from './header-text.js';
 import type { RequestView } from './match-rule.js';
 import type { MockAnswer, MockRequest } from './mock-answer.js';
 import type { MockRuntime } from './mock-runtime.js';
@@ -88,10 +87,7 @@ function chosenAnswer(op: CompiledOperation, request: MockRequest, preferences: 
   const { choice } = decision;
   const payload = buildPayload(op, choice, seed, runtime, fixtureRequest);
   const headers: Record<string, string> = { 'iwkit-scenario': choice.scenario };
-  for (const h of choice.response.headers) headers[h.name.toLowerCase()] = headerText(h.generate({ seed, now: runtime.now }));
-  if (choice.source.kind === 'fixture' && choice.source.fixture.headers) {
-    for (const [name, value] of Object.entries(choice.source.fixture.headers)) headers[name.toLowerCase()] = value;
-  }
+  addChoiceHeaders(headers, choice, seed, runtime.now);
   const delayMs = preferences.delay || runtime.delay ? delayFrom(runtime.random, { request: preferences.delay, server: runtime.delay }) : 0;
   const answer: MockAnswer = { status: choice.status, headers, delayMs, scenario: choice.scenario, operationId: op.operation.operationId };
   if (payload === undefined) return answer;

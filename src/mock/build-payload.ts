@@ -3,6 +3,7 @@ import type { ResponseChoice } from './choose-response.js';
 import { fixtureBody, type CompiledOperation } from './compile-operation.js';
 import { binaryString } from './decode-form.js';
 import type { FixtureRequest } from './fixture.js';
+import { headerText } from './header-text.js';
 import { mediaKind } from './media-kind.js';
 import type { MockRuntime } from './mock-runtime.js';
 import { refMap } from './schema-shape.js';
@@ -49,6 +50,13 @@ export function payloadContentType(choice: ResponseChoice, references?: readonly
   const { contentType, media } = choice;
   if (!contentType || !media || media.contentType === contentType) return contentType;
   return responseContentType(contentType, media.contentType, mediaSchema(choice), references ? refMap(references) : undefined);
+}
+
+/** Adds the headers a choice declares, generated for the seed, then its fixture's own headers; names lower-cased. */
+export function addChoiceHeaders(headers: Record<string, string>, choice: ResponseChoice, seed: number, now: number): void {
+  for (const h of choice.response.headers) headers[h.name.toLowerCase()] = headerText(h.generate({ seed, now }));
+  if (choice.source.kind !== 'fixture' || !choice.source.fixture.headers) return;
+  for (const [name, value] of Object.entries(choice.source.fixture.headers)) headers[name.toLowerCase()] = value;
 }
 
 /** Builds the body value of a choice (not cached): the example, the fixture over generated data, or generated data. */
