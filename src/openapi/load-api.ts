@@ -86,6 +86,72 @@ function splitRef(ref: string, baseDir: string): ExternalTarget | undefined {
   return { file: isAbsolute(filePart) ? filePart : resolve(baseDir, filePart), fragment };
 }
 
+/** Reads each external file once and gives each external schema one name in `components/schemas`. */
+class SchemaHoister {
+  private readonly files = new Map<string, unknown>();
+  private readonly names = new Map<string, string>();
+  private readonly taken: Set<string>;
+
+  constructor(
+    private readonly schemas: Record<string, unknown>,
+    private readonly fetcher: SpecFetcher,
+  ) {
+    this.taken = new Set(Object.keys(schemas));
+  }
+
+  /** The parsed content of a file or URL, read on first use; `site` and `ref` name the reference in an error. */
+  async load(file: string, site: string, ref: string): Promise<unknown> {
+    if (this.files.has(file)) return this.files.get(file);
+    let text: string;
+    try {
+      text = isSpecUrl(file) ? await this.fetcher.fetchText(file) : await readFile(file, 'utf8');
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
+      throw toolkitError('IWKIT_ERR_SPEC_REF', site, `$ref ${ref}: cannot read ${file} (${code})`);
+    }
+    const content = await parseSpecText(text, file);
+    this.files.set(file, content);
+    // A URL document's own refs are read now, so a bad one is named here with its reason (the bundler drops reasons).
+    if (isSpecUrl(file)) {
+      for (const inner of collectRefs(content, `${file}#`, false, [])) {
+        const innerRef = inner.holder.$ref as string;
+        if (!innerRef.startsWith('#')) await this.load(resolveUrlRef(innerRef, file).file, inner.pointer, innerRef);
+      }
+    }
+    return content;
+  }
+
+  /** A free component name for the target: its last pointer token, or its file's name, numbered when taken. */
+  private nameFor(target: ExternalTarget): string {
+    const tokens = target.fragment.split('/').filter(Boolean);
+    const base = (tokens.length > 0 ? tokens[tokens.length - 1] : basename(target.file, extname(target.file))).replace(/[^A-Za-z0-9_.-]/g, '_') || 'Schema';
+    let name = base;
+    for (let n = 2; this.taken.has(name); n += 1) name = `${base}${n}`;
+    this.taken.add(name);
+    return name;
+  }
+
+  /** Hoists the target schema (and every schema reached from it) under its own name; returns the name. */
+  async hoist(target: ExternalTarget, site: string, ref: string): Promise<string> {
+    const key = `${target.file}#${target.fragment}`;
+    const known = this.names.get(key);
+    if (known) return known;
+    const content = await this.load(target.file, site, ref);
+    const found = target.fragment === '' || target.fragment === '/' ? content : resolvePointer(content, `#${target.fragment}`);
+    if (found === undefined) throw toolkitError('IWKIT_ERR_SPEC_REF', site, `$ref ${ref}: ${target.file} has no ${target.fragment}`);
+    const name = this.nameFor(target);
+    this.names.set(key, name);
+    this.schemas[name] = { $ref: key };
+    // Schemas reached from this one are hoisted too, so every external schema gets a name.
+    for (const inner of collectRefs(found, key, true, [])) {
+      const innerRef = inner.holder.$ref as string;
+      const innerTarget = innerRef.startsWith('#') ? { file: target.file, fragment: innerRef.slice(1) } : splitRef(innerRef, refBase(target.file));
+      if (innerTarget) await this.hoist(innerTarget, inner.pointer, innerRef);
+    }
+    return name;
+  }
+}
+
 /**
  * Schemas referenced from other files are hoisted into `components/schemas` under their own name (the last
  * pointer token, or the file name), so they keep that name as a TypeBox reference and in generated code;
@@ -93,58 +159,9 @@ function splitRef(ref: string, baseDir: string): ExternalTarget | undefined {
  * because the bundler resolves an in-memory document against the process's working directory.
  */
 async function hoistExternalSchemas(raw: RawDocument, baseDir: string, label: string, fetcher: SpecFetcher): Promise<void> {
-  const files = new Map<string, unknown>();
-  const names = new Map<string, string>();
   const components = isObject(raw.components) ? raw.components : (raw.components = {});
   const schemas = isObject(components.schemas) ? components.schemas : (components.schemas = {});
-  const taken = new Set(Object.keys(schemas));
-
-  async function load(file: string, site: string, ref: string): Promise<unknown> {
-    if (!files.has(file)) {
-      let text: string;
-      try {
-        text = isSpecUrl(file) ? await fetcher.fetchText(file) : await readFile(file, 'utf8');
-      } catch (error) {
-        const code = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
-        throw toolkitError('IWKIT_ERR_SPEC_REF', site, `$ref ${ref}: cannot read ${file} (${code})`);
-      }
-      files.set(file, await parseSpecText(text, file));
-      // A URL document's own refs are read now, so a bad one is named here with its reason (the bundler drops reasons).
-      if (isSpecUrl(file)) {
-        for (const inner of collectRefs(files.get(file), `${file}#`, false, [])) {
-          const innerRef = inner.holder.$ref as string;
-          if (!innerRef.startsWith('#')) await load(resolveUrlRef(innerRef, file).file, inner.pointer, innerRef);
-        }
-      }
-    }
-    return files.get(file);
-  }
-
-  async function hoist(target: ExternalTarget, site: string, ref: string): Promise<string> {
-    const key = `${target.file}#${target.fragment}`;
-    const known = names.get(key);
-    if (known) return known;
-    const content = await load(target.file, site, ref);
-    const found = target.fragment === '' || target.fragment === '/' ? content : resolvePointer(content, `#${target.fragment}`);
-    if (found === undefined) throw toolkitError('IWKIT_ERR_SPEC_REF', site, `$ref ${ref}: ${target.file} has no ${target.fragment}`);
-    const tokens = target.fragment.split('/').filter(Boolean);
-    const base = (tokens.length > 0 ? tokens[tokens.length - 1] : basename(target.file, extname(target.file))).replace(/[^A-Za-z0-9_.-]/g, '_') || 'Schema';
-    let name = base;
-    for (let n = 2; taken.has(name); n += 1) name = `${base}${n}`;
-    taken.add(name);
-    names.set(key, name);
-    schemas[name] = { $ref: key };
-    // Schemas reached from this one are hoisted too, so every external schema gets a name.
-    for (const inner of collectRefs(found, `${target.file}#${target.fragment}`, true, [])) {
-      const innerRef = inner.holder.$ref as string;
-      const innerTarget = innerRef.startsWith('#')
-        ? { file: target.file, fragment: innerRef.slice(1) }
-        : splitRef(innerRef, refBase(target.file));
-      if (innerTarget) await hoist(innerTarget, inner.pointer, innerRef);
-    }
-    return name;
-  }
-
+  const hoister = new SchemaHoister(schemas, fetcher);
   for (const site of collectRefs(raw, '#', false, [])) {
     const ref = site.holder.$ref as string;
     const target = splitRef(ref, baseDir);
@@ -152,9 +169,9 @@ async function hoistExternalSchemas(raw: RawDocument, baseDir: string, label: st
     const where = `${label}#${site.pointer.slice(1)}`;
     const isComponentItself = site.pointer.startsWith('#/components/schemas/') && site.pointer.split('/').length === 4;
     if (site.inSchema && !isComponentItself) {
-      site.holder.$ref = `#/components/schemas/${escapePointerToken(await hoist(target, where, ref))}`;
+      site.holder.$ref = `#/components/schemas/${escapePointerToken(await hoister.hoist(target, where, ref))}`;
     } else {
-      await load(target.file, where, ref);
+      await hoister.load(target.file, where, ref);
       site.holder.$ref = `${target.file}#${target.fragment}`;
     }
   }
