@@ -48,67 +48,97 @@ function createStallClock(): { acquire(): void; release(): void; stalledMs(): nu
 
 const idempotent = new Set(['GET', 'HEAD', 'PUT', 'DELETE', 'OPTIONS', 'TRACE']);
 
+type StallClock = ReturnType<typeof createStallClock>;
+
+/** One attempt's outcome, given at most once: it stops the deadline timer and releases the stall clock. */
+class Attempt {
+  settled = false;
+  private timer: NodeJS.Timeout | undefined;
+  private readonly startedAt = performance.now();
+  private readonly stalledAtStart: number;
+
+  constructor(
+    private readonly clock: StallClock,
+    private readonly timeoutMs: number,
+    private readonly onTimeout: (error: TransportError) => void,
+  ) {
+    clock.acquire();
+    this.stalledAtStart = clock.stalledMs();
+    // setImmediate runs after the poll phase: bytes already in the socket are read before the verdict.
+    this.timer = setTimeout(() => setImmediate(() => this.onDeadline()), timeoutMs);
+  }
+
+  /** Settles once; later calls do nothing. */
+  finish(fn: () => void): void {
+    if (this.settled) return;
+    this.abandon();
+    fn();
+  }
+
+  /** Ends the attempt without an outcome, for a retry to give one. */
+  abandon(): void {
+    this.settled = true;
+    clearTimeout(this.timer);
+    this.clock.release();
+  }
+
+  /** Times out only once the server itself has had the whole time: the loop's own stalls are added back. */
+  private onDeadline(): void {
+    if (this.settled) return;
+    const serverTime = performance.now() - this.startedAt - (this.clock.stalledMs() - this.stalledAtStart);
+    if (serverTime < this.timeoutMs) {
+      this.timer = setTimeout(() => this.onDeadline(), Math.ceil(this.timeoutMs - serverTime));
+      return;
+    }
+    this.onTimeout(new TransportError('timeout', `no complete response within ${this.timeoutMs} ms`));
+  }
+}
+
+/** What every request of one transport shares: the keep-alive agents and the stall clock. */
+interface Pools {
+  agents: { http: http.Agent; https: https.Agent };
+  clock: StallClock;
+}
+
+/** One request over the pooled agents; a reset on a stale keep-alive socket is retried once. */
+function sendRequest(pools: Pools, request: HttpRequest, limits: TransportLimits, retried: boolean): Promise<HttpResponse> {
+  return new Promise<HttpResponse>((resolve, reject) => {
+    let url: URL;
+    try {
+      url = new URL(request.url);
+    } catch {
+      reject(new TransportError('other', `invalid URL ${request.url}`));
+      return;
+    }
+    const secure = url.protocol === 'https:';
+    const headers: Record<string, string> = { ...request.headers };
+    if (request.body) headers['Content-Length'] = String(request.body.length);
+    const req = (secure ? https : http).request(url, { method: request.method, headers, agent: secure ? pools.agents.https : pools.agents.http });
+    const attempt = new Attempt(pools.clock, limits.timeoutMs, (error) => {
+      attempt.finish(() => reject(error));
+      req.destroy(error);
+    });
+    req.on('error', (error) => {
+      if (!retried && !attempt.settled && isStaleSocketReset(error, req, request.method)) {
+        attempt.abandon();
+        sendRequest(pools, request, limits, true).then(resolve, reject);
+        return;
+      }
+      attempt.finish(() => reject(error instanceof TransportError ? error : new TransportError(transportErrorKind(error), error.message)));
+    });
+    req.on('response', (res) => collectResponse(res, req, limits.maxBodyBytes, () => attempt.settled, (response) => attempt.finish(() => resolve(response))));
+    req.end(request.body);
+  });
+}
+
 /** A transport over real HTTP(S) with a hard deadline per request, a capped body read and pooled connections. */
 export function createHttpTransport(options: { keepAlive?: boolean } = {}): Transport {
   const keepAlive = options.keepAlive ?? true;
-  const agents = { http: new http.Agent({ keepAlive }), https: new https.Agent({ keepAlive }) };
-  const clock = createStallClock();
-  const send = (request: HttpRequest, limits: TransportLimits, retried: boolean): Promise<HttpResponse> =>
-    new Promise<HttpResponse>((resolve, reject) => {
-      let url: URL;
-      try {
-        url = new URL(request.url);
-      } catch {
-        reject(new TransportError('other', `invalid URL ${request.url}`));
-        return;
-      }
-      const secure = url.protocol === 'https:';
-      const client = secure ? https : http;
-      let settled = false;
-      clock.acquire();
-      const finish = (fn: () => void): void => {
-        if (settled) return;
-        settled = true;
-        clearTimeout(timer);
-        clock.release();
-        fn();
-      };
-      const headers: Record<string, string> = { ...request.headers };
-      if (request.body) headers['Content-Length'] = String(request.body.length);
-      const req = client.request(url, { method: request.method, headers, agent: secure ? agents.https : agents.http });
-      const startedAt = performance.now();
-      const stalledAtStart = clock.stalledMs();
-      const onDeadline = (): void => {
-        if (settled) return;
-        const serverTime = performance.now() - startedAt - (clock.stalledMs() - stalledAtStart);
-        if (serverTime < limits.timeoutMs) {
-          timer = setTimeout(onDeadline, Math.ceil(limits.timeoutMs - serverTime));
-          return;
-        }
-        const error = new TransportError('timeout', `no complete response within ${limits.timeoutMs} ms`);
-        finish(() => reject(error));
-        req.destroy(error);
-      };
-      // setImmediate runs after the poll phase: bytes already in the socket are read before the verdict.
-      let timer: NodeJS.Timeout | undefined = setTimeout(() => setImmediate(onDeadline), limits.timeoutMs);
-
-      req.on('error', (error) => {
-        if (!retried && !settled && isStaleSocketReset(error, req, request.method)) {
-          settled = true;
-          clearTimeout(timer);
-          clock.release();
-          send(request, limits, true).then(resolve, reject);
-          return;
-        }
-        finish(() => reject(error instanceof TransportError ? error : new TransportError(transportErrorKind(error), error.message)));
-      });
-      req.on('response', (res) => collectResponse(res, req, limits.maxBodyBytes, () => settled, (response) => finish(() => resolve(response))));
-      req.end(request.body);
-    });
-  const transport: Transport = (request, limits) => send(request, limits, false);
+  const pools: Pools = { agents: { http: new http.Agent({ keepAlive }), https: new https.Agent({ keepAlive }) }, clock: createStallClock() };
+  const transport: Transport = (request, limits) => sendRequest(pools, request, limits, false);
   transport.close = () => {
-    agents.http.destroy();
-    agents.https.destroy();
+    pools.agents.http.destroy();
+    pools.agents.https.destroy();
   };
   return transport;
 }
