@@ -73,67 +73,90 @@ async function readCapped(response: Response, budget: { left: number }, maxBytes
   return Buffer.concat(chunks);
 }
 
-/** A fetcher with its own budget; one per `loadApi` call. */
-export function createSpecFetcher(limits: Partial<SpecFetchLimits> = {}): SpecFetcher {
-  const { maxBytes, timeoutMs, maxDocuments } = { ...specFetchDefaults, ...limits };
-  const budget = { left: maxBytes };
-  const texts = new Map<string, Promise<string>>();
-  let origin: string | undefined;
-  let base: string | undefined;
+/** Why a URL is not fetched at all: not http(s), credentials in it, or another origin than the first document's. */
+function refusal(url: URL, origin: string | undefined): string | undefined {
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') return `only http and https URLs are read, not ${url.protocol}`;
+  if (url.username || url.password) return 'credentials in the URL would be printed in messages; serve the spec without them';
+  // A spec may name documents on its own origin only: it must not make the runner fetch from any host it likes.
+  if (origin !== undefined && url.origin !== origin) return `another origin than the spec's (${origin}): iwkit follows $refs within the spec's origin only`;
+  return undefined;
+}
 
-  async function get(url: URL): Promise<string> {
-    if (texts.size >= maxDocuments) throw new SpecFetchError(`more than ${maxDocuments} documents to fetch`);
-    let response: Response;
+/** One load's fetcher: a shared byte budget and document count, the first document's origin, each URL read once. */
+class BoundedSpecFetcher implements SpecFetcher {
+  private readonly limits: SpecFetchLimits;
+  private readonly budget: { left: number };
+  private readonly texts = new Map<string, Promise<string>>();
+  private origin: string | undefined;
+  private base: string | undefined;
+
+  constructor(limits: Partial<SpecFetchLimits>) {
+    this.limits = { ...specFetchDefaults, ...limits };
+    this.budget = { left: this.limits.maxBytes };
+  }
+
+  baseUrl(): string | undefined {
+    return this.base;
+  }
+
+  fetchText(raw: string): Promise<string> {
+    let url: URL;
     try {
-      response = await fetch(url, {
-        redirect: 'follow',
-        signal: AbortSignal.timeout(timeoutMs),
-        headers: { accept: 'application/vnd.oai.openapi+json, application/json, application/yaml, text/yaml, */*;q=0.5' },
-      });
-    } catch (error) {
-      throw new SpecFetchError(describeNetworkError(error, timeoutMs));
+      url = new URL(raw);
+    } catch {
+      return Promise.reject(new SpecFetchError('not a valid URL'));
     }
-    if (!response.ok) {
-      await response.body?.cancel();
-      throw new SpecFetchError(`HTTP ${response.status}${response.statusText ? ` ${response.statusText}` : ''}`);
-    }
-    if (base === undefined) {
-      base = response.url || url.href;
-      origin = new URL(base).origin;
-    } else if (response.url && new URL(response.url).origin !== origin) {
-      await response.body?.cancel();
-      throw new SpecFetchError(`redirected to another origin than the spec's (${origin})`);
-    }
+    const refused = refusal(url, this.origin);
+    if (refused) return Promise.reject(new SpecFetchError(refused));
+    url.hash = '';
+    const known = this.texts.get(url.href);
+    if (known) return known;
+    const text = this.get(url);
+    this.texts.set(url.href, text);
+    return text;
+  }
+
+  private async get(url: URL): Promise<string> {
+    const { maxDocuments, timeoutMs, maxBytes } = this.limits;
+    if (this.texts.size >= maxDocuments) throw new SpecFetchError(`more than ${maxDocuments} documents to fetch`);
+    const response = await this.request(url);
     try {
-      return (await readCapped(response, budget, maxBytes)).toString('utf8');
+      return (await readCapped(response, this.budget, maxBytes)).toString('utf8');
     } catch (error) {
       throw error instanceof SpecFetchError ? error : new SpecFetchError(describeNetworkError(error, timeoutMs));
     }
   }
 
-  return {
-    baseUrl: () => base,
-    fetchText(raw) {
-      let url: URL;
-      try {
-        url = new URL(raw);
-      } catch {
-        return Promise.reject(new SpecFetchError('not a valid URL'));
-      }
-      if (url.protocol !== 'http:' && url.protocol !== 'https:') return Promise.reject(new SpecFetchError(`only http and https URLs are read, not ${url.protocol}`));
-      if (url.username || url.password) return Promise.reject(new SpecFetchError('credentials in the URL would be printed in messages; serve the spec without them'));
-      // A spec may name documents on its own origin only: it must not make the runner fetch from any host it likes.
-      if (origin !== undefined && url.origin !== origin) {
-        return Promise.reject(new SpecFetchError(`another origin than the spec's (${origin}): iwkit follows $refs within the spec's origin only`));
-      }
-      url.hash = '';
-      const known = texts.get(url.href);
-      if (known) return known;
-      const text = get(url);
-      texts.set(url.href, text);
-      return text;
-    },
-  };
+  /** The response with its body unread, once it is a success from the spec's origin; the first one sets the origin. */
+  private async request(url: URL): Promise<Response> {
+    let response: Response;
+    try {
+      response = await fetch(url, {
+        redirect: 'follow',
+        signal: AbortSignal.timeout(this.limits.timeoutMs),
+        headers: { accept: 'application/vnd.oai.openapi+json, application/json, application/yaml, text/yaml, */*;q=0.5' },
+      });
+    } catch (error) {
+      throw new SpecFetchError(describeNetworkError(error, this.limits.timeoutMs));
+    }
+    if (!response.ok) {
+      await response.body?.cancel();
+      throw new SpecFetchError(`HTTP ${response.status}${response.statusText ? ` ${response.statusText}` : ''}`);
+    }
+    if (this.base === undefined) {
+      this.base = response.url || url.href;
+      this.origin = new URL(this.base).origin;
+    } else if (response.url && new URL(response.url).origin !== this.origin) {
+      await response.body?.cancel();
+      throw new SpecFetchError(`redirected to another origin than the spec's (${this.origin})`);
+    }
+    return response;
+  }
+}
+
+/** A fetcher with its own budget; one per `loadApi` call. */
+export function createSpecFetcher(limits: Partial<SpecFetchLimits> = {}): SpecFetcher {
+  return new BoundedSpecFetcher(limits);
 }
 
 /** The text of one spec URL on its own, within the default bounds; a failure is `IWKIT_ERR_SPEC_READ`. */

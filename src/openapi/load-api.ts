@@ -17,7 +17,6 @@ import { apiFromDocument } from './build-api.js';
 type RawDocument = Record<string, unknown>;
 
 const SUPPORTED_VERSION = /^3\.[01]\.\d+(-.+)?$/;
-const REMOTE = /^[a-z][a-z0-9+.-]*:\/\//i;
 
 function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -79,7 +78,7 @@ const refBase = (location: string): string => (isSpecUrl(location) ? location : 
 
 function splitRef(ref: string, baseDir: string): ExternalTarget | undefined {
   if (!ref.startsWith('#') && isSpecUrl(baseDir)) return resolveUrlRef(ref, baseDir);
-  if (ref.startsWith('#') || REMOTE.test(ref)) return undefined;
+  if (ref.startsWith('#') || isSpecUrl(ref)) return undefined;
   const hash = ref.indexOf('#');
   const filePart = hash < 0 ? ref : ref.slice(0, hash);
   const fragment = hash < 0 ? '' : ref.slice(hash + 1);
