@@ -166,59 +166,61 @@ function actualAt(value: unknown, pointer: string): string {
   return excerpt(at.value, 80);
 }
 
-/** Builds a validation helper for one API's references; `strict` applies --strict to every schema. */
-export function createSchemaValidation(references: TSchema[], strict: boolean): SchemaValidation {
-  registerFormats();
-  const byId = new Map(references.map((r) => [String(r.$id), r]));
-  const strictReferences = strict ? references.map(requireAllProperties) : references;
+/** Compiles each schema's validator once, lenient or --strict. */
+function validatorCache(references: TSchema[], strictReferences: TSchema[]): (schema: TSchema, strict: boolean) => Validator {
   const lenient = new WeakMap<TSchema, Validator>();
   const strictCache = new WeakMap<TSchema, Validator>();
-
-  const validatorFor = (schema: TSchema, useStrict: boolean): Validator => {
-    const cache = useStrict ? strictCache : lenient;
+  return (schema, strict) => {
+    const cache = strict ? strictCache : lenient;
     let validator = cache.get(schema);
     if (!validator) {
-      validator = useStrict ? compileValidator(requireAllProperties(schema), strictReferences) : compileValidator(schema, references);
+      validator = strict ? compileValidator(requireAllProperties(schema), strictReferences) : compileValidator(schema, references);
       cache.set(schema, validator);
     }
     return validator;
   };
+}
 
+/** The validator's errors as problems, each once and at most 20; one general problem when it names none. */
+function schemaProblems(validator: Validator, schema: TSchema, value: unknown, byId: Map<string, TSchema>): Problem[] {
+  const problems: Problem[] = [];
+  const seen = new Set<string>();
+  for (const error of validator.errors(value)) {
+    const key = `${error.pointer}\u0000${error.message}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    const expected = describeSchema(schemaAtPointer(schema, error.pointer, byId), byId);
+    problems.push({ pointer: error.pointer, message: error.message, expected, actual: actualAt(value, error.pointer) });
+    if (problems.length >= 20) break;
+  }
+  if (problems.length === 0) problems.push({ pointer: '', message: 'does not match the schema', expected: describeSchema(schema, byId), actual: excerpt(value, 80) });
+  return problems;
+}
+
+/** A parameter's text as the schema's value: a comma list for an array, converted where TypeBox can. */
+function valueFromText(node: SchemaNode, schema: TSchema, text: string, references: TSchema[]): unknown {
+  const types = Array.isArray(node.type) ? (node.type as string[]) : typeof node.type === 'string' ? [node.type] : [];
+  const raw: unknown = types.includes('array') ? (text.trim() === '' ? [] : text.split(',').map((s) => s.trim())) : text;
+  try {
+    return Value.Convert(schema, references, raw);
+  } catch {
+    return raw;
+  }
+}
+
+/** Builds a validation helper for one API's references; `strict` applies --strict to every schema. */
+export function createSchemaValidation(references: TSchema[], strict: boolean): SchemaValidation {
+  registerFormats();
+  const byId = new Map(references.map((r) => [String(r.$id), r]));
+  const validatorFor = validatorCache(references, strict ? references.map(requireAllProperties) : references);
   const resolve = (schema: unknown): SchemaNode => (isNode(schema) ? followRef(schema, byId) : {});
   return {
-    isValid(schema, value) {
-      return validatorFor(schema, false).check(value);
-    },
+    isValid: (schema, value) => validatorFor(schema, false).check(value),
     resolve,
-    fromText(schema, text) {
-      const node = resolve(schema);
-      const types = Array.isArray(node.type) ? (node.type as string[]) : typeof node.type === 'string' ? [node.type] : [];
-      const raw: unknown = types.includes('array') ? (text.trim() === '' ? [] : text.split(',').map((s) => s.trim())) : text;
-      try {
-        return Value.Convert(schema, references, raw);
-      } catch {
-        return raw;
-      }
-    },
+    fromText: (schema, text) => valueFromText(resolve(schema), schema, text, references),
     validate(schema, value) {
       const validator = validatorFor(schema, strict);
-      const problems: Problem[] = [];
-      if (!validator.check(value)) {
-        const seen = new Set<string>();
-        for (const error of validator.errors(value)) {
-          const key = `${error.pointer}\u0000${error.message}`;
-          if (seen.has(key)) continue;
-          seen.add(key);
-          problems.push({
-            pointer: error.pointer,
-            message: error.message,
-            expected: describeSchema(schemaAtPointer(schema, error.pointer, byId), byId),
-            actual: actualAt(value, error.pointer),
-          });
-          if (problems.length >= 20) break;
-        }
-        if (problems.length === 0) problems.push({ pointer: '', message: 'does not match the schema', expected: describeSchema(schema, byId), actual: excerpt(value, 80) });
-      }
+      const problems = validator.check(value) ? [] : schemaProblems(validator, schema, value, byId);
       if (strict) {
         for (const pointer of findUndocumentedProperties(schema, value, references)) {
           problems.push({ pointer, message: 'property is not documented (--strict)', expected: 'no such property', actual: actualAt(value, pointer) });
