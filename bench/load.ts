@@ -1,4 +1,5 @@
 import autocannon, { type AutocannonRequest } from 'autocannon';
+import { readProcCpuMs } from './proc-cpu.js';
 
 /** What one autocannon run measured. */
 export interface LoadFigures {
@@ -10,6 +11,8 @@ export interface LoadFigures {
   timeouts: number;
   non2xx: number;
   durationS: number;
+  /** CPU the server used during the run (user + system, all its threads), when its pid was given. */
+  serverCpuMs?: number;
 }
 
 /** One load run against `url` with the given request shapes. */
@@ -20,10 +23,13 @@ export interface LoadSpec {
   requests: AutocannonRequest[];
   /** Stop after this many requests (or at the duration, whichever comes first). */
   amount?: number;
+  /** The server's pid, to read the CPU it spends on the run (Linux /proc). */
+  pid?: number;
 }
 
 /** Drives a server with autocannon and returns its figures (latency percentiles in ms, 1 ms resolution). */
 export async function runLoad(spec: LoadSpec): Promise<LoadFigures> {
+  const cpuBefore = spec.pid === undefined ? undefined : readProcCpuMs(spec.pid);
   const result = await autocannon({
     url: spec.url,
     connections: spec.connections,
@@ -42,7 +48,21 @@ export async function runLoad(spec: LoadSpec): Promise<LoadFigures> {
     timeouts: result.timeouts,
     non2xx: result.non2xx,
     durationS,
+    ...serverCpu(spec.pid, cpuBefore),
   };
+}
+
+function serverCpu(pid: number | undefined, before: number | undefined): { serverCpuMs?: number } {
+  const after = pid === undefined ? undefined : readProcCpuMs(pid);
+  return before === undefined || after === undefined ? {} : { serverCpuMs: after - before };
+}
+
+/**
+ * The server's CPU per request in µs: unlike throughput, it barely moves when other processes take
+ * turns on the cores, so it shows what a change costs on a shared machine.
+ */
+export function cpuUsPerRequest(figures: LoadFigures): number | undefined {
+  return figures.serverCpuMs === undefined || figures.requests === 0 ? undefined : Math.round((figures.serverCpuMs * 1000) / figures.requests);
 }
 
 /** The median of a list of numbers (the mean of the middle two for even lengths). */
@@ -64,5 +84,6 @@ export function combineRounds(rounds: LoadFigures[]): LoadFigures {
     timeouts: rounds.reduce((n, r) => n + r.timeouts, 0),
     non2xx: rounds.reduce((n, r) => n + r.non2xx, 0),
     durationS: rounds.reduce((n, r) => n + r.durationS, 0),
+    ...(rounds.every((r) => r.serverCpuMs !== undefined) ? { serverCpuMs: rounds.reduce((n, r) => n + (r.serverCpuMs ?? 0), 0) } : {}),
   };
 }

@@ -5,7 +5,7 @@ import { parseBenchOptions, type BenchOptions } from './bench-options.js';
 import { measureContractRunner, type ContractFigures } from './contract-throughput.js';
 import { compareStartTimes, sendOnce } from './first-response.js';
 import { formatLoadTable, formatTargets, times, type TargetCheck } from './format-report.js';
-import { combineRounds, runLoad, type LoadFigures } from './load.js';
+import { combineRounds, cpuUsPerRequest, runLoad, type LoadFigures } from './load.js';
 import { loginExample, loginHeaders, loginPath, loginPathWithQuery, repeatedBody } from './login-request.js';
 import { sampleMemory } from './proc-memory.js';
 import { benchProxy, formatProxyBench } from './proxy.js';
@@ -34,7 +34,8 @@ interface ScenarioResult {
   baseline: LoadFigures;
   mock: LoadFigures;
   rounds: { baseline: LoadFigures[]; mock: LoadFigures[] };
-  ratio: { throughput: number; p99: number };
+  /** `cpuPerRequest`: the baseline's CPU per request over the mock's, the throughput ratio two idle cores would give. */
+  ratio: { throughput: number; p99: number; cpuPerRequest?: number };
 }
 
 /** Runs one scenario: baseline and its mock take turns for `rounds` rounds. */
@@ -44,14 +45,16 @@ async function measureScenario(options: BenchOptions, scenario: Scenario, baseli
     // Alternate who goes first so drift over time (thermal, other load) hits both alike.
     const order = round % 2 === 0 ? [baseline, mock] : [mock, baseline];
     for (const server of order) {
-      const figures = await runLoad({ url: server.url, durationS: options.durationS, connections: options.connections, requests: scenario.requests, amount: options.amount });
+      const figures = await runLoad({ url: server.url, durationS: options.durationS, connections: options.connections, requests: scenario.requests, amount: options.amount, pid: server.pid });
       (server === baseline ? rounds.baseline : rounds.mock).push(figures);
       log(`${scenario.name.padEnd(9)} round ${round + 1} ${server.name.padEnd(8)} ${figures.requestsPerSecond} req/s p99 ${figures.p99Ms} ms`);
     }
   }
   const b = combineRounds(rounds.baseline);
   const m = combineRounds(rounds.mock);
-  return { description: scenario.description, baseline: b, mock: m, rounds, ratio: { throughput: m.requestsPerSecond / b.requestsPerSecond, p99: m.p99Ms / Math.max(b.p99Ms, 1) } };
+  const cpu = { baseline: cpuUsPerRequest(b), mock: cpuUsPerRequest(m) };
+  const cpuPerRequest = cpu.baseline !== undefined && cpu.mock ? cpu.baseline / cpu.mock : undefined;
+  return { description: scenario.description, baseline: b, mock: m, rounds, ratio: { throughput: m.requestsPerSecond / b.requestsPerSecond, p99: m.p99Ms / Math.max(b.p99Ms, 1), cpuPerRequest } };
 }
 
 /** Prism against the mock on the login as users send it; a reason string when Prism is not there. */
@@ -105,7 +108,7 @@ async function measureContract(options: BenchOptions, spec: SpawnSpec): Promise<
   const memory = sampleMemory(mock.pid);
   try {
     log(`contract runner: ${options.contractCases} cases, concurrency ${options.contractConcurrency}`);
-    const figures = await measureContractRunner(mock.url, options.contractCases, options.contractConcurrency);
+    const figures = await measureContractRunner(mock.url, options.contractCases, options.contractConcurrency, mock.pid);
     return { ...figures, mockPeakRssMb: mb(memory.stop().peakBytes) };
   } finally {
     memory.stop();
@@ -218,7 +221,7 @@ async function main(): Promise<void> {
     '',
     `peak RSS    baseline ${load.peakRss.baselineMb ?? 'n/a'} MB, mock ${load.peakRss.mockMb ?? 'n/a'} MB, stateful mock ${load.peakRss.statefulMb ?? 'n/a'} MB`,
     `first 200   baseline ${startup.baseline.medianMs} ms, mock ${startup.mock.medianMs} ms (median of ${options.startRuns}): ${times(startRatio)}`,
-    contract ? `contract    ${contract.casesSent} cases in ${contract.durationMs} ms: ${contract.casesPerSecond} cases/s after one warm-up run of the same size (first run ${contract.firstRunCasesPerSecond} cases/s; ${contract.checksFailed} failed checks)` : 'contract    skipped',
+    contract ? `contract    ${contract.casesSent} cases in ${contract.durationMs} ms: ${contract.casesPerSecond} cases/s after one warm-up run of the same size (first run ${contract.firstRunCasesPerSecond} cases/s; ${contract.checksFailed} failed checks); CPU per case: runner ${contract.cpuUsPerCase.runner} µs, mock ${contract.cpuUsPerCase.mock ?? 'n/a'} µs` : 'contract    skipped',
     typeof load.prism === 'object'
       ? `prism       Prism ${load.prism.prism.requestsPerSecond} req/s, mock ${load.prism.mock.requestsPerSecond} req/s: ${times(load.prism.ratio)}`
       : `prism       ${load.prism ?? 'skipped'}`,

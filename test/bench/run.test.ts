@@ -22,11 +22,13 @@ describe('npm run bench:smoke', () => {
         expect(results.scenarios[row].mock.requests, row).toBeGreaterThan(0);
         expect(results.scenarios[row].baseline.requests, row).toBeGreaterThan(0);
         expect(Number.isFinite(results.scenarios[row].ratio.throughput), row).toBe(true);
+        expect(results.scenarios[row].mock.serverCpuMs, row).toBeGreaterThanOrEqual(0);
       }
       expect(results.startup.ratio).toBeGreaterThan(0);
       expect(results.peakRss.mockMb).toBeGreaterThan(0);
       expect(results.contract.casesSent).toBe(100);
       expect(results.contract.checksFailed).toBe(0);
+      expect(results.contract.cpuUsPerCase.runner).toBeGreaterThan(0);
       expect(results.proxy.proxy.requests).toBeGreaterThan(0);
       expect(results.prism).toMatch(/skipped/);
       expect(results.targets.map((t: { name: string }) => t.name)).toEqual(expect.arrayContaining(['repeated login (iw-build-id query)', 'contract runner against the mock']));
