@@ -29,33 +29,56 @@ function markToken(value: string, token: string | undefined): string {
   return MARK;
 }
 
-/** Rewrites a built request for reports; `secrets` are extra values (e.g. from --header) to hide anywhere. */
-export function redactRequest(built: BuiltRequest, token: string | undefined, secrets: readonly string[]): { display: DisplayRequest; marked: DisplayRequest } {
-  const { request, credential } = built;
-  const url = new URL(request.url);
+/** The URL with the credential's query values marked and other secret-named values redacted. */
+function markedQuery(url: URL, credential: BuiltRequest['credential']): URL {
   const credentialQuery = new Set(credential.query);
   for (const [name, value] of [...url.searchParams.entries()]) {
     if (credentialQuery.has(name)) url.searchParams.set(name, MARK);
     else if (isSecretKey(name) && value !== INVALID_CREDENTIAL) url.searchParams.set(name, REDACTED);
   }
-  const credentialHeaders = new Set(credential.headers.map((h) => h.toLowerCase()));
-  const credentialCookies = new Set(credential.cookies);
+  return url;
+}
+
+/** A Cookie header with the credential's cookies marked and other secret-named ones redacted. */
+function markedCookies(value: string, credentialCookies: ReadonlySet<string>): string {
+  return value
+    .split(/;\s*/)
+    .map((pair) => {
+      const [cookie] = pair.split('=', 1);
+      if (credentialCookies.has(cookie)) return `${cookie}=${MARK}`;
+      return isSecretKey(cookie) && !pair.endsWith(encodeURIComponent(INVALID_CREDENTIAL)) ? `${cookie}=${REDACTED}` : pair;
+    })
+    .join('; ');
+}
+
+/** The headers with the credential marked (the token inside it, or all of it) and other secret headers redacted. */
+function markedHeaders(built: BuiltRequest, token: string | undefined): Record<string, string> {
+  const credentialHeaders = new Set(built.credential.headers.map((h) => h.toLowerCase()));
+  const credentialCookies = new Set(built.credential.cookies);
   const headers: Record<string, string> = {};
-  for (const [name, value] of Object.entries(request.headers)) {
+  for (const [name, value] of Object.entries(built.request.headers)) {
     const lower = name.toLowerCase();
     if (credentialHeaders.has(lower)) headers[name] = markToken(value, token);
-    else if (lower === 'cookie') {
-      headers[name] = value
-        .split(/;\s*/)
-        .map((pair) => {
-          const [cookie] = pair.split('=', 1);
-          if (credentialCookies.has(cookie)) return `${cookie}=${MARK}`;
-          return isSecretKey(cookie) && !pair.endsWith(encodeURIComponent(INVALID_CREDENTIAL)) ? `${cookie}=${REDACTED}` : pair;
-        })
-        .join('; ');
-    } else if (isSecretHeader(name) && !value.includes(INVALID_CREDENTIAL)) headers[name] = REDACTED;
+    else if (lower === 'cookie') headers[name] = markedCookies(value, credentialCookies);
+    else if (isSecretHeader(name) && !value.includes(INVALID_CREDENTIAL)) headers[name] = REDACTED;
     else headers[name] = value;
   }
+  return headers;
+}
+
+/** The body scrubbed of secrets: as text when it is UTF-8, else as bytes. */
+function scrubbedBody(body: Buffer | undefined, scrub: (text: string) => string): { bodyText?: string; bodyBytes?: Buffer } {
+  if (!body) return {};
+  if (isUtf8Text(body)) return { bodyText: scrub(body.toString('utf8')) };
+  // Bytes are scrubbed as Latin-1, which maps every byte to one character and back unchanged.
+  return { bodyBytes: Buffer.from(scrub(body.toString('latin1')), 'latin1') };
+}
+
+/** Rewrites a built request for reports; `secrets` are extra values (e.g. from --header) to hide anywhere. */
+export function redactRequest(built: BuiltRequest, token: string | undefined, secrets: readonly string[]): { display: DisplayRequest; marked: DisplayRequest } {
+  const { request } = built;
+  const url = markedQuery(new URL(request.url), built.credential);
+  const headers = markedHeaders(built, token);
   const all = token ? [token, ...secrets] : [...secrets];
   // The marker stays out of scrubbing: a token such as `TOKEN` must not eat the placeholder's name.
   const scrub = (text: string): string =>
@@ -65,11 +88,7 @@ export function redactRequest(built: BuiltRequest, token: string | undefined, se
       .join(MARK);
   // URLSearchParams percent-encodes the marker; restore it.
   const markedUrl = scrub(url.toString().split(encodeURIComponent(MARK)).join(MARK));
-  const body = request.body;
-  const isText = body !== undefined && isUtf8Text(body);
-  const bodyText = body && isText ? scrub(body.toString('utf8')) : undefined;
-  // Bytes are scrubbed as Latin-1, which maps every byte to one character and back unchanged.
-  const bodyBytes = body && !isText ? Buffer.from(scrub(body.toString('latin1')), 'latin1') : undefined;
+  const { bodyText, bodyBytes } = scrubbedBody(request.body, scrub);
   const contentType = Object.entries(request.headers).find(([k]) => k.toLowerCase() === 'content-type')?.[1] ?? 'binary data';
   const bodyExcerpt = bodyText ?? (bodyBytes ? `[${bodyBytes.length} bytes of ${mediaEssence(contentType)}]` : undefined);
   // printf also carries C1 and bidi controls as escapes, so the curl line never holds a byte a terminal acts on.
