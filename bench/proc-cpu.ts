@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 
-// Linux reports utime and stime in USER_HZ ticks, which is 100 per second on every kernel Node
-// supports; /proc gives no way to read it, and a wrong guess would scale every figure alike.
+// /proc counts utime and stime in USER_HZ ticks, which the Linux ABI fixes at 100 per second on x86
+// and ARM. Node has no sysconf() to ask, and a wrong value would scale every figure alike, ratios not.
 const msPerTick = 10;
 
 /** CPU time (user + system, all threads) a process has used so far, in ms; undefined without /proc. */
