@@ -1,4 +1,4 @@
-import { cpuUsPerRequest, type LoadFigures } from './load.js';
+import { cpuPerRequestRatio, cpuUsPerRequest, type LoadFigures } from './load.js';
 
 /** One target of the benchmark issue and whether this run met it. */
 export interface TargetCheck {
@@ -22,8 +22,8 @@ export function formatLoadTable(rows: { scenario: string; baseline: LoadFigures;
   for (const { scenario, baseline, mock } of rows) {
     const line = (label: string, server: string, f: LoadFigures, ratio: string): string =>
       `${padEnd(label, 10)} ${padEnd(server, 9)} ${pad(f.requestsPerSecond, 8)} ${pad(f.p50Ms, 7)} ${pad(f.p99Ms, 7)} ${pad(cpuUsPerRequest(f) ?? 'n/a', 10)} ${pad(f.errors, 7)} ${pad(f.timeouts, 8)} ${pad(f.non2xx, 8)}  ${ratio}`;
-    const cpu = { baseline: cpuUsPerRequest(baseline), mock: cpuUsPerRequest(mock) };
-    const cpuRatio = cpu.baseline !== undefined && cpu.mock ? `, CPU per request ${times(cpu.baseline / cpu.mock)}` : '';
+    const cpu = cpuPerRequestRatio(baseline, mock);
+    const cpuRatio = cpu === undefined ? '' : `, CPU per request ${times(cpu)}`;
     lines.push(line(scenario, 'baseline', baseline, ''));
     lines.push(line('', 'mock', mock, `throughput ${times(mock.requestsPerSecond / baseline.requestsPerSecond)}, p99 ${times(mock.p99Ms / Math.max(baseline.p99Ms, 1))}${cpuRatio}`));
   }

@@ -65,6 +65,12 @@ export function cpuUsPerRequest(figures: LoadFigures): number | undefined {
   return figures.serverCpuMs === undefined || figures.requests === 0 ? undefined : Math.round((figures.serverCpuMs * 1000) / figures.requests);
 }
 
+/** The baseline's CPU per request over the mock's (the throughput ratio a CPU-bound mock would show); undefined without CPU figures. */
+export function cpuPerRequestRatio(baseline: LoadFigures, mock: LoadFigures): number | undefined {
+  const [b, m] = [cpuUsPerRequest(baseline), cpuUsPerRequest(mock)];
+  return b !== undefined && m ? b / m : undefined;
+}
+
 /** The median of a list of numbers (the mean of the middle two for even lengths). */
 export function median(values: number[]): number {
   if (values.length === 0) return NaN;

@@ -5,7 +5,7 @@ import { parseBenchOptions, type BenchOptions } from './bench-options.js';
 import { measureContractRunner, type ContractFigures } from './contract-throughput.js';
 import { compareStartTimes, sendOnce } from './first-response.js';
 import { formatLoadTable, formatTargets, times, type TargetCheck } from './format-report.js';
-import { combineRounds, cpuUsPerRequest, runLoad, type LoadFigures } from './load.js';
+import { combineRounds, cpuPerRequestRatio, runLoad, type LoadFigures } from './load.js';
 import { loginExample, loginHeaders, loginPath, loginPathWithQuery, repeatedBody } from './login-request.js';
 import { sampleMemory } from './proc-memory.js';
 import { benchProxy, formatProxyBench } from './proxy.js';
@@ -52,9 +52,7 @@ async function measureScenario(options: BenchOptions, scenario: Scenario, baseli
   }
   const b = combineRounds(rounds.baseline);
   const m = combineRounds(rounds.mock);
-  const cpu = { baseline: cpuUsPerRequest(b), mock: cpuUsPerRequest(m) };
-  const cpuPerRequest = cpu.baseline !== undefined && cpu.mock ? cpu.baseline / cpu.mock : undefined;
-  return { description: scenario.description, baseline: b, mock: m, rounds, ratio: { throughput: m.requestsPerSecond / b.requestsPerSecond, p99: m.p99Ms / Math.max(b.p99Ms, 1), cpuPerRequest } };
+  return { description: scenario.description, baseline: b, mock: m, rounds, ratio: { throughput: m.requestsPerSecond / b.requestsPerSecond, p99: m.p99Ms / Math.max(b.p99Ms, 1), cpuPerRequest: cpuPerRequestRatio(b, m) } };
 }
 
 /** Prism against the mock on the login as users send it; a reason string when Prism is not there. */
