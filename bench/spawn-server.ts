@@ -1,9 +1,10 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
+import { closeSync, openSync, readSync } from 'node:fs';
+import { packageRoot } from '../src/openapi/package-root.js';
 
-/** The repository root, from dist/bench/ where the compiled harness runs. */
-export const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+/** The repository root, from dist/bench/ where the compiled harness runs or from bench/ under vitest. */
+export const repoRoot = packageRoot();
 
 /** A server running in its own child process. */
 export interface ServerProcess {
@@ -81,18 +82,30 @@ export function spawnServer(spec: SpawnSpec, startTimeoutMs = 20_000): Promise<S
   });
 }
 
+/** The node flags a script's `#!/usr/bin/env -S node <flags>` line asks for, so the bench runs the CLI as its users do. */
+export function shebangNodeFlags(script: string): string[] {
+  const head = Buffer.alloc(200);
+  const fd = openSync(script, 'r');
+  const read = readSync(fd, head, 0, head.length, 0);
+  closeSync(fd);
+  const first = head.subarray(0, read).toString('utf8').split('\n', 1)[0];
+  const match = /^#!\/usr\/bin\/env -S node (.+)$/.exec(first);
+  return match ? match[1].trim().split(/\s+/) : [];
+}
+
 /** Spawn specs of the servers under comparison: the baseline, the mock, and the mock with `--stateful`. */
 export function serverSpecs(options: { seed: number; body: string; nodeFlags?: string[] }): { baseline: SpawnSpec; mock: SpawnSpec; stateful: SpawnSpec } {
   // No --spec: the default is schema/openapi.yaml with the shipped fixtures, exactly what `npm start` serves.
   const mockArgs = ['mock', '--port', '0', '--host', '127.0.0.1', '--seed', String(options.seed), '--log-level', 'silent'];
   const cli = join(repoRoot, 'dist', 'iwkit.mjs');
+  const nodeFlags = [...shebangNodeFlags(cli), ...(options.nodeFlags ?? [])];
   return {
     baseline: {
       name: 'baseline',
       script: join(repoRoot, 'dist', 'bench', 'baseline-server.js'),
       env: { IWKIT_BENCH_BODY: options.body },
     },
-    mock: { name: 'mock', script: cli, args: mockArgs, nodeFlags: options.nodeFlags },
-    stateful: { name: 'stateful', script: cli, args: [...mockArgs, '--stateful'], nodeFlags: options.nodeFlags },
+    mock: { name: 'mock', script: cli, args: mockArgs, nodeFlags },
+    stateful: { name: 'stateful', script: cli, args: [...mockArgs, '--stateful'], nodeFlags },
   };
 }
