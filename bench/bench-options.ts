@@ -68,7 +68,7 @@ export function parseBenchOptions(argv: string[]): BenchOptions {
     connections: Math.round(positive('connections', values.connections, 50)),
     rounds: Math.round(positive('rounds', values.rounds, 3)),
     warmupS: positive('warmup', values.warmup, 2, true),
-    startRuns: Math.round(positive('start-runs', values['start-runs'], 5)),
+    startRuns: Math.round(positive('start-runs', values['start-runs'], 9)),
     contractCases: Math.round(positive('contract-cases', values['contract-cases'], 2000, true)),
     contractConcurrency: Math.round(positive('contract-concurrency', values['contract-concurrency'], 16)),
     profile: values.profile ?? false,

@@ -22,7 +22,7 @@ async function main(): Promise<void> {
       const figures = await measureContractRunner(mock.url, cases, concurrency, mock.pid);
       const ms = (us: number | undefined): string => (us === undefined ? 'n/a' : (us / 1000).toFixed(3));
       process.stdout.write(
-        `run ${run + 1}: ${figures.casesSent} cases in ${figures.durationMs} ms: ${figures.casesPerSecond} cases/s (its warm-up run ${figures.firstRunCasesPerSecond}); ` +
+        `run ${run + 1}: ${figures.casesSent} cases in ${figures.durationMs} ms: ${figures.casesPerSecond} cases/s warm (warm-up ${figures.warmupCasesPerSecond.join(' → ')}); ` +
           `CPU per case: runner ${ms(figures.cpuUsPerCase.runner)} ms, mock ${ms(figures.cpuUsPerCase.mock)} ms (${figures.checksFailed} failed checks)\n`,
       );
     }

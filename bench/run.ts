@@ -219,7 +219,7 @@ async function main(): Promise<void> {
     '',
     `peak RSS    baseline ${load.peakRss.baselineMb ?? 'n/a'} MB, mock ${load.peakRss.mockMb ?? 'n/a'} MB, stateful mock ${load.peakRss.statefulMb ?? 'n/a'} MB`,
     `first 200   baseline ${startup.baseline.medianMs} ms, mock ${startup.mock.medianMs} ms (median of ${options.startRuns}): ${times(startRatio)}`,
-    contract ? `contract    ${contract.casesSent} cases in ${contract.durationMs} ms: ${contract.casesPerSecond} cases/s after one warm-up run of the same size (first run ${contract.firstRunCasesPerSecond} cases/s; ${contract.checksFailed} failed checks); CPU per case: runner ${contract.cpuUsPerCase.runner} µs, mock ${contract.cpuUsPerCase.mock ?? 'n/a'} µs` : 'contract    skipped',
+    contract ? `contract    ${contract.casesSent} cases a run: ${contract.casesPerSecond} cases/s warm (median of ${contract.measuredCasesPerSecond.join(', ')}; ${contract.checksFailed} failed checks), first run ${contract.firstRunCasesPerSecond} cases/s (warm-up ${contract.warmupCasesPerSecond.join(' → ')}); CPU per case: runner ${contract.cpuUsPerCase.runner} µs, mock ${contract.cpuUsPerCase.mock ?? 'n/a'} µs` : 'contract    skipped',
     typeof load.prism === 'object'
       ? `prism       Prism ${load.prism.prism.requestsPerSecond} req/s, mock ${load.prism.mock.requestsPerSecond} req/s: ${times(load.prism.ratio)}`
       : `prism       ${load.prism ?? 'skipped'}`,

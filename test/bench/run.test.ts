@@ -29,6 +29,12 @@ describe('npm run bench:smoke', () => {
       expect(results.contract.casesSent).toBe(100);
       expect(results.contract.checksFailed).toBe(0);
       expect(results.contract.cpuUsPerCase.runner).toBeGreaterThan(0);
+      // Warm-up runs until two agree within 10% (at most six), then three measured runs whose median is the figure.
+      expect(results.contract.warmupCasesPerSecond.length).toBeGreaterThanOrEqual(2);
+      expect(results.contract.warmupCasesPerSecond.length).toBeLessThanOrEqual(6);
+      expect(results.contract.warmupCasesPerSecond[0]).toBe(results.contract.firstRunCasesPerSecond);
+      expect(results.contract.measuredCasesPerSecond).toHaveLength(3);
+      expect([...results.contract.measuredCasesPerSecond].sort((a: number, b: number) => a - b)[1]).toBe(results.contract.casesPerSecond);
       expect(results.proxy.proxy.requests).toBeGreaterThan(0);
       expect(results.prism).toMatch(/skipped/);
       expect(results.targets.map((t: { name: string }) => t.name)).toEqual(expect.arrayContaining(['repeated login (iw-build-id query)', 'contract runner against the mock']));
