@@ -1,6 +1,3 @@
-#!/usr/bin/env -S node --max-semi-space-size=8
-// Half V8's default young generation: under load the mock's peak RSS drops by about 14 MB at no measurable
-// CPU cost (docs/performance.md). `npm start` and the bench run the CLI through this line too.
 import { Command, CommanderError } from 'commander';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -23,13 +20,12 @@ registerContractCommand(program);
 registerGenerateCommand(program);
 registerProxyCommand(program);
 
-try {
-  await program.parseAsync(process.argv);
-} catch (error) {
+// No top-level await: the bundle is CommonJS, so that src/cli/bin.ts can compile it with a code cache.
+program.parseAsync(process.argv).catch((error: unknown) => {
   // Commander throws on --help/--version (exit 0) and on usage errors, which are option errors: exit 2.
   if (error instanceof CommanderError) {
     process.exitCode = error.exitCode === 0 ? 0 : 2;
   } else {
     throw error;
   }
-}
+});
