@@ -26,10 +26,16 @@ function cacheFileFor(dir: string, bundle: string): string {
   return join(dir, `cli-${process.version}-${size}-${Math.round(mtimeMs)}.v8cache`);
 }
 
+/** True when only this user could have written the file: owned by them, writable by no one else. */
+function isPrivate(file: string): boolean {
+  const { uid, mode } = statSync(file);
+  return (process.getuid === undefined || uid === process.getuid()) && (mode & 0o022) === 0;
+}
+
 function readCache(file: string | undefined): Buffer | undefined {
   if (!file) return undefined;
   try {
-    return readFileSync(file);
+    return isPrivate(file) && isPrivate(dirname(file)) ? readFileSync(file) : undefined;
   } catch {
     return undefined;
   }

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -53,6 +53,16 @@ describe('runWithCompileCache', () => {
     const second = readdirSync(dir);
     expect(second).toHaveLength(1);
     expect(second[0]).not.toBe(first[0]);
+  });
+
+  it('does not read a cache that someone else could have written', () => {
+    const { bundle, dir } = tempBundle();
+    start(bundle, dir);
+    const file = join(dir, readdirSync(dir)[0]);
+    chmodSync(file, 0o666);
+    expect(start(bundle, dir).use).toBe('written');
+    chmodSync(dir, 0o777);
+    expect(start(bundle, dir).use).toBe('written');
   });
 
   it('keeps no cache when turned off', () => {
