@@ -35,7 +35,7 @@ function positive(name: string, raw: string | undefined, fallback: number, allow
   return value;
 }
 
-/** Parses the command line; the defaults finish in about two minutes on two cores. */
+/** Parses the command line; the defaults finish in about eight minutes on two cores. */
 export function parseBenchOptions(argv: string[]): BenchOptions {
   const { values } = parseArgs({
     args: argv,
