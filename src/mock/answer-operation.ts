@@ -1,6 +1,6 @@
 import { parseCookie } from 'cookie';
 import { answerWithRule } from './answer-rule.js';
-import { addChoiceHeaders, buildPayload, contentTypeHeader, payloadContentType, toWire } from './build-payload.js';
+import { addChoiceHeaders, buildPayload, contentTypeHeader, isBuilt, payloadContentType, toWire } from './build-payload.js';
 import { checkSecurity } from './check-security.js';
 import { chooseResponse, hasScenario } from './choose-response.js';
 import { clientHeader, singleHeader } from './client-header.js';
@@ -79,17 +79,25 @@ function withoutForeignCookie(op: CompiledOperation, preferences: Preferences): 
   return rest;
 }
 
+/** Marks an answer as one an identical request would get again, unless it waits out a (random) delay. */
+function reusableUnlessDelayed(answer: MockAnswer): MockAnswer {
+  if (answer.delayMs <= 0) answer.reusable = true;
+  return answer;
+}
+
 /** The answer for a response the spec declares: status, scenario, generated headers, fixture headers, body. */
 function chosenAnswer(op: CompiledOperation, request: MockRequest, preferences: Preferences, runtime: MockRuntime, seed: number, fixtureRequest: FixtureRequest): MockAnswer {
   const decision = chooseResponse(op, preferences, singleHeader(request.headers.accept));
   const context = { op, now: runtime.now };
-  if ('problem' in decision) return { ...problemAnswer(decision.problem, context), delayMs: runtime.delay ? delayFrom(runtime.random, { server: runtime.delay }) : 0 };
+  if ('problem' in decision) return reusableUnlessDelayed({ ...problemAnswer(decision.problem, context), delayMs: runtime.delay ? delayFrom(runtime.random, { server: runtime.delay }) : 0 });
   const { choice } = decision;
   const payload = buildPayload(op, choice, seed, runtime, fixtureRequest);
   const headers: Record<string, string> = { 'iwkit-scenario': choice.scenario };
   addChoiceHeaders(headers, choice, seed, runtime.now);
   const delayMs = preferences.delay || runtime.delay ? delayFrom(runtime.random, { request: preferences.delay, server: runtime.delay }) : 0;
   const answer: MockAnswer = { status: choice.status, headers, delayMs, scenario: choice.scenario, operationId: op.operation.operationId };
+  // A fixture builder is the user's code: it may answer the same request differently each time.
+  if (!isBuilt(choice)) reusableUnlessDelayed(answer);
   if (payload === undefined) return answer;
   const type = payloadContentType(choice, runtime.references);
   if (type) headers['content-type'] = contentTypeHeader(type);
@@ -103,7 +111,15 @@ export function createOperationAnswerer(op: CompiledOperation, runtime: MockRunt
   // Overrides shared through the state store (Redis) are read and spent there: only then is the answer async for every operation.
   const scripted = runtime.sharedOverrides ? answerWithSharedOverrides({ op, now: runtime.now }, runtime.sharedOverrides, stateless) : stateless;
   const withState = stateStep(op, runtime, stateless);
-  return withState ? (request) => withState(request, scripted) : scripted;
+  if (!withState && !runtime.sharedOverrides) return stateless;
+  const stored: OperationAnswerer = withState ? (request) => withState(request, scripted) : scripted;
+  // What a store decides (sessions, resources, shared overrides) can change between identical requests.
+  return async (request) => notReusable(await stored(request));
+}
+
+function notReusable(answer: MockAnswer): MockAnswer {
+  answer.reusable = false;
+  return answer;
 }
 
 /** The state step for an operation the plan keeps state for (none otherwise): it runs `answer` and decides from the store. */
@@ -152,7 +168,7 @@ function refuse(plan: StatelessPlan, body: Problem, extra?: Record<string, strin
   const delayMs = runtime.delay ? delayFrom(runtime.random, { server: runtime.delay }) : 0;
   const answer = problemAnswer(body, plan.context);
   if (extra) answer.headers = { ...extra, ...answer.headers };
-  return { ...answer, delayMs };
+  return reusableUnlessDelayed({ ...answer, delayMs });
 }
 
 /** The request's cookies, parsed on first use. */

@@ -69,6 +69,11 @@ export function buildBody(op: CompiledOperation, choice: ResponseChoice, seed: n
     : media.generatorFor(choice.profile)?.({ seed, now: runtime.now });
 }
 
+/** True when a fixture builder (the user's code) makes the choice's body: its answers are never reused. */
+export function isBuilt(choice: ResponseChoice): boolean {
+  return choice.source.kind === 'fixture' && choice.source.fixture.build !== undefined;
+}
+
 /**
  * The serialised body of a choice, built once per (operation, status, media, scenario, seed) unless a builder makes it.
  * `references` lets non-JSON serialisers read the schema through `$ref`s (XML names, CSV columns).
@@ -85,7 +90,7 @@ export function buildPayload(
   if (source.kind === 'none' || !media) return undefined;
   // A spec example never depends on the seed: one cached text serves every request that asks for it.
   const key = `${op.operation.operationId}|${choice.status}|${media.contentType}|${choice.scenario}|${source.kind === 'example' ? '' : seed}`;
-  const cacheable = !(source.kind === 'fixture' && source.fixture.build);
+  const cacheable = !isBuilt(choice);
   if (cacheable) {
     const hit = runtime.cache.get(key);
     if (hit !== undefined) return hit;

@@ -52,4 +52,9 @@ export interface MockAnswer {
   operationId?: string;
   /** Set when this is one of the mock's own errors. */
   problem?: Problem;
+  /**
+   * True when an identical request (same method, URL, headers and body bytes) would get this same answer:
+   * no rule, override, fixture builder, error rate, delay or state decided it. Adapters may replay it.
+   */
+  reusable?: boolean;
 }

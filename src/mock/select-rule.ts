@@ -46,9 +46,13 @@ export class RuleSet {
     return this.byOperation.get(operationId) ?? noRules;
   }
 
+  /** How many times the rules got their uses back: answers given in between may no longer hold. */
+  resets = 0;
+
   /** Gives every `times`-limited rule its uses back. */
   resetUses(): void {
     for (const rule of this.rules) rule.used = 0;
+    this.resets += 1;
   }
 }
 

@@ -72,7 +72,12 @@ export function limitConnections(server: Server, limits: ConnectionLimits): void
 
 /** True for a request that came on a connection accepted past `maxConnections`. */
 export function isOverCap(request: FastifyRequest): boolean {
-  return (request.raw.socket as Socket & { [overCapKey]?: boolean })[overCapKey] === true;
+  return isSocketOverCap(request.raw.socket);
+}
+
+/** As isOverCap, for a connection's socket. */
+export function isSocketOverCap(socket: Socket): boolean {
+  return (socket as Socket & { [overCapKey]?: boolean })[overCapKey] === true;
 }
 
 /** Answers a request past `maxConnections` with a 503 problem, and closes its connection. */

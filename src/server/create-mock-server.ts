@@ -35,6 +35,7 @@ import { registerDocs } from './register-docs.js';
 import { createUnroutedHandler, createUnservedHandler, registerOperationRoutes } from './register-operation-routes.js';
 import { ResponseCache } from '../mock/response-cache.js';
 import { FaultRetries } from './fault-retries.js';
+import { ReplayFront, requestIds } from './replay-front.js';
 import { logRequest, redactUrl, textLogStream } from './request-log.js';
 import { sendProblem } from './send-problem.js';
 import { routeContext, type MockServer } from './mock-server.js';
@@ -189,8 +190,28 @@ function mockRuntime(options: MockServerOptions, prepared: PreparedMock, control
   };
 }
 
+/** The replay of identical requests, where nothing but the request decides an answer: no delay, error rate or state. */
+function replayFront(options: MockServerOptions, runtime: MockRuntime, controls: MockControls): ReplayFront | undefined {
+  if (options.stateful || runtime.delay || runtime.errorRate > 0 || runtime.sharedOverrides) return undefined;
+  return new ReplayFront(runtime, controls, requestIds());
+}
+
+/** The server's request handler behind the replay front: Fastify's own server, or the one a serverFactory makes. */
+function serverFactoryOf(options: MockServerOptions, front: ReplayFront | undefined): Pick<FastifyServerOptions, 'serverFactory'> {
+  const factory = options.serverFactory;
+  if (!factory) return {};
+  return { serverFactory: front ? (handler, opts) => factory(front.wrap(handler), opts) : factory };
+}
+
+/** Puts the front before the handler of a server Fastify made itself. */
+function frontOwnServer(app: FastifyInstance, front: ReplayFront): void {
+  const [handler] = app.server.listeners('request') as Parameters<ReplayFront['wrap']>;
+  app.server.removeListener('request', handler);
+  app.server.on('request', front.wrap(handler));
+}
+
 /** The Fastify instance with the mock's server options: bounds, time-outs, poisoning refused, its own answers to bad requests. */
-function createFastify(options: MockServerOptions, limits: MockLimits, logger: ReturnType<typeof loggerOptions>) {
+function createFastify(options: MockServerOptions, limits: MockLimits, logger: ReturnType<typeof loggerOptions>, front: ReplayFront | undefined) {
   return Fastify({
     logger,
     // Fastify's own per-request lines would log URLs with query strings (credentials); ours logs in onResponse.
@@ -210,7 +231,8 @@ function createFastify(options: MockServerOptions, limits: MockLimits, logger: R
       const message = `the path "${request.url.split('?')[0]}" is not valid percent-encoding`;
       return sendProblem(reply, problem(status, message, [{ in: 'path', pointer: '', message }]));
     },
-    ...(options.serverFactory ? { serverFactory: options.serverFactory } : {}),
+    ...serverFactoryOf(options, front),
+    ...(front ? { genReqId: front.requestId } : {}),
   }).withTypeProvider<TypeBoxTypeProvider>();
 }
 
@@ -261,9 +283,15 @@ export async function createMockServer(options: MockServerOptions = {}): Promise
   const controls = await mockControls(options, prepared);
   const runtime = mockRuntime(options, prepared, controls);
   const logger = loggerOptions(options, controls.redactor);
-  const app = createFastify(options, prepared.limits, logger);
+  const front = (runtime.replay = replayFront(options, runtime, controls));
+  const app = createFastify(options, prepared.limits, logger, front);
   runtime.warn = (message, details) => app.log.error(details, message);
   applyConnectionLimits(app, prepared.limits, options.serverFactory !== undefined);
+  if (front) {
+    if (!options.serverFactory) frontOwnServer(app, front);
+    if (logger !== false) front.log = app.log;
+    front.install(app);
+  }
   // Every request media type; each parser keeps the raw body, which seeds generation.
   await registerBodyParsers(app);
   if (options.cors !== false) await registerCors(app, prepared.api);
@@ -276,6 +304,7 @@ export async function createMockServer(options: MockServerOptions = {}): Promise
   app.decorate('iwkitApi', prepared.api);
   const state = controls.state;
   app.decorate('iwkitState', state?.plan.lines ?? []);
+  app.decorate('iwkitReplay', () => front?.stats() ?? { hits: 0, entries: 0 });
   if (state && typeof options.state !== 'object') app.addHook('onClose', async () => state.store.close());
   return app as unknown as MockServer;
 }

@@ -16,6 +16,12 @@ export { clientHeader } from '../mock/client-header.js';
 /** The raw text of a request body (bytes as a binary string, multipart as its parts), kept by the body parsers for seeding. */
 export const rawBodyKey = Symbol('iwkit.rawBody');
 
+/** How the raw text of a body came from its bytes: UTF-8 text, or one character per byte. */
+export type RawEncoding = 'utf8' | 'latin1';
+
+/** The body parsers' {@link RawEncoding} of the raw text; absent (multipart) where the bytes cannot be had again. */
+export const rawEncodingKey = Symbol('iwkit.rawEncoding');
+
 /** Problems the body parsers found while decoding a form (forbidden names), reported with the validation errors. */
 export const bodyIssuesKey = Symbol('iwkit.bodyIssues');
 
@@ -65,7 +71,11 @@ export function createOperationHandler(op: CompiledOperation, routePath: RoutePa
     const answer: MockAnswer = result instanceof Promise ? await result : result;
     labelReply(reply, answer);
     const send = (): FastifyReply | void => (answer.fault ? applyFault(request, reply, runtime, answer) : writeAnswer(reply, answer));
-    if (answer.delayMs <= 0) return send();
+    if (answer.delayMs <= 0) {
+      const sent = send();
+      runtime.replay?.offer(request, reply, answer);
+      return sent;
+    }
     const delay: DelayContext = { delays: runtime.delays, release: () => releaseBody(runtime, request, view), problem };
     return delayThen(reply, answer.delayMs, delay, send);
   };

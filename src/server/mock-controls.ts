@@ -4,7 +4,7 @@ import { addOverride } from '../mock/add-override.js';
 import type { CompiledOperation } from '../mock/compile-operation.js';
 import type { RuleContext } from '../mock/compile-rules.js';
 import { journalBodyText, type Journal, type JournalEntry, type JournalFilter } from '../mock/journal.js';
-import { journalBodyValue, journalRecord } from '../mock/journal-record.js';
+import { journalBodyValue, journalRecord, type JournalSubject } from '../mock/journal-record.js';
 import type { OverrideInfo, OverrideScope, OverrideStore } from '../mock/overrides.js';
 import type { SharedJournal } from '../mock/shared-journal.js';
 import type { SharedOverrides } from '../mock/shared-overrides.js';
@@ -95,22 +95,31 @@ export function keepJournalBody(request: FastifyRequest): void {
 
 export { addOverride };
 
-/** Writes one request into the journal (no-op without a journal); a promise when the journal is shared, never rejected. */
-export function journalRequest(controls: MockControls, request: FastifyRequest, status: number | null, scenario: string | undefined, durationMs: number, operationId?: string): Promise<void> | undefined {
-  const journal = controls.journal;
-  if (!journal) return undefined;
+/** What the journal keeps of a request before its answer is known (its body as kept before a delay, if it was). */
+export function journalSubject(request: FastifyRequest, operationId?: string): JournalSubject {
   const client = request.headers[clientHeader];
   const kept = (request as JournalledRequest)[journalBodyKey];
-  const body = kept === undefined ? journalBody(request) : undefined;
-  const subject = {
+  return {
     ...(typeof client === 'string' ? { client } : {}),
     operationId: operationId ?? routeContext(request)?.op.operation.operationId,
     method: request.method,
     path: request.url.split('?')[0],
     query: (request.query ?? {}) as Record<string, unknown>,
     headers: request.headers,
-    body,
+    body: kept === undefined ? journalBody(request) : undefined,
   };
+}
+
+/** Writes one request into the journal (no-op without a journal); a promise when the journal is shared, never rejected. */
+export function journalRequest(controls: MockControls, request: FastifyRequest, status: number | null, scenario: string | undefined, durationMs: number, operationId?: string): Promise<void> | undefined {
+  if (!controls.journal) return undefined;
+  return journalAnswer(controls, journalSubject(request, operationId), status, scenario, durationMs, (request as JournalledRequest)[journalBodyKey]);
+}
+
+/** Writes the journal entry of a subject and its answer; `kept` is the body text taken before a delay. */
+export function journalAnswer(controls: MockControls, subject: JournalSubject, status: number | null, scenario: string | undefined, durationMs: number, kept?: string): Promise<void> | undefined {
+  const journal = controls.journal;
+  if (!journal) return undefined;
   const entry = journalRecord(controls.redactor, subject, status, scenario, durationMs);
   // An outage loses the entry, never the answer: the request itself says 503 where state was needed.
   if (controls.sharedJournal) return controls.sharedJournal.record(entry, kept);

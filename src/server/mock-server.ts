@@ -4,6 +4,7 @@ import type { Api } from '../openapi/api-model.js';
 import type { JournalEntry, JournalFilter } from '../mock/journal.js';
 import type { OverrideInfo } from '../mock/overrides.js';
 import type { OverrideInput } from '../mock/scenario-rules.js';
+import type { ReplayStats } from './replay-front.js';
 
 // iwkit's own types for what its factories return, as MSW returns a SetupServer: no `declare module
 // 'fastify'`, so no other Fastify instance in a user's program gains members it does not have.
@@ -14,6 +15,8 @@ export interface MockServer extends FastifyInstance {
   iwkitApi: Api;
   /** With `stateful`: which operations keep state and why, one line each (the CLI prints them at start). */
   iwkitState: string[];
+  /** How many requests were answered by replaying the answer to an identical earlier request, and how many answers are kept. */
+  iwkitReplay(): ReplayStats;
   /** Answers matching requests as the override says (once, N times with `times`, or until reset); newest first, before the rules file. */
   use(override: OverrideInput): OverrideInfo;
   /** Back to the start: removes every override, clears the journal and the state, gives rules their `times` back. */

@@ -6,7 +6,7 @@ import { binaryString, createFormDecoder, type FormPart } from '../mock/decode-f
 import { mediaEssence } from '../mock/media-kind.js';
 import { problem, type Problem } from '../mock/problem.js';
 import { defaultBodyType, findRequestBody, requestBodyKind, type CompiledBody } from '../mock/request-body.js';
-import { bodyIssuesKey, rawBodyKey } from './handle-operation.js';
+import { bodyIssuesKey, rawBodyKey, rawEncodingKey, type RawEncoding } from './handle-operation.js';
 import { sendProblem } from './send-problem.js';
 import { routeContext } from './mock-server.js';
 
@@ -40,12 +40,18 @@ const plainForm = createFormDecoder(Type.Unknown(), []);
 
 const jsonContentType = /^application\/([\w.+-]+\+)?json(;|$)/i;
 
-type BodyRequest = FastifyRequest & { [rawBodyKey]?: string; [bodyIssuesKey]?: ValidationIssue[] };
+type BodyRequest = FastifyRequest & { [rawBodyKey]?: string; [rawEncodingKey]?: RawEncoding; [bodyIssuesKey]?: ValidationIssue[] };
 
 /** The operation's declared body for this wire type, when the request is for an operation. */
 function routeBody(request: FastifyRequest, type: string): CompiledBody | undefined {
   const op = routeContext(request)?.op;
   return op ? findRequestBody(op.bodies, type) : undefined;
+}
+
+/** Keeps the raw text of a body and how it was decoded from the bytes (so the replay can key on the bytes). */
+function keepRaw(request: FastifyRequest, text: string, encoding: RawEncoding): void {
+  (request as BodyRequest)[rawBodyKey] = text;
+  (request as BodyRequest)[rawEncodingKey] = encoding;
 }
 
 /** The deepest nesting of arrays and objects accepted in a JSON request body (and of bracket names in a form). */
@@ -186,7 +192,7 @@ export async function registerBodyParsers(app: FastifyInstance): Promise<void> {
 
   app.addContentTypeParser(jsonContentType, { parseAs: 'string' }, (request, body, done) => {
     const text = body as string;
-    (request as BodyRequest)[rawBodyKey] = text;
+    keepRaw(request, text, 'utf8');
     if (routeBody(request, mediaEssence(request.headers['content-type']))?.binary) return done(null, text);
     if (jsonDepthOver(text, maxJsonDepth)) return done(refusal(depthProblem('JSON body')), undefined);
     jsonParser(request, text, done);
@@ -194,7 +200,7 @@ export async function registerBodyParsers(app: FastifyInstance): Promise<void> {
 
   app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (request, body, done) => {
     const text = body as string;
-    (request as BodyRequest)[rawBodyKey] = text;
+    keepRaw(request, text, 'utf8');
     let fields = 1;
     for (let i = text.indexOf('&'); i !== -1 && fields <= limits.fields; i = text.indexOf('&', i + 1)) fields++;
     if (fields > limits.fields) return done(refusal(limitProblem('fields', limits.fields, `the form has more than ${limits.fields} fields`)), undefined);
@@ -214,13 +220,13 @@ export async function registerBodyParsers(app: FastifyInstance): Promise<void> {
     const kind = requestBodyKind(routeBody(request, type), type);
     if (kind === 'json' || kind === 'text') {
       const text = bytes.toString('utf8');
-      (request as BodyRequest)[rawBodyKey] = text;
+      keepRaw(request, text, 'utf8');
       if (kind === 'json' && jsonDepthOver(text, maxJsonDepth)) return done(refusal(depthProblem('JSON body')), undefined);
       return kind === 'json' ? jsonParser(request, text, done) : done(null, text);
     }
     // Raw bytes travel as a binary string (one character per byte): schemas see a string, maxLength counts bytes.
     const binary = bytes.toString('latin1');
-    (request as BodyRequest)[rawBodyKey] = binary;
+    keepRaw(request, binary, 'latin1');
     done(null, binary);
   });
 }

@@ -1,4 +1,4 @@
-import type { FastifyRequest } from 'fastify';
+import type { FastifyBaseLogger, FastifyRequest } from 'fastify';
 import { redacted, type RequestRedactor } from '../mock/redact-request.js';
 
 // The mock's console: one readable line per request for people watching a terminal (the default), or
@@ -19,8 +19,14 @@ export interface LogStream {
 
 /** Writes the request-log record of one answer (null status: the connection was dropped without one). */
 export function logRequest(request: FastifyRequest, status: number | null, scenario: string | undefined, ms?: number): void {
+  logAnswer(request.log, { method: request.method, url: request.url }, status, scenario, ms);
+}
+
+/** As logRequest, also for a request Fastify never saw (a replayed answer), which names its own `reqId`. */
+export function logAnswer(log: FastifyBaseLogger, request: { method?: string; url?: string }, status: number | null, scenario: string | undefined, ms?: number, reqId?: string): void {
+  const record = { method: request.method, path: request.url, status, scenario, ...(ms !== undefined ? { ms: Math.round(ms * 10) / 10 } : {}) };
   // `path` is the URL with its query; the logger's `path` serializer redacts secret query values.
-  request.log.info({ method: request.method, path: request.url, status, scenario, ...(ms !== undefined ? { ms: Math.round(ms * 10) / 10 } : {}) }, 'request');
+  log.info(reqId === undefined ? record : { reqId, ...record }, 'request');
 }
 
 function queryName(raw: string): string {
