@@ -111,12 +111,11 @@ export function createOperationAnswerer(op: CompiledOperation, runtime: MockRunt
   // Overrides shared through the state store (Redis) are read and spent there: only then is the answer async for every operation.
   const scripted = runtime.sharedOverrides ? answerWithSharedOverrides({ op, now: runtime.now }, runtime.sharedOverrides, stateless) : stateless;
   const withState = stateStep(op, runtime, stateless);
-  if (!withState && !runtime.sharedOverrides) return stateless;
-  const stored: OperationAnswerer = withState ? (request) => withState(request, scripted) : scripted;
-  // What a store decides (sessions, resources, shared overrides) can change between identical requests.
-  return async (request) => notReusable(await stored(request));
+  if (withState) return (request) => withState(request, scripted);
+  return runtime.sharedOverrides ? async (request) => notReusable(await scripted(request)) : stateless;
 }
 
+/** What a store decides (sessions, resources, shared overrides) can change between identical requests. */
 function notReusable(answer: MockAnswer): MockAnswer {
   answer.reusable = false;
   return answer;
@@ -134,11 +133,11 @@ function stateStep(op: CompiledOperation, runtime: MockRuntime, stateless: (requ
   };
   const decide = answerWithState(op, opState, runtime, state, declared);
   return async (request: MockRequest, answer: OperationAnswerer): Promise<MockAnswer> => {
-    if (!opState.protected) return decide(request, await answer(request));
+    if (!opState.protected) return notReusable(await decide(request, await answer(request)));
     // The session is looked up before the rules run, so a rule can answer a dead session (match.session); the state step reuses it.
     const check = await checkSession(op, request, state);
     const viewed: MockRequest = 'session' in check ? { ...request, session: check.session } : request;
-    return decide(viewed, await answer(viewed), check);
+    return notReusable(await decide(viewed, await answer(viewed), check));
   };
 }
 

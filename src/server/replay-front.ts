@@ -32,6 +32,8 @@ interface ReplayEntry {
   scenario: string;
   /** What the journal keeps of the request (identical requests have identical subjects); undefined without a journal. */
   subject: JournalSubject | undefined;
+  /** What it holds besides its key, counted against the byte bound: the answer, the parsed request body, headers. */
+  weight: number;
 }
 
 /** How many requests were answered by replay and how many answers are kept: for tests and tuning. */
@@ -46,12 +48,12 @@ type FrontRequest = IncomingMessage & { [preReadKey]?: Buffer[] };
 
 type RequestHandler = (req: IncomingMessage, res: ServerResponse) => void;
 
+/** What an entry's headers and journal subject count for, besides the bodies. */
 const headerBytes = 1024;
 
 /** More distinct heads than this (entries come and go) and the replay starts over. */
 const maxHeads = 4000;
 
-const entrySize = (entry: ReplayEntry): number => (entry.body?.length ?? 0) + headerBytes;
 
 /** The bodies a front pre-reads; a multipart body is read by its plugin from the socket itself. */
 function replayable(req: IncomingMessage): boolean {
@@ -103,7 +105,7 @@ function readBody(req: IncomingMessage, done: (chunks: Buffer[]) => void): void 
 
 /** The replay cache of one mock, the front that answers from it, and the offer its handlers make. */
 export class ReplayFront {
-  private readonly cache = new ResponseCache<ReplayEntry>(1000, 8 * 1024 * 1024, entrySize);
+  private readonly cache = new ResponseCache<ReplayEntry>(1000, 8 * 1024 * 1024, (entry) => entry.weight);
   /** The heads of kept answers: only a request with one of them can be answered, so only its body is read here. */
   private readonly heads = new Set<string>();
   private resets: number;
@@ -168,7 +170,9 @@ export class ReplayFront {
     if (this.heads.size >= maxHeads) this.forget();
     this.heads.add(head);
     const subject = this.controls.journal ? journalSubject(request, answer.operationId) : undefined;
-    this.cache.put(keyOf(head, bytes), { status: reply.statusCode, headers: { ...reply.getHeaders() } as OutgoingHttpHeaders, body, scenario: answer.scenario, subject });
+    const headers = { ...reply.getHeaders() } as OutgoingHttpHeaders;
+    const weight = (body?.length ?? 0) + (subject ? bytes.length : 0) + headerBytes;
+    this.cache.put(keyOf(head, bytes), { status: reply.statusCode, headers, body, scenario: answer.scenario, subject, weight });
   }
 
   private forget(): void {
