@@ -79,9 +79,9 @@ function withoutForeignCookie(op: CompiledOperation, preferences: Preferences): 
   return rest;
 }
 
-/** Marks an answer as one an identical request would get again, unless it waits out a (random) delay. */
-function reusableUnlessDelayed(answer: MockAnswer): MockAnswer {
-  if (answer.delayMs <= 0) answer.reusable = true;
+/** Marks an answer as one an identical request would get again, unless a delay applies (a range may draw 0 this time only). */
+function reusableUnlessDelayed(answer: MockAnswer, delayed: boolean): MockAnswer {
+  if (!delayed) answer.reusable = true;
   return answer;
 }
 
@@ -89,7 +89,7 @@ function reusableUnlessDelayed(answer: MockAnswer): MockAnswer {
 function chosenAnswer(op: CompiledOperation, request: MockRequest, preferences: Preferences, runtime: MockRuntime, seed: number, fixtureRequest: FixtureRequest): MockAnswer {
   const decision = chooseResponse(op, preferences, singleHeader(request.headers.accept));
   const context = { op, now: runtime.now };
-  if ('problem' in decision) return reusableUnlessDelayed({ ...problemAnswer(decision.problem, context), delayMs: runtime.delay ? delayFrom(runtime.random, { server: runtime.delay }) : 0 });
+  if ('problem' in decision) return reusableUnlessDelayed({ ...problemAnswer(decision.problem, context), delayMs: runtime.delay ? delayFrom(runtime.random, { server: runtime.delay }) : 0 }, runtime.delay !== undefined);
   const { choice } = decision;
   const payload = buildPayload(op, choice, seed, runtime, fixtureRequest);
   const headers: Record<string, string> = { 'iwkit-scenario': choice.scenario };
@@ -97,7 +97,7 @@ function chosenAnswer(op: CompiledOperation, request: MockRequest, preferences: 
   const delayMs = preferences.delay || runtime.delay ? delayFrom(runtime.random, { request: preferences.delay, server: runtime.delay }) : 0;
   const answer: MockAnswer = { status: choice.status, headers, delayMs, scenario: choice.scenario, operationId: op.operation.operationId };
   // A fixture builder is the user's code: it may answer the same request differently each time.
-  if (!isBuilt(choice)) reusableUnlessDelayed(answer);
+  if (!isBuilt(choice)) reusableUnlessDelayed(answer, preferences.delay !== undefined || runtime.delay !== undefined);
   if (payload === undefined) return answer;
   const type = payloadContentType(choice, runtime.references);
   if (type) headers['content-type'] = contentTypeHeader(type);
@@ -167,7 +167,7 @@ function refuse(plan: StatelessPlan, body: Problem, extra?: Record<string, strin
   const delayMs = runtime.delay ? delayFrom(runtime.random, { server: runtime.delay }) : 0;
   const answer = problemAnswer(body, plan.context);
   if (extra) answer.headers = { ...extra, ...answer.headers };
-  return reusableUnlessDelayed({ ...answer, delayMs });
+  return reusableUnlessDelayed({ ...answer, delayMs }, runtime.delay !== undefined);
 }
 
 /** The request's cookies, parsed on first use. */

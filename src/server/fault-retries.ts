@@ -64,4 +64,13 @@ export class FaultRetries {
   get size(): number {
     return this.pending.size;
   }
+
+  /** True while a re-send could still be due; forgets the expired ones (the oldest expire first). */
+  anyPending(now = Date.now()): boolean {
+    for (const [key, retry] of this.pending) {
+      if (retry.expires >= now) return true;
+      this.pending.delete(key);
+    }
+    return false;
+  }
 }

@@ -51,8 +51,9 @@ type RequestHandler = (req: IncomingMessage, res: ServerResponse) => void;
 /** What an entry's headers and journal subject count for, besides the bodies. */
 const headerBytes = 1024;
 
-/** More distinct heads than this (entries come and go) and the replay starts over. */
+/** More distinct heads than this, or more characters of them, and the replay starts over (entries come and go, heads stay). */
 const maxHeads = 4000;
+const maxHeadBytes = 2 * 1024 * 1024;
 
 
 /** The bodies a front pre-reads; a multipart body is read by its plugin from the socket itself. */
@@ -108,6 +109,7 @@ export class ReplayFront {
   private readonly cache = new ResponseCache<ReplayEntry>(1000, 8 * 1024 * 1024, (entry) => entry.weight);
   /** The heads of kept answers: only a request with one of them can be answered, so only its body is read here. */
   private readonly heads = new Set<string>();
+  private headBytes = 0;
   private resets: number;
   private hits = 0;
   /** The mock's logger, once Fastify made it; undefined: requests are not logged. */
@@ -167,8 +169,11 @@ export class ReplayFront {
     const body = answer.body === undefined ? undefined : Buffer.from(wireBody(answer.body));
     if (bytes === undefined || (body?.length ?? 0) > maxReplayAnswerBytes) return;
     const head = headOf(request.raw);
-    if (this.heads.size >= maxHeads) this.forget();
-    this.heads.add(head);
+    if (!this.heads.has(head)) {
+      if (this.heads.size >= maxHeads || this.headBytes + head.length > maxHeadBytes) this.forget();
+      this.heads.add(head);
+      this.headBytes += head.length;
+    }
     const subject = this.controls.journal ? journalSubject(request, answer.operationId) : undefined;
     const headers = { ...reply.getHeaders() } as OutgoingHttpHeaders;
     const weight = (body?.length ?? 0) + (subject ? bytes.length : 0) + headerBytes;
@@ -178,6 +183,7 @@ export class ReplayFront {
   private forget(): void {
     this.cache.clear();
     this.heads.clear();
+    this.headBytes = 0;
   }
 
   /** False while anything but the request can change an answer: overrides, a fault's pending re-send. */
@@ -187,12 +193,14 @@ export class ReplayFront {
       this.forget();
       this.resets = runtime.rules.resets;
     }
-    return runtime.overrides.size === 0 && (runtime.faultRetries?.size ?? 0) === 0;
+    return runtime.overrides.size === 0 && !(runtime.faultRetries?.size && runtime.faultRetries.anyPending());
   }
 
   private answer(req: FrontRequest, res: ServerResponse, handler: RequestHandler, started: number, head: string, chunks: Buffer[] | undefined): void {
+    // Asked again: an override or reset may have come while the body arrived. A pipelined request waits
+    // for a socket until the answers before it are out, so what those requests change must reach it first.
     const body = chunks === undefined ? '' : Buffer.concat(chunks).toString('latin1');
-    const entry = this.cache.get(keyOf(head, body));
+    const entry = res.socket && this.looksUp() ? this.cache.get(keyOf(head, body)) : undefined;
     if (entry === undefined) {
       if (chunks !== undefined) req[preReadKey] = chunks;
       return handler(req, res);

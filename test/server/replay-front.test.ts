@@ -1,5 +1,5 @@
 import { Agent, createServer, request, type IncomingHttpHeaders } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { connect, type AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createMockServer } from '../../src/server/create-mock-server.js';
 import type { MockServer } from '../../src/server/mock-server.js';
@@ -162,6 +162,39 @@ describe('the replay of identical requests', () => {
     expect(app!.iwkitReplay()).toEqual({ hits: 0, entries: 0 });
   });
 
+  it('never keeps an answer a delay range could hold, even when it drew no wait', async () => {
+    const port = await listening();
+    await sendTimes(port, 12, { headers: { prefer: 'delay=0-1' } });
+    expect(app!.iwkitReplay()).toEqual({ hits: 0, entries: 0 });
+  });
+
+  it('answers as an override added while the body was still arriving says', async () => {
+    const port = await listening();
+    const raw = rawRequest(loginBody('IGQVJ-replay'));
+    for (let i = 0; i < 3; i++) expect(await rawExchange(port, raw)).toMatch(/^HTTP\/1\.1 200 /);
+    expect(app!.iwkitReplay().hits).toBe(1);
+    const socket = connect(port, '127.0.0.1');
+    const reply = readAll(socket);
+    socket.write(raw.slice(0, raw.length - 10));
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    app!.use({ operationId: 'instagramLogin', times: 1, respond: { status: 503 } });
+    socket.end(raw.slice(raw.length - 10));
+    expect(await reply).toMatch(/^HTTP\/1\.1 503 /);
+  });
+
+  it('lets a pipelined request see what the requests before it on the connection changed', async () => {
+    const port = await listening({ admin: true });
+    const raw = rawRequest(loginBody('IGQVJ-replay'));
+    for (let i = 0; i < 3; i++) expect(await rawExchange(port, raw)).toMatch(/^HTTP\/1\.1 200 /);
+    expect(app!.iwkitReplay().hits).toBe(1);
+    const override = JSON.stringify({ operationId: 'instagramLogin', times: 1, respond: { status: 503 } });
+    const socket = connect(port, '127.0.0.1');
+    const reply = readAll(socket);
+    socket.end(`POST /__iwkit/overrides HTTP/1.1\r\nhost: 127.0.0.1\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(override)}\r\n\r\n${override}${raw}`);
+    const statuses = [...(await reply).matchAll(/HTTP\/1\.1 (\d{3}) /g)].map((m) => m[1]);
+    expect(statuses).toEqual(['201', '503']);
+  });
+
   it('also replays behind a server made by a serverFactory (hot reload)', async () => {
     app = await createMockServer({ seed: 7, serverFactory: (handler) => createServer(handler) });
     await app.listen({ host: '127.0.0.1', port: 0 });
@@ -173,3 +206,26 @@ describe('the replay of identical requests', () => {
 });
 
 const port = (): number => (app!.server.address() as AddressInfo).port;
+
+/** The login as raw HTTP/1.1, closing its connection after the answer. */
+function rawRequest(body: string): string {
+  const lines = [`POST ${LOGIN} HTTP/1.1`, 'content-type: application/json', `x-session-token: ${token}`, `content-length: ${Buffer.byteLength(body)}`, 'Host: 127.0.0.1', 'Connection: close'];
+  return `${lines.join('\r\n')}\r\n\r\n${body}`;
+}
+
+async function rawExchange(port: number, text: string): Promise<string> {
+  const socket = connect(port, '127.0.0.1');
+  const reply = readAll(socket);
+  socket.end(text);
+  return reply;
+}
+
+function readAll(socket: ReturnType<typeof connect>): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let text = '';
+    socket.setTimeout(5000, () => socket.destroy(new Error('no answer within 5 s')));
+    socket.on('data', (chunk: Buffer) => (text += chunk.toString('utf8')));
+    socket.on('close', () => resolve(text));
+    socket.on('error', reject);
+  });
+}
