@@ -26,10 +26,10 @@ describe('serverSpecs', () => {
   it('runs the mock with the flags of the CLI shebang, as `npx iwkit` would', async () => {
     const { mock } = serverSpecs({ seed: 1, body: '{}' });
     expect(mock.nodeFlags).toEqual(shebangNodeFlags(mock.script));
-    expect(mock.nodeFlags).toContain('--max-semi-space-size=8');
+    expect(mock.nodeFlags).toContain('--max-semi-space-size=4');
     const server = await spawnServer(mock);
     try {
-      expect(readFileSync(`/proc/${server.pid}/cmdline`, 'utf8').split('\0')).toContain('--max-semi-space-size=8');
+      expect(readFileSync(`/proc/${server.pid}/cmdline`, 'utf8').split('\0')).toContain('--max-semi-space-size=4');
     } finally {
       await server.stop();
     }

@@ -37,7 +37,7 @@ describe('the iwkit executable', () => {
     const address = await started;
     // env -S replaced itself with node, so the child's own command line carries the flag.
     const argv = readFileSync(`/proc/${child.pid}/cmdline`, 'utf8').split('\0');
-    expect(argv).toContain('--max-semi-space-size=8');
+    expect(argv).toContain('--max-semi-space-size=4');
     expect(argv.some((a) => a.endsWith('iwkit.mjs'))).toBe(true);
     expect((await login(address, 'IGQVJ-1')).status).toBe(200);
   });
