@@ -42,9 +42,11 @@ export class ResponseCache<V = string> {
    * would be kept. A collision only keeps a value early, never gives a wrong one: `get` compares whole keys.
    */
   admits(sighting: number): boolean {
-    if (this.seenOnce.has(sighting)) return true;
+    // 30 bits stay a small integer in V8: a full 32-bit hash would be a heap number, allocated and hashed per call.
+    const seen = sighting & 0x3fffffff;
+    if (this.seenOnce.has(seen)) return true;
     if (this.seenOnce.size >= this.capacity * 4) this.seenOnce.clear();
-    this.seenOnce.add(sighting);
+    this.seenOnce.add(seen);
     return false;
   }
 
